@@ -1,0 +1,7 @@
+// PLACEHOLDER: replaced by the real command (owner writes it); not part of any resolved issue.
+#include "commands.h"
+#include "ecglite/error.h"
+
+namespace ecglite::cli {
+int cmd_preprocess(int, char**, int) { throw Error("'preprocess' is not implemented yet"); }
+}  // namespace ecglite::cli

@@ -1,0 +1,21 @@
+// Resource limits enforced by every reader before it allocates, so that a hostile or corrupt header
+// cannot make the CLI, the wasm module or the page allocate gigabytes. Documented in README.md.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+
+namespace ecglite {
+
+struct Limits {
+  std::size_t max_signals = 64;                    // signals (leads) per record
+  std::uint64_t max_total_samples = 40'000'000;    // samples summed over all signals (~1 h 12-lead @ 900 Hz)
+  std::uint64_t max_file_bytes = 512ull << 20;     // any single input file
+};
+
+// The limits used when a caller passes none.
+inline const Limits& default_limits() {
+  static const Limits limits;
+  return limits;
+}
+
+}  // namespace ecglite

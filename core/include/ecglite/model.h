@@ -1,0 +1,49 @@
+// A trained network loaded from an .ecgm model file (written by scripts/train/export_ecgm.py):
+// weights, int8 quantization parameters, layer graph, class names, thresholds chosen on
+// validation, preprocessing settings and input length. Runs fp32 and int8 networks.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace ecglite {
+
+struct ModelInfo {
+  std::string name;                     // e.g. "student-int8"
+  std::string precision;                // "fp32" or "int8"
+  int format_version = 0;
+  int input_channels = 12;
+  int input_length = 250;               // samples per inference window
+  int window_stride = 125;              // sliding-window step within a 10 s window
+  double sampling_rate_hz = 100;        // preprocessing settings the model was trained with
+  double band_low_hz = 0.5, band_high_hz = 40;
+  std::vector<std::string> lead_names;  // input channel order
+  std::vector<std::string> class_names;        // "NORM", "MI", ...
+  std::vector<std::string> class_descriptions; // "Normal ECG", "Myocardial infarction", ...
+  std::vector<float> thresholds;               // decision threshold per class
+  std::int64_t parameters = 0;
+  std::int64_t macs_per_window = 0;     // multiply-accumulates per inference window
+  std::string description;              // provenance line from training
+};
+
+class Model {
+ public:
+  // Parses a model file. Throws Error for a file that is not an .ecgm, of an unsupported version,
+  // or truncated.
+  static Model from_bytes(const std::vector<std::uint8_t>& bytes);
+  static Model from_file(const std::string& path);
+
+  const ModelInfo& info() const;
+
+  // One window: `input` is [input_channels][input_length] channel-major. Returns one logit per class.
+  std::vector<float> logits(const float* input) const;
+  // Sigmoid of logits (multi-label).
+  std::vector<float> probabilities(const float* input) const;
+
+ private:
+  struct Impl;
+  std::shared_ptr<const Impl> impl_;
+};
+
+}  // namespace ecglite

@@ -1,0 +1,69 @@
+// Preprocessing: the single definition of what the network sees, shared by the CLI, the wasm module
+// and the training pipeline (which calls `ecglite preprocess`). Each stage is a small pure function
+// pinned down by golden data from scripts/reference/preprocess_reference.py (scipy).
+//
+//   Record -> map_to_standard_leads -> resample_to(100 Hz) -> bandpass_filtfilt -> zscore -> windows
+#pragma once
+#include <string>
+#include <vector>
+
+#include "ecglite/record.h"
+
+namespace ecglite {
+
+// I, II, III, aVR, aVL, aVF, V1..V6: the order the models use.
+const std::vector<std::string>& standard_lead_names();
+
+// Canonical standard lead name for a source name ("lead ii" -> "II", "AVR" -> "aVR", "v1" -> "V1"),
+// or "" when the name is not one of the 12 standard leads.
+std::string canonical_lead_name(const std::string& name);
+
+struct PreprocessOptions {
+  double target_rate_hz = 100;
+  double band_low_hz = 0.5;
+  double band_high_hz = 40;
+  int filter_order = 4;         // Butterworth order of each edge (band-pass order 2*filter_order)
+  int window_samples = 1000;    // 10 s at the target rate
+  int min_samples = 250;        // shortest record accepted (2.5 s): the model's input length
+};
+
+// --- the stages, usable alone (and tested alone) ---
+
+// Reorders leads to the standard 12 by name and derives missing limb leads from I and II
+// (III = II - I, aVR = -(I+II)/2, aVL = I - II/2, aVF = II - I/2). Returns the 12 leads in
+// standard order; `derived` receives the names of derived leads. Throws Error naming the missing
+// leads when the 12 cannot be formed.
+std::vector<std::vector<float>> map_to_standard_leads(const Record& record,
+                                                      std::vector<std::string>* derived);
+
+// Polyphase resampling with a Kaiser-windowed FIR anti-aliasing filter, equal to
+// scipy.signal.resample_poly(x, up, down) with up/down = the reduced ratio of the two rates.
+std::vector<float> resample(const std::vector<float>& x, double from_hz, double to_hz);
+
+// Zero-phase Butterworth band-pass, equal to scipy.signal.filtfilt(*butter(order, [low, high],
+// 'band', fs=fs), x) with its default odd padding. Records shorter than the padding are padded less.
+std::vector<float> bandpass_filtfilt(const std::vector<float>& x, double fs, double low_hz,
+                                     double high_hz, int order);
+
+// Per-lead z-score (population standard deviation); a flat lead becomes all zeros.
+void zscore(std::vector<float>& x);
+
+// Replaces NaN samples by linear interpolation between valid neighbours; returns how many were
+// replaced. A lead with no valid sample becomes all zeros.
+std::size_t fill_invalid(std::vector<float>& x);
+
+// --- the whole path ---
+
+struct Prepared {
+  double rate_hz = 0;                  // target rate
+  std::size_t num_samples = 0;         // per lead, after resampling
+  std::vector<std::vector<float>> leads;  // 12 leads in standard order
+  std::vector<std::size_t> window_starts;  // 10 s windows covering the record (last may overlap)
+  std::size_t window_length = 0;       // samples per window (shorter than 10 s for short records)
+  std::vector<std::string> derived_leads;
+  std::vector<std::string> adaptations;  // what was done, in words, for the user
+};
+
+Prepared preprocess(const Record& record, const PreprocessOptions& options = {});
+
+}  // namespace ecglite

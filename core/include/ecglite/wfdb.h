@@ -1,0 +1,106 @@
+// WFDB records: header parsing and signal decoding, from memory (the browser has no file system) or
+// from disk (the CLI). Formats 8, 16, 24, 32, 61, 80, 160, 212, 310, 311; multi-file, multi-frequency,
+// skewed, byte-offset (.mat) and multi-segment records. Digital values match the WFDB `rdsamp` tool.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ecglite/limits.h"
+#include "ecglite/record.h"
+
+namespace ecglite {
+
+using Bytes = std::vector<std::uint8_t>;
+
+// One signal line of a header.
+struct WfdbSignalSpec {
+  std::string file_name;          // signal file ("100.dat"), "~" for a null segment signal
+  int format = 0;                 // 8, 16, 24, 32, 61, 80, 160, 212, 310, 311, 508, ...
+  int samples_per_frame = 1;      // the "x" suffix
+  int skew = 0;                   // the ":" suffix
+  std::int64_t byte_offset = 0;   // the "+" suffix
+  double gain = 200;              // ADC units per physical unit (0 in the header is read as 200)
+  bool gain_given = false;        // gain field present in the header
+  double baseline = 0;            // digital value of physical zero (defaults to adc_zero)
+  std::string units = "mV";
+  int adc_resolution = 0;
+  int adc_zero = 0;
+  std::int64_t initial_value = 0;
+  std::optional<int> checksum;    // 16-bit checksum of all samples, when given
+  int block_size = 0;
+  std::string description;        // the lead name ("MLII", "V1", "I", ...)
+};
+
+// One segment of a multi-segment record, as listed in the master header.
+struct WfdbSegmentSpec {
+  std::string record_name;        // "~" for a null (gap) segment
+  std::int64_t length = 0;
+};
+
+struct WfdbHeader {
+  std::string record_name;
+  int num_signals = 0;
+  double sampling_frequency = 250;      // frames per second
+  double counter_frequency = 0;         // 0 when absent
+  double base_counter = 0;
+  std::optional<std::int64_t> length;   // samples per signal (frames); absent in some headers
+  std::string base_time;                // as written, "" when absent
+  std::string base_date;
+  std::vector<WfdbSignalSpec> signals;
+  std::vector<WfdbSegmentSpec> segments;  // non-empty for multi-segment records
+  std::vector<std::string> comments;      // comment lines, without the leading '#'
+
+  bool is_multi_segment() const { return !segments.empty(); }
+  int max_samples_per_frame() const;
+};
+
+// Parses header text. Throws Error naming `source_name` and the offending line on malformed input.
+WfdbHeader parse_wfdb_header(const std::string& text, const std::string& source_name = "header");
+
+// Returns the bytes of a file belonging to the record (signal file or segment header), by the name the
+// header uses. Throws Error when it cannot be provided.
+using FileProvider = std::function<Bytes(const std::string& file_name)>;
+
+// A FileProvider over an in-memory map (what the browser gives us). The error for a missing file
+// names it and says that it must be provided together with the header.
+FileProvider make_memory_provider(std::map<std::string, Bytes> files);
+
+// A FileProvider reading from `directory` on disk (CLI).
+FileProvider make_directory_provider(const std::string& directory, const Limits& limits = default_limits());
+
+struct WfdbReadOptions {
+  // false (default): multi-frequency signals are averaged to one sample per frame, as rdsamp does.
+  // true: every sample is returned (signals then have different lengths).
+  bool expand_frames = false;
+  Limits limits = default_limits();
+};
+
+// Marks an invalid sample in WfdbRecord::digital (the format's sentinel value, e.g. -32768 for
+// format 16). Its physical value is NaN.
+constexpr std::int32_t kInvalidSample = INT32_MIN;
+
+struct WfdbRecord {
+  WfdbHeader header;                          // for multi-segment records: the master header, with the
+                                              // signal specs of the first non-null segment layout
+  std::vector<WfdbSignalSpec> signals;        // the signals actually returned (one per column)
+  std::vector<std::vector<std::int32_t>> digital;  // [signal][sample]
+  std::vector<std::string> warnings;          // e.g. "signal 2 (V1): checksum mismatch (...)"
+
+  std::int64_t num_samples() const { return digital.empty() ? 0 : (std::int64_t)digital[0].size(); }
+  // Exact physical value (double) of one sample; NaN for kInvalidSample.
+  double physical(int signal, std::int64_t sample) const;
+  // Converts to the common record model (float physical values).
+  Record to_record() const;
+};
+
+WfdbRecord read_wfdb(const std::string& header_text, const FileProvider& files,
+                     const WfdbReadOptions& options = {});
+
+// Convenience for the CLI: `path` is a record path without extension or a path to the .hea file.
+WfdbRecord read_wfdb_file(const std::string& path, const WfdbReadOptions& options = {});
+
+}  // namespace ecglite

@@ -1,0 +1,71 @@
+// Shared helpers for the GoogleTest suite: where the shared data and fixtures are, and running the
+// real `ecglite` binary the way users do.
+#pragma once
+#include <gtest/gtest.h>
+
+#include <array>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+namespace ecglite::test {
+
+// ../shared/data, or $ECGLITE_DATA_DIR when set.
+inline std::string data_dir() {
+  const char* env = std::getenv("ECGLITE_DATA_DIR");
+  return env && *env ? env : ECGLITE_DATA_DIR;
+}
+
+inline std::string source_dir() { return ECGLITE_SOURCE_DIR; }
+inline std::string fixture(const std::string& relative) {
+  return source_dir() + "/tests/fixtures/" + relative;
+}
+
+inline bool path_exists(const std::string& path) {
+  struct stat st;
+  return ::stat(path.c_str(), &st) == 0;
+}
+
+inline std::string read_text(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// Skips the current test when a shared dataset is absent (CI clones without ../shared/data).
+#define ECGLITE_REQUIRE_DATA(subdir)                                                          \
+  do {                                                                                        \
+    if (!::ecglite::test::path_exists(::ecglite::test::data_dir() + "/" + (subdir)))          \
+      GTEST_SKIP() << "shared data " << (subdir) << " not found under "                       \
+                   << ::ecglite::test::data_dir() << " (set ECGLITE_DATA_DIR); skipping";     \
+  } while (0)
+
+struct CliResult {
+  int status = -1;
+  std::string out;  // stdout
+  std::string err;  // stderr
+};
+
+// Runs `ecglite <args>` (args are passed through the shell: quote paths with spaces).
+inline CliResult run_cli(const std::string& args) {
+  static int counter = 0;
+  const std::string base = ::testing::TempDir() + "ecglite_cli_" + std::to_string(::getpid()) +
+                           "_" + std::to_string(counter++);
+  const std::string cmd = std::string(ECGLITE_CLI_PATH) + " " + args + " >" + base + ".out 2>" +
+                          base + ".err";
+  int raw = std::system(cmd.c_str());
+  CliResult r;
+  r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+  r.out = read_text(base + ".out");
+  r.err = read_text(base + ".err");
+  std::remove((base + ".out").c_str());
+  std::remove((base + ".err").c_str());
+  return r;
+}
+
+}  // namespace ecglite::test
