@@ -1,0 +1,188 @@
+"""Network definitions for the 12-lead superclass models, and their parameter/MAC counts.
+
+Every model uses only the layer vocabulary the C++ engine runs: Conv1d (groups=1, dilation 1) +
+BatchNorm1d (folded at export) + ReLU, MaxPool1d, residual add of same-shape tensors (+ReLU),
+global average pooling over time, Linear. Input is [B, 12, L] (L = 250 samples = 2.5 s at 100 Hz);
+a 10 s record is scored by sliding windows (see `sliding_windows`) whose logits are max-aggregated.
+
+Models are built from a small JSON-able spec (`build(spec)`) so that a checkpoint records exactly
+the architecture it holds (prune.py rebuilds thinner models from modified specs).
+"""
+from __future__ import annotations
+
+import copy
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+WINDOW = 250   # samples per inference window (2.5 s at 100 Hz)
+STRIDE = 125   # sliding-window step within a 10 s record
+RECORD = 1000  # samples per 10 s record
+
+
+def window_starts(length: int = RECORD, window: int = WINDOW, stride: int = STRIDE) -> list[int]:
+    """Start offsets of the sliding windows covering `length` samples (the last one flush with the end)."""
+    if length <= window:
+        return [0]
+    starts = list(range(0, length - window + 1, stride))
+    if starts[-1] != length - window:
+        starts.append(length - window)
+    return starts
+
+
+def sliding_windows(x: torch.Tensor, window: int = WINDOW, stride: int = STRIDE) -> torch.Tensor:
+    """[B, C, T] -> [B, W, C, window]."""
+    starts = window_starts(x.shape[-1], window, stride)
+    return torch.stack([x[..., s:s + window] for s in starts], dim=1)
+
+
+class ConvBN(nn.Sequential):
+    """Conv1d + BatchNorm1d (+ ReLU): folded into one engine conv at export."""
+
+    def __init__(self, cin, cout, k, stride=1, relu=True):
+        layers = [nn.Conv1d(cin, cout, k, stride=stride, padding=k // 2, bias=False), nn.BatchNorm1d(cout)]
+        if relu:
+            layers.append(nn.ReLU(inplace=True))
+        super().__init__(*layers)
+
+
+class BasicBlock(nn.Module):
+    """Two convs with an identity shortcut (same shape only: the engine adds same-shape tensors)."""
+
+    def __init__(self, channels, k, mid=None):
+        super().__init__()
+        mid = mid or channels
+        self.conv1 = ConvBN(channels, mid, k)
+        self.conv2 = ConvBN(mid, channels, k, relu=False)
+        self.relu = nn.ReLU(inplace=True)
+
+    def forward(self, x):
+        return self.relu(x + self.conv2(self.conv1(x)))
+
+
+class Net(nn.Module):
+    """A sequence of stages described by `spec`:
+
+    spec = {"stem": [[cout, k, stride], ...],            # plain ConvBNReLU layers
+            "stages": [{"c": cout, "k": k, "stride": s,   # transition ConvBNReLU (changes width/length)
+                        "pool": p,                        # optional MaxPool1d(p) after the transition
+                        "blocks": n, "mid": [m1, ...]}]   # n residual blocks (mid widths for pruning)
+            "classes": 5, "dropout": 0.0, "in": 12}
+    """
+
+    def __init__(self, spec: dict):
+        super().__init__()
+        self.spec = copy.deepcopy(spec)
+        cin = spec.get("in", 12)
+        layers: list[nn.Module] = []
+        for cout, k, s in spec.get("stem", []):
+            layers.append(ConvBN(cin, cout, k, s))
+            cin = cout
+        for st in spec.get("stages", []):
+            if st.get("c") is not None:
+                layers.append(ConvBN(cin, st["c"], st.get("k", 3), st.get("stride", 1)))
+                cin = st["c"]
+            if st.get("pool"):
+                layers.append(nn.MaxPool1d(st["pool"]))
+            mids = st.get("mid") or [cin] * st.get("blocks", 0)
+            for m in mids:
+                layers.append(BasicBlock(cin, st.get("bk", st.get("k", 3)), m))
+        self.features = nn.Sequential(*layers)
+        self.dropout = nn.Dropout(spec.get("dropout", 0.0))
+        self.fc = nn.Linear(cin, spec.get("classes", 5))
+
+    def forward(self, x):  # [B, 12, L] -> logits [B, classes]
+        x = self.features(x)
+        x = x.mean(dim=-1)
+        return self.fc(self.dropout(x))
+
+    def record_logits(self, x: torch.Tensor, window: int = WINDOW, stride: int = STRIDE) -> torch.Tensor:
+        """10 s records [B, 12, T] -> max over sliding windows of the window logits [B, classes]."""
+        w = sliding_windows(x, window, stride)
+        b, n = w.shape[:2]
+        return self(w.reshape(b * n, *w.shape[2:])).reshape(b, n, -1).max(dim=1).values
+
+
+def build(spec: dict) -> Net:
+    return Net(spec)
+
+
+# --- architectures -----------------------------------------------------------------------------
+
+# Teacher: a ResNet-style 1D CNN (~1.4M parameters), kernel 7/5 convs, four stages.
+TEACHER = {
+    "in": 12, "classes": 5, "dropout": 0.2,
+    "stem": [[64, 7, 1]],
+    "stages": [
+        {"c": 64, "k": 5, "stride": 1, "blocks": 1, "bk": 5},
+        {"c": 128, "k": 5, "stride": 2, "blocks": 1, "bk": 5},
+        {"c": 192, "k": 5, "stride": 2, "blocks": 1, "bk": 5},
+        {"c": 256, "k": 3, "stride": 2, "blocks": 1, "bk": 3},
+    ],
+}
+
+# Student: a plain strided conv stack (<= 0.25M parameters, <= 25M MACs per 10 s record
+# counting all sliding windows).
+STUDENT = {
+    "in": 12, "classes": 5, "dropout": 0.1,
+    "stem": [[32, 7, 2], [64, 5, 2], [96, 5, 2], [128, 3, 2], [128, 3, 1]],
+    "stages": [],
+}
+
+
+# --- counting ----------------------------------------------------------------------------------
+
+def count_parameters(model: nn.Module, deployed: bool = True) -> int:
+    """Parameters of the deployed network: BatchNorm folds into the preceding conv (its scale into
+    the weights, its shift into a bias), so each ConvBN counts conv weights + one bias per channel."""
+    if not deployed:
+        return sum(p.numel() for p in model.parameters())
+    n = 0
+    for m in model.modules():
+        if isinstance(m, nn.Conv1d):
+            n += m.weight.numel() + m.out_channels
+        elif isinstance(m, nn.Linear):
+            n += m.weight.numel() + m.out_features
+    return n
+
+
+def count_macs(model: nn.Module, length: int = WINDOW, channels: int = 12) -> int:
+    """Multiply-accumulates of one forward pass on one [channels, length] window (convs and linear;
+    folded BN, ReLU, pooling and adds are not MACs)."""
+    macs = 0
+
+    def conv_hook(m, inp, out):
+        nonlocal macs
+        macs += out.shape[-1] * m.out_channels * (m.in_channels // m.groups) * m.kernel_size[0]
+
+    def lin_hook(m, inp, out):
+        nonlocal macs
+        macs += m.in_features * m.out_features
+
+    hooks = []
+    for m in model.modules():
+        if isinstance(m, nn.Conv1d):
+            hooks.append(m.register_forward_hook(conv_hook))
+        elif isinstance(m, nn.Linear):
+            hooks.append(m.register_forward_hook(lin_hook))
+    was_training = model.training
+    model.eval()
+    with torch.no_grad():
+        model(torch.zeros(1, channels, length))
+    model.train(was_training)
+    for h in hooks:
+        h.remove()
+    return macs
+
+
+def macs_per_record(model: nn.Module, record: int = RECORD, window: int = WINDOW, stride: int = STRIDE) -> int:
+    """MACs of the inference scheme actually used: every sliding window of a 10 s record."""
+    return len(window_starts(record, window, stride)) * count_macs(model, window)
+
+
+if __name__ == "__main__":
+    for name, spec in (("teacher", TEACHER), ("student", STUDENT)):
+        m = build(spec)
+        print(f"{name}: params {count_parameters(m):,} MACs/window {count_macs(m):,} "
+              f"MACs/record {macs_per_record(m):,}")
