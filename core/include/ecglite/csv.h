@@ -1,6 +1,34 @@
 // ECG CSV exports: lead-named columns (I, II, ..., V6; also "Lead I", "AVR", ...), optional time
 // column, ',' ';' or tab delimiters, decimal commas, units from the header or an option, key-value
 // preamble lines ("Sample Rate,512 hertz") as written by single-lead devices.
+//
+// Layout: ["# comment" and "key,value" preamble lines] [header row] [units row] data rows. The
+// delimiter is detected (tab, then ';', then ','); decimal commas are read when the delimiter is ';'
+// or tab (or inside a quoted cell). PhysioNet `rdsamp -c` exports ('quoted' names, a units row,
+// clock times) are read too. Columns:
+//   - leads: every numeric column that is not a time or index column, named as in the header
+//     minus its unit ("II (mV)" -> "II"); unknown names are kept ("MLII", "ECG1"); without a header
+//     "column N" (or the preamble's "Lead,..." value for a single column);
+//   - time: "time", "t", "Time (s)", "time_ms", "seconds", "ms", "Elapsed time", clock "0:01.250"
+//     cells... gives the sampling rate (seconds unless the name/unit says ms; a time without unit
+//     whose steps would mean < 10 Hz is read as ms, with a warning). Steps must be even within the
+//     written resolution (1 ms stamps at 360 Hz are fine), else an Error; the rate is snapped to a
+//     usual ECG rate or the simplest decimal the resolution allows (128.5 Hz stays 128.5);
+//   - index ("sample", "index", "#", or an unnamed first column 0, 1, 2, ...): ignored;
+//   - text columns (annotations, markers): ignored with a warning.
+// Sampling rate: CsvOptions::sampling_rate_hz, else a preamble line ("Sample Rate,512 hertz",
+// "Sampling rate: 250 Hz", "fs=500"), else the time column, else an Error saying how to give it.
+// Units: kept as stated, not converted: Lead::units is CsvOptions::units if set, else the column's
+// ("II (mV)", "I [uV]", "V1_uV", a units row), else a "Unit,µV" preamble line, else "mV"
+// (µV/μV/uV are all reported as "uV"). Preprocessing z-scores every lead, so only the derivation of
+// limb leads from I and II in different units cares, and it converts.
+// Invalid cells: empty, NaN/NA/null and infinite cells become NaN samples (one warning with the
+// count and the first position); preprocessing interpolates them. A row with every cell empty is
+// skipped like a blank line. A word in a numeric column, a row with a different number of fields
+// (ragged), binary or non-text data are Errors naming the line. A Latin-1 file is accepted
+// (converted); other non-UTF-8 bytes are "not a CSV text file".
+// Limits: file size, columns (max_signals) and rows x columns (max_total_samples) are checked
+// before the sample arrays are allocated.
 #pragma once
 #include <string>
 
@@ -11,7 +39,8 @@ namespace ecglite {
 
 struct CsvOptions {
   double sampling_rate_hz = 0;  // 0: infer from a time column or a preamble line, else error
-  std::string units;            // "mV", "uV" (also "µV"); "" = from the header, else mV
+  std::string units;            // "mV", "uV" (also "µV"), "V": overrides the file; "" = from the
+                                // file, else mV. Other values are an Error.
   Limits limits = default_limits();
 };
 

@@ -37,19 +37,25 @@ std::vector<std::vector<float>> map_to_standard_leads(const Record& record,
                                                       std::vector<std::string>* derived);
 
 // Polyphase resampling with a Kaiser-windowed FIR anti-aliasing filter, equal to
-// scipy.signal.resample_poly(x, up, down) with up/down = the reduced ratio of the two rates.
+// scipy.signal.resample_poly(x, up, down) with up/down = the reduced ratio of the two rates
+// (128.5 -> 100 Hz: 200/257). A ratio without small terms (a measured 360.0072 Hz) is approximated
+// by the closest fraction with up, down <= 10000. Same rate: a copy. Output length ceil(n*up/down).
 std::vector<float> resample(const std::vector<float>& x, double from_hz, double to_hz);
 
 // Zero-phase Butterworth band-pass, equal to scipy.signal.filtfilt(*butter(order, [low, high],
-// 'band', fs=fs), x) with its default odd padding. Records shorter than the padding are padded less.
+// 'band', fs=fs), x) with its default odd padding (3 * (2*order + 1) samples), run as second-order
+// sections (more accurate than filtfilt's b/a form above 250 Hz). Inputs not longer than the padding
+// (which scipy rejects) are padded with n - 1 samples. Throws Error unless 0 < low < high < fs/2.
 std::vector<float> bandpass_filtfilt(const std::vector<float>& x, double fs, double low_hz,
                                      double high_hz, int order);
 
-// Per-lead z-score (population standard deviation); a flat lead becomes all zeros.
+// Per-lead z-score (population standard deviation); a flat lead (std < 1e-6, i.e. nothing but
+// rounding noise) becomes all zeros. Expects finite samples (run fill_invalid first).
 void zscore(std::vector<float>& x);
 
-// Replaces NaN samples by linear interpolation between valid neighbours; returns how many were
-// replaced. A lead with no valid sample becomes all zeros.
+// Replaces NaN (and infinite) samples by linear interpolation between valid neighbours, as
+// numpy.interp: a gap at either end takes the nearest valid value. Returns how many were replaced.
+// A lead with no valid sample becomes all zeros.
 std::size_t fill_invalid(std::vector<float>& x);
 
 // --- the whole path ---
@@ -64,6 +70,12 @@ struct Prepared {
   std::vector<std::string> adaptations;  // what was done, in words, for the user
 };
 
+// map_to_standard_leads -> fill_invalid (measured leads; derived ones are recomputed from the
+// filled I and II) -> resample to target_rate_hz (none when the rate already is it) ->
+// bandpass_filtfilt at the target rate -> zscore, per lead. Windows: window_samples long from the
+// start, plus one aligned to the end when a remainder exists; a record shorter than one window but
+// at least min_samples long gets one window of its whole length. Throws Error for a record without
+// leads or sampling rate, missing leads, or fewer than min_samples samples after resampling.
 Prepared preprocess(const Record& record, const PreprocessOptions& options = {});
 
 }  // namespace ecglite

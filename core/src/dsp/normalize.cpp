@@ -1,0 +1,49 @@
+// Per-lead amplitude normalisation and repair of invalid samples.
+#include <cmath>
+
+#include "ecglite/preprocess.h"
+
+namespace ecglite {
+
+// Below this standard deviation (in the lead's units: 1 nV for mV) a lead carries no signal, only
+// rounding noise of the filters, which a z-score would blow up to unit variance.
+static constexpr double kFlatStd = 1e-6;
+
+void zscore(std::vector<float>& x) {
+  if (x.empty()) return;
+  double sum = 0;
+  for (float v : x) sum += v;
+  const double mean = sum / x.size();
+  double squares = 0;
+  for (float v : x) squares += (v - mean) * (v - mean);
+  const double sd = std::sqrt(squares / x.size());
+  if (!(sd >= kFlatStd)) {  // also catches NaN
+    for (float& v : x) v = 0;
+    return;
+  }
+  for (float& v : x) v = static_cast<float>((v - mean) / sd);
+}
+
+std::size_t fill_invalid(std::vector<float>& x) {
+  const std::size_t n = x.size();
+  std::size_t filled = 0;
+  std::size_t prev = n;  // index of the last valid sample seen, n = none yet
+  for (std::size_t i = 0; i <= n; ++i) {
+    if (i < n && !std::isfinite(x[i])) continue;
+    // x[prev+1 .. i-1] are invalid; i == n closes a trailing gap.
+    const std::size_t gap_begin = prev == n ? 0 : prev + 1;
+    if (i > gap_begin) {
+      filled += i - gap_begin;
+      for (std::size_t j = gap_begin; j < i; ++j) {
+        if (prev == n && i == n) x[j] = 0;          // no valid sample at all
+        else if (prev == n) x[j] = x[i];             // leading gap: hold the first value
+        else if (i == n) x[j] = x[prev];             // trailing gap: hold the last value
+        else x[j] = static_cast<float>(x[prev] + (double(x[i]) - x[prev]) * double(j - prev) / double(i - prev));
+      }
+    }
+    if (i < n) prev = i;
+  }
+  return filled;
+}
+
+}  // namespace ecglite

@@ -1,0 +1,140 @@
+// The whole preprocessing path: what the network sees, for the CLI, the wasm module and training.
+//   standard leads (derive III, aVR, aVL, aVF) -> fill invalid samples -> resample to 100 Hz ->
+//   band-pass 0.5-40 Hz (zero phase) -> per-lead z-score -> 10 s windows
+// Stages exchange float vectors; each stage computes in double internally.
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+
+#include "dsp_internal.h"
+#include "ecglite/error.h"
+#include "ecglite/limits.h"
+#include "ecglite/preprocess.h"
+
+namespace ecglite {
+namespace {
+
+// "25 s", "9.99 s": durations in messages, to the centisecond without trailing zeros.
+std::string seconds(double s) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.2f", s);
+  std::string text = buf;
+  while (text.back() == '0') text.pop_back();
+  if (text.back() == '.') text.pop_back();
+  return text + " s";
+}
+
+std::string join(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& item : items) out += (out.empty() ? "" : ", ") + item;
+  return out;
+}
+
+void check_options(const PreprocessOptions& o) {
+  if (!(o.target_rate_hz > 0) || o.window_samples < 1 || o.min_samples < 1 ||
+      o.min_samples > o.window_samples)
+    throw Error("invalid preprocessing options (need target rate > 0 and "
+                "1 <= min_samples <= window_samples)");
+}
+
+}  // namespace
+
+Prepared preprocess(const Record& record, const PreprocessOptions& options) {
+  check_options(options);
+  const std::string& name = record.name;
+  if (record.leads.empty()) throw Error("record " + name + " has no leads");
+  if (!(record.sampling_rate_hz > 0) || !std::isfinite(record.sampling_rate_hz))
+    throw Error("record " + name + " has no sampling rate (give it with --rate HZ on the command "
+                "line / the samplingRate option in JS)");
+  const double from_hz = record.sampling_rate_hz, to_hz = options.target_rate_hz;
+
+  // Length check first: a record that is too short fails before any work is done.
+  const detail::ResampleRatio ratio = detail::resample_ratio(from_hz, to_hz);
+  const bool resampling = !(ratio.up == 1 && ratio.down == 1);
+  const std::size_t n = detail::resampled_length(record.length(), ratio);
+  const std::size_t window = static_cast<std::size_t>(options.window_samples);
+  // Upsampling a very low rate could multiply the size; keep the output within the reader limits.
+  if (static_cast<std::uint64_t>(n) * 12 > default_limits().max_total_samples)
+    throw Error("record " + name + " would have " + std::to_string(n) + " samples per lead at " +
+                detail::format_number(to_hz) + " Hz, more than the limit of " +
+                std::to_string(default_limits().max_total_samples / 12) + " (split it into shorter records)");
+  if (n < static_cast<std::size_t>(options.min_samples))
+    throw Error("record " + name + " is " + seconds(record.duration_s()) + " long and at least " +
+                seconds(options.min_samples / to_hz) + " are needed");
+
+  Prepared out;
+  out.rate_hz = to_hz;
+  out.num_samples = n;
+  out.leads = map_to_standard_leads(record, &out.derived_leads);
+  const auto& names = standard_lead_names();
+
+  // Repair the measured leads, then recompute the derived ones from the repaired I and II (their
+  // NaNs are those of I and II and need no separate count).
+  std::size_t filled = 0;
+  std::vector<std::string> empty_leads;
+  for (std::size_t k = 0; k < 12; ++k) {
+    bool is_derived = false;
+    for (const auto& d : out.derived_leads) is_derived |= d == names[k];
+    if (is_derived) continue;
+    const std::size_t count = fill_invalid(out.leads[k]);
+    filled += count;
+    if (count == out.leads[k].size()) empty_leads.push_back(names[k]);
+  }
+  if (!out.derived_leads.empty()) detail::derive_limb_leads(out.leads, out.derived_leads);
+
+  for (auto& lead : out.leads) {
+    if (resampling) lead = resample(lead, from_hz, to_hz);
+    lead = bandpass_filtfilt(lead, to_hz, options.band_low_hz, options.band_high_hz,
+                             options.filter_order);
+    zscore(lead);
+  }
+
+  // Windows of 10 s from the start; a remainder gets one more window aligned to the end.
+  if (n >= window) {
+    out.window_length = window;
+    for (std::size_t start = 0; start + window <= n; start += window) out.window_starts.push_back(start);
+    if (n % window != 0) out.window_starts.push_back(n - window);
+  } else {
+    out.window_length = n;
+    out.window_starts.push_back(0);
+  }
+
+  auto& notes = out.adaptations;
+  if (resampling) {
+    std::string note = "resampled from " + detail::format_number(from_hz) + " Hz to " +
+                       detail::format_number(to_hz) + " Hz";
+    const double exact = to_hz / from_hz, used = double(ratio.up) / double(ratio.down);
+    if (std::fabs(used - exact) > 1e-9 * exact)
+      note += " (rate ratio approximated as " + std::to_string(ratio.up) + "/" +
+              std::to_string(ratio.down) + ", off by " +
+              detail::format_number(std::fabs(used / exact - 1) * 100) + "%)";
+    notes.push_back(note);
+    if (from_hz < 2 * options.band_high_hz)
+      notes.push_back("the record's rate (" + detail::format_number(from_hz) +
+                      " Hz) cannot hold frequencies above " + detail::format_number(from_hz / 2) +
+                      " Hz that the model was trained with: results may be less reliable");
+  }
+  if (!out.derived_leads.empty())
+    notes.push_back("derived " + join(out.derived_leads) + " from I and II");
+  if (filled > 0)
+    notes.push_back("filled " + std::to_string(filled) + " invalid sample" + (filled == 1 ? "" : "s") +
+                    " by interpolation");
+  if (!empty_leads.empty())
+    notes.push_back("lead" + std::string(empty_leads.size() == 1 ? " " : "s ") + join(empty_leads) +
+                    (empty_leads.size() == 1 ? " had no valid samples and was set to zero"
+                                              : " had no valid samples and were set to zero"));
+  const std::string window_text = seconds(window / to_hz);
+  const std::size_t count = out.window_starts.size();
+  if (n < window)
+    notes.push_back("record of " + seconds(n / to_hz) + " is shorter than " + window_text +
+                    ": analysed as one " + seconds(n / to_hz) + " window (the model was trained on " +
+                    window_text + ")");
+  else if (n == window)
+    notes.push_back(window_text + " record: 1 window");
+  else
+    notes.push_back("record of " + seconds(n / to_hz) + ": " + std::to_string(count) +
+                    " windows of " + window_text + (n % window ? ", last overlapping" : ""));
+  return out;
+}
+
+}  // namespace ecglite

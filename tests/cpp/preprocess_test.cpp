@@ -1,0 +1,308 @@
+// Preprocessing stages against scipy goldens (scripts/reference/preprocess_reference.py writes
+// tests/fixtures/preprocess/*.txt) and the behaviour of the whole preprocess() path.
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <limits>
+#include <map>
+
+#include "ecglite/csv.h"
+#include "ecglite/error.h"
+#include "ecglite/preprocess.h"
+#include "test_support.h"
+
+using ecglite::test::fixture;
+
+namespace {
+
+// A golden file: '#' comments, then "NAME COUNT" lines each followed by COUNT numbers.
+using Golden = std::map<std::string, std::vector<double>>;
+
+Golden load_golden(const std::string& name) {
+  std::istringstream in(ecglite::test::read_text(fixture("preprocess/" + name)));
+  Golden g;
+  std::string line;
+  while (in >> std::ws && in.peek() != EOF) {
+    if (in.peek() == '#') {
+      std::getline(in, line);
+      continue;
+    }
+    std::string key;
+    std::size_t count = 0;
+    in >> key >> count;
+    std::vector<double>& values = g[key];
+    for (std::size_t i = 0; i < count; ++i) {
+      std::string token;
+      in >> token;
+      values.push_back(token == "nan" ? std::numeric_limits<double>::quiet_NaN() : std::stod(token));
+    }
+  }
+  EXPECT_FALSE(g.empty()) << "golden file " << name << " missing or empty";
+  return g;
+}
+
+std::vector<float> as_float(const std::vector<double>& v) { return {v.begin(), v.end()}; }
+
+// Max |a - b| relative to max(1, max |b|): the goldens are O(1) signals.
+double max_error(const std::vector<float>& a, const std::vector<double>& b) {
+  EXPECT_EQ(a.size(), b.size());
+  double err = 0, scale = 1;
+  for (std::size_t i = 0; i < std::min(a.size(), b.size()); ++i) {
+    err = std::max(err, std::fabs(a[i] - b[i]));
+    scale = std::max(scale, std::fabs(b[i]));
+  }
+  return err / scale;
+}
+
+ecglite::Record make_record(double rate, std::size_t n, const std::vector<std::string>& names) {
+  ecglite::Record r;
+  r.name = "test";
+  r.sampling_rate_hz = rate;
+  for (std::size_t k = 0; k < names.size(); ++k) {
+    ecglite::Lead lead{names[k], "mV", std::vector<float>(n)};
+    for (std::size_t i = 0; i < n; ++i)
+      lead.samples[i] = static_cast<float>(std::sin(0.01 * i * (k + 1)) + 0.1 * std::cos(0.37 * i));
+    r.leads.push_back(lead);
+  }
+  return r;
+}
+
+const std::vector<std::string> kEightLeads = {"I", "II", "V1", "V2", "V3", "V4", "V5", "V6"};
+
+}  // namespace
+
+// Tolerance 1e-5 relative: float storage of inputs/outputs (~6e-8) plus summation order; the
+// double computation itself agrees with scipy to ~1e-12.
+TEST(Resample, MatchesScipyResamplePoly) {
+  for (const char* file :
+       {"resample_500_to_100.txt", "resample_360_to_100.txt", "resample_257_to_100.txt",
+        "resample_250_to_100.txt", "resample_1000_to_100.txt", "resample_128_to_100.txt",
+        "resample_128p5_to_100.txt", "resample_512_to_100.txt", "resample_64_to_100.txt",
+        "resample_50_to_100.txt"}) {
+    SCOPED_TRACE(file);
+    Golden g = load_golden(file);
+    auto y = ecglite::resample(as_float(g["x"]), g["from_hz"][0], g["to_hz"][0]);
+    EXPECT_LT(max_error(y, g["y"]), 1e-5);
+  }
+}
+
+TEST(Resample, SameRateIsACopyAndLengthIsCeil) {
+  std::vector<float> x = {1, 2, 3, 4, 5, 6, 7};
+  EXPECT_EQ(ecglite::resample(x, 100, 100), x);
+  EXPECT_EQ(ecglite::resample(x, 500, 100).size(), 2u);   // ceil(7/5)
+  EXPECT_EQ(ecglite::resample(x, 360, 100).size(), 2u);   // ceil(7*5/18)
+  EXPECT_EQ(ecglite::resample(x, 50, 100).size(), 14u);
+  EXPECT_TRUE(ecglite::resample({}, 500, 100).empty());
+  EXPECT_THROW(ecglite::resample(x, 0, 100), ecglite::Error);
+}
+
+TEST(Resample, IrrationalRateRatioIsApproximatedNotExploded) {
+  // A measured rate with no small fraction must not yield a filter of millions of taps.
+  std::vector<float> x(36001, 1.0f);
+  auto y = ecglite::resample(x, 360.0072, 100);
+  EXPECT_NEAR(static_cast<double>(y.size()), 36001 * 100 / 360.0072, 2);
+  EXPECT_NEAR(y[y.size() / 2], 1.0, 1e-3);  // unit DC gain
+}
+
+TEST(Resample, LongRecordIsFast) {
+  // 30 min at 360 Hz (an MIT-BIH lead): polyphase, not quadratic.
+  std::vector<float> x(650000);
+  for (std::size_t i = 0; i < x.size(); ++i) x[i] = static_cast<float>(std::sin(i * 0.01));
+  auto start = std::chrono::steady_clock::now();
+  auto y = ecglite::resample(x, 360, 100);
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
+  EXPECT_EQ(y.size(), 180556u);
+  EXPECT_LT(ms, 1500);
+}
+
+TEST(Bandpass, MatchesScipyFiltfilt) {
+  for (const char* file :
+       {"filtfilt_100hz_1000.txt", "filtfilt_100hz_300.txt", "filtfilt_100hz_100.txt",
+        "filtfilt_100hz_28.txt", "filtfilt_100hz_20.txt", "filtfilt_100hz_5.txt",
+        "filtfilt_250hz_600.txt", "filtfilt_500hz_1000.txt"}) {
+    SCOPED_TRACE(file);
+    Golden g = load_golden(file);
+    auto y = ecglite::bandpass_filtfilt(as_float(g["x"]), g["fs"][0], 0.5, 40, 4);
+    EXPECT_LT(max_error(y, g["y"]), 1e-5);
+  }
+}
+
+TEST(Bandpass, RemovesBaselineAndKeepsTheBand) {
+  const double fs = 100;
+  std::vector<float> x(3000);
+  for (std::size_t i = 0; i < x.size(); ++i)
+    x[i] = static_cast<float>(5 + std::sin(2 * M_PI * 10 * i / fs));  // DC + 10 Hz
+  auto y = ecglite::bandpass_filtfilt(x, fs, 0.5, 40, 4);
+  for (std::size_t i = 500; i < 2500; ++i) EXPECT_NEAR(y[i], std::sin(2 * M_PI * 10 * i / fs), 1e-3);
+  EXPECT_TRUE(ecglite::bandpass_filtfilt({}, fs, 0.5, 40, 4).empty());
+  EXPECT_EQ(ecglite::bandpass_filtfilt({3.0f}, fs, 0.5, 40, 4).size(), 1u);
+  EXPECT_THROW(ecglite::bandpass_filtfilt(x, 60, 0.5, 40, 4), ecglite::Error);  // 40 Hz >= 30 Hz
+}
+
+TEST(Zscore, MatchesReferenceAndFlatLeadBecomesZeros) {
+  Golden g = load_golden("zscore.txt");
+  auto x = as_float(g["x"]);
+  ecglite::zscore(x);
+  EXPECT_LT(max_error(x, g["y"]), 1e-6);
+  auto flat = as_float(g["flat"]);
+  ecglite::zscore(flat);
+  EXPECT_LT(max_error(flat, g["flat_y"]), 1e-12);
+}
+
+TEST(FillInvalid, InterpolatesLikeNumpyInterp) {
+  Golden g = load_golden("fill_invalid.txt");
+  auto x = as_float(g["x"]);
+  EXPECT_EQ(ecglite::fill_invalid(x), 7u);
+  EXPECT_LT(max_error(x, g["y"]), 1e-7);
+  std::vector<float> none(4, std::numeric_limits<float>::quiet_NaN());
+  EXPECT_EQ(ecglite::fill_invalid(none), 4u);
+  EXPECT_EQ(none, std::vector<float>(4, 0.0f));
+  std::vector<float> ok = {1, 2};
+  EXPECT_EQ(ecglite::fill_invalid(ok), 0u);
+}
+
+TEST(Leads, CanonicalNames) {
+  EXPECT_EQ(ecglite::canonical_lead_name("lead ii"), "II");
+  EXPECT_EQ(ecglite::canonical_lead_name("Lead I"), "I");
+  EXPECT_EQ(ecglite::canonical_lead_name("lead_iii"), "III");
+  EXPECT_EQ(ecglite::canonical_lead_name("AVR"), "aVR");
+  EXPECT_EQ(ecglite::canonical_lead_name("avf"), "aVF");
+  EXPECT_EQ(ecglite::canonical_lead_name("v1"), "V1");
+  EXPECT_EQ(ecglite::canonical_lead_name("V6 (mV)"), "V6");
+  EXPECT_EQ(ecglite::canonical_lead_name("ECG II"), "II");
+  EXPECT_EQ(ecglite::canonical_lead_name("DII"), "II");
+  EXPECT_EQ(ecglite::canonical_lead_name("Lead 2"), "II");
+  EXPECT_EQ(ecglite::canonical_lead_name("MLII"), "");
+  EXPECT_EQ(ecglite::canonical_lead_name("-aVR"), "");
+  EXPECT_EQ(ecglite::canonical_lead_name("V7"), "");
+  EXPECT_EQ(ecglite::canonical_lead_name("2"), "");
+  EXPECT_EQ(ecglite::standard_lead_names().size(), 12u);
+}
+
+TEST(Leads, DerivesLimbLeadsLikeReference) {
+  Golden g = load_golden("derive_limb.txt");
+  ecglite::Record r;
+  r.name = "derive";
+  r.sampling_rate_hz = 100;
+  for (const char* name : {"V1", "V2", "V3", "V4", "V5", "V6"}) r.leads.push_back({name, "mV", as_float(g["I"])});
+  r.leads.push_back({"lead_ii", "mV", as_float(g["II"])});
+  r.leads.push_back({"Lead I", "mV", as_float(g["I"])});
+  std::vector<std::string> derived;
+  auto leads = ecglite::map_to_standard_leads(r, &derived);
+  ASSERT_EQ(leads.size(), 12u);
+  EXPECT_EQ(derived, (std::vector<std::string>{"III", "aVR", "aVL", "aVF"}));
+  EXPECT_LT(max_error(leads[0], g["I"]), 1e-7);
+  EXPECT_LT(max_error(leads[1], g["II"]), 1e-7);
+  EXPECT_LT(max_error(leads[2], g["III"]), 1e-6);
+  EXPECT_LT(max_error(leads[3], g["aVR"]), 1e-6);
+  EXPECT_LT(max_error(leads[4], g["aVL"]), 1e-6);
+  EXPECT_LT(max_error(leads[5], g["aVF"]), 1e-6);
+}
+
+TEST(Leads, KeepsGivenLimbLeadsAndConvertsUnitsForDerivation) {
+  auto r = make_record(100, 10, {"I", "II", "III", "V1", "V2", "V3", "V4", "V5", "V6"});
+  r.leads[1].units = "uV";
+  for (float& v : r.leads[1].samples) v *= 1000;
+  std::vector<std::string> derived;
+  auto leads = ecglite::map_to_standard_leads(r, &derived);
+  EXPECT_EQ(derived, (std::vector<std::string>{"aVR", "aVL", "aVF"}));
+  EXPECT_EQ(leads[2], r.leads[2].samples);  // given III kept
+  EXPECT_EQ(leads[1], r.leads[1].samples);  // II stays in its own units
+  // aVR = -(I + II)/2 with II converted to mV.
+  EXPECT_NEAR(leads[3][5], -(r.leads[0].samples[5] + r.leads[1].samples[5] / 1000) / 2, 1e-6);
+}
+
+TEST(Leads, MissingLeadsErrorNamesThemAndTheNeed) {
+  ecglite::Record r = make_record(360, 100, {"MLII", "V5"});
+  r.name = "100";
+  try {
+    ecglite::map_to_standard_leads(r, nullptr);
+    FAIL() << "expected an error";
+  } catch (const ecglite::Error& e) {
+    const std::string m = e.what();
+    EXPECT_NE(m.find("record 100 has leads MLII, V5"), std::string::npos) << m;
+    EXPECT_NE(m.find("missing I, II, V1, V2, V3, V4, V6"), std::string::npos) << m;
+    EXPECT_NE(m.find("the 12-lead model needs I, II, V1-V6"), std::string::npos) << m;
+    EXPECT_NE(m.find("can be derived from I and II"), std::string::npos) << m;
+  }
+}
+
+TEST(Preprocess, WholePathMatchesReferenceOnFixtureRecord) {
+  auto record = ecglite::read_csv_file(fixture("preprocess/record_250hz.csv"));
+  EXPECT_EQ(record.sampling_rate_hz, 250);
+  Golden g = load_golden("record_250hz_expected.txt");
+  auto p = ecglite::preprocess(record);
+  EXPECT_EQ(p.rate_hz, 100);
+  EXPECT_EQ(p.num_samples, 300u);
+  ASSERT_EQ(p.leads.size(), 12u);
+  for (std::size_t k = 0; k < 12; ++k) {
+    SCOPED_TRACE(ecglite::standard_lead_names()[k]);
+    EXPECT_LT(max_error(p.leads[k], g[ecglite::standard_lead_names()[k]]), 1e-5);
+  }
+  EXPECT_EQ(p.window_starts, std::vector<std::size_t>{0});
+  EXPECT_EQ(p.window_length, 300u);
+  EXPECT_EQ(p.derived_leads, (std::vector<std::string>{"III", "aVR", "aVL", "aVF"}));
+  const std::vector<std::string> expected_notes = {
+      "resampled from 250 Hz to 100 Hz", "derived III, aVR, aVL, aVF from I and II",
+      "filled 2 invalid samples by interpolation",
+      "record of 3 s is shorter than 10 s: analysed as one 3 s window (the model was trained on 10 s)"};
+  EXPECT_EQ(p.adaptations, expected_notes);
+}
+
+TEST(Preprocess, WindowsCoverTheRecordWithALastOverlappingOne) {
+  auto p = ecglite::preprocess(make_record(100, 2500, kEightLeads));
+  EXPECT_EQ(p.window_starts, (std::vector<std::size_t>{0, 1000, 1500}));
+  EXPECT_EQ(p.window_length, 1000u);
+  EXPECT_EQ(p.adaptations.back(), "record of 25 s: 3 windows of 10 s, last overlapping");
+  EXPECT_EQ(p.adaptations.front(), "derived III, aVR, aVL, aVF from I and II");  // no resampling at 100 Hz
+
+  p = ecglite::preprocess(make_record(500, 5000, kEightLeads));
+  EXPECT_EQ(p.window_starts, std::vector<std::size_t>{0});
+  EXPECT_EQ(p.adaptations.front(), "resampled from 500 Hz to 100 Hz");
+  EXPECT_EQ(p.adaptations.back(), "10 s record: 1 window");
+
+  p = ecglite::preprocess(make_record(100, 3000, kEightLeads));
+  EXPECT_EQ(p.window_starts, (std::vector<std::size_t>{0, 1000, 2000}));
+  EXPECT_EQ(p.adaptations.back(), "record of 30 s: 3 windows of 10 s");
+  for (const auto& lead : p.leads) ASSERT_EQ(lead.size(), 3000u);
+}
+
+TEST(Preprocess, OutputIsZscoredPerLead) {
+  auto p = ecglite::preprocess(make_record(257, 2570, kEightLeads));
+  EXPECT_EQ(p.num_samples, 1000u);
+  for (const auto& lead : p.leads) {
+    double sum = 0, sq = 0;
+    for (float v : lead) sum += v, sq += double(v) * v;
+    EXPECT_NEAR(sum / lead.size(), 0, 1e-5);
+    EXPECT_NEAR(sq / lead.size(), 1, 1e-4);
+  }
+}
+
+TEST(Preprocess, TooShortRecordIsAnErrorSayingHowLong) {
+  try {
+    ecglite::preprocess(make_record(500, 1000, kEightLeads));  // 2 s
+    FAIL() << "expected an error";
+  } catch (const ecglite::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("record test is 2 s long and at least 2.5 s are needed"),
+              std::string::npos)
+        << e.what();
+  }
+  auto no_rate = make_record(0, 1000, kEightLeads);
+  EXPECT_THROW(ecglite::preprocess(no_rate), ecglite::Error);
+}
+
+TEST(Preprocess, FlatAndInvalidLeadsAreReportedNotPropagated) {
+  auto r = make_record(100, 1000, kEightLeads);
+  for (float& v : r.leads[4].samples) v = std::numeric_limits<float>::quiet_NaN();  // V3 empty
+  r.leads[0].samples[10] = std::numeric_limits<float>::quiet_NaN();
+  auto p = ecglite::preprocess(r);
+  for (const auto& lead : p.leads)
+    for (float v : lead) ASSERT_TRUE(std::isfinite(v));
+  for (float v : p.leads[8]) ASSERT_EQ(v, 0.0f);  // V3
+  EXPECT_NE(std::find(p.adaptations.begin(), p.adaptations.end(),
+                      "filled 1001 invalid samples by interpolation"),
+            p.adaptations.end());
+  EXPECT_NE(std::find(p.adaptations.begin(), p.adaptations.end(),
+                      "lead V3 had no valid samples and was set to zero"),
+            p.adaptations.end());
+}
