@@ -1,7 +1,112 @@
-// PLACEHOLDER: replaced by the real command (owner writes it); not part of any resolved issue.
+// ecglite classify RECORD... [--model FILE] [--json] [--rate HZ]
+// Probabilities of the five PTB-XL superclasses per record. A record that fails is reported and
+// the command goes on with the next; the exit status is 1 if any failed.
+#include <climits>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <vector>
+
+#include "args.h"
 #include "commands.h"
 #include "ecglite/error.h"
+#include "ecglite/read.h"
+#include "ecglite/screen.h"
 
 namespace ecglite::cli {
-int cmd_classify(int, char**, int) { throw Error("'classify' is not implemented yet"); }
+
+namespace {
+
+bool is_file(const std::string& path) {
+  struct stat st;
+  return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
+}
+
+std::string executable_dir(const char* argv0) {
+  char buf[PATH_MAX];
+  ssize_t n = ::readlink("/proc/self/exe", buf, sizeof buf - 1);
+  std::string exe = n > 0 ? std::string(buf, static_cast<std::size_t>(n)) : std::string(argv0 ? argv0 : "");
+  auto slash = exe.find_last_of('/');
+  return slash == std::string::npos ? "." : exe.substr(0, slash);
+}
+
+}  // namespace
+
+// --model, else $ECGLITE_MODEL, else models/student-int8.ecgm next to / above the executable.
+std::string find_model(const Args& args, const char* argv0) {
+  if (args.has("--model")) return args.get("--model");
+  if (const char* env = std::getenv("ECGLITE_MODEL"); env && *env) return env;
+  const std::string dir = executable_dir(argv0);
+  std::vector<std::string> tried;
+  for (const char* rel : {"/models/", "/../models/", "/../../models/", "/../share/ecglite/models/"}) {
+    std::string path = dir + rel + "student-int8.ecgm";
+    if (is_file(path)) return path;
+    tried.push_back(path);
+  }
+  std::string list;
+  for (const auto& t : tried) list += "\n  " + t;
+  throw Error("no model found: pass --model FILE (e.g. --model models/student-int8.ecgm) or set "
+              "ECGLITE_MODEL; looked for the default model in:" + list);
+}
+
+std::string describe_model(const ModelInfo& m, const std::string& path) {
+  char buf[160];
+  std::snprintf(buf, sizeof buf, " (%s, %lld parameters, %.1fM MACs per %.2g s window)", m.precision.c_str(),
+                static_cast<long long>(m.parameters), m.macs_per_window / 1e6, m.input_length / m.sampling_rate_hz);
+  return m.name + buf + " from " + path;
+}
+
+int cmd_classify(int argc, char** argv, int first) {
+  Args args = parse_args(argc, argv, first, {"--json"}, {"--model", "--rate"});
+  if (args.positional.empty())
+    throw Error("no record given (usage: ecglite classify RECORD... [--model FILE] [--json] [--rate HZ])");
+  const std::string model_path = find_model(args, argv[0]);
+  const Model model = Model::from_file(model_path);
+  const ModelInfo& info = model.info();
+  CsvOptions csv;
+  csv.sampling_rate_hz = args.get_double("--rate", 0);
+  if (args.has("--rate") && !(csv.sampling_rate_hz > 0)) throw Error("--rate expects a positive number of Hz");
+  const bool json = args.has("--json");
+
+  int failed = 0;
+  std::string records_json;
+  if (!json) std::printf("model: %s\n", describe_model(info, model_path).c_str());
+  for (const std::string& path : args.positional) {
+    try {
+      ClassifyResult r = classify(model, read_record_file(path, csv));
+      r.record_name = path;
+      if (json) {
+        records_json += (records_json.empty() ? "" : ",") + to_json(r);
+        continue;
+      }
+      std::printf("\n%s  (%.3g s at %g Hz)\n", path.c_str(), r.duration_s, r.source_rate_hz);
+      for (const auto& c : r.classes)
+        std::printf("  %-5s %-24s %6.3f  %s %.2f%s\n", c.name.c_str(), c.description.c_str(), c.probability,
+                    c.positive ? ">=" : "< ", c.threshold, c.positive ? "  POSITIVE" : "");
+      std::string labels;
+      for (const auto& l : r.labels) labels += (labels.empty() ? "" : ", ") + l;
+      std::printf("  labels: %s\n", labels.empty() ? "(none above threshold)" : labels.c_str());
+      for (const auto& a : r.adaptations) std::printf("  adapted: %s\n", a.c_str());
+      for (const auto& w : r.warnings) std::printf("  warning: %s\n", w.c_str());
+    } catch (const Error& e) {
+      ++failed;
+      const std::string msg = e.what();
+      // reader messages usually start with the file name already
+      if (msg.compare(0, path.size(), path) == 0) std::fprintf(stderr, "ecglite classify: %s\n", msg.c_str());
+      else std::fprintf(stderr, "ecglite classify: %s: %s\n", path.c_str(), msg.c_str());
+      if (json)
+        records_json += (records_json.empty() ? "" : ",") + std::string("{\"record\":") + json_quote(path) +
+                        ",\"error\":" + json_quote(e.what()) + "}";
+    }
+  }
+  if (json) {
+    std::string model_json = to_json(info);
+    model_json.insert(model_json.size() - 1, ",\"path\":" + json_quote(model_path));
+    std::printf("{\"records\":[%s],\"model\":%s}\n", records_json.c_str(), model_json.c_str());
+  }
+  return failed ? 1 : 0;
+}
+
 }  // namespace ecglite::cli

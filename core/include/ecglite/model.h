@@ -1,6 +1,7 @@
-// A trained network loaded from an .ecgm model file (written by scripts/train/export_ecgm.py):
-// weights, int8 quantization parameters, layer graph, class names, thresholds chosen on
-// validation, preprocessing settings and input length. Runs fp32 and int8 networks.
+// A trained network loaded from an .ecgm model file (written by scripts/train/ecgm.py and
+// quantize.py, format described there): weights, int8 quantization parameters, layer graph, class
+// names, thresholds chosen on validation, preprocessing settings and input length. Runs fp32 and
+// int8 networks; int8 results equal PyTorch's quantized (qnnpack) reference exactly.
 #pragma once
 #include <cstdint>
 #include <memory>
@@ -18,6 +19,7 @@ struct ModelInfo {
   int window_stride = 125;              // sliding-window step within a 10 s window
   double sampling_rate_hz = 100;        // preprocessing settings the model was trained with
   double band_low_hz = 0.5, band_high_hz = 40;
+  int filter_order = 4;                 // Butterworth order of each band edge
   std::vector<std::string> lead_names;  // input channel order
   std::vector<std::string> class_names;        // "NORM", "MI", ...
   std::vector<std::string> class_descriptions; // "Normal ECG", "Myocardial infarction", ...
@@ -41,9 +43,23 @@ class Model {
   // Sigmoid of logits (multi-label).
   std::vector<float> probabilities(const float* input) const;
 
+  // The engine's native layout: `input` is [input_length][input_channels] time-major (a slice of
+  // a time-major record is a window without copying); writes one logit per class to `out`.
+  // Thread-safe; allocates nothing after the first call on a thread (a per-thread arena).
+  void logits_time_major(const float* input, float* out) const;
+
+  // int8 models: the quint8 codes [channels][length] of the tensor that the global average pool
+  // reads (tests compare them with PyTorch's reference bit for bit). Empty for fp32 models.
+  std::vector<std::uint8_t> pooled_codes(const float* input) const;
+
  private:
   struct Impl;
   std::shared_ptr<const Impl> impl_;
 };
+
+// For tests and benchmarks: run the portable scalar kernels instead of the SIMD ones (wasm
+// SIMD128 / x86 SSE2). Both give identical int8 results. Process-wide.
+void set_scalar_kernels(bool scalar);
+bool scalar_kernels();
 
 }  // namespace ecglite

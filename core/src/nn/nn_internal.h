@@ -1,0 +1,69 @@
+// Internal representation of a parsed .ecgm graph and the kernels that run it. Tensors are
+// time-major [T][C] so that a conv output at time t is a dot product of a weight row [K*Cin] with
+// the contiguous input slice x[t*stride .. t*stride+K)[0..Cin).
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "ecglite/model.h"
+
+namespace ecglite::nn {
+
+enum class Op : std::uint8_t { Input = 0, Conv = 1, MaxPool = 2, Add = 3, GlobalAvgPool = 4, Linear = 5 };
+
+struct Node {
+  Op op = Op::Input;
+  bool relu = false;
+  std::uint32_t a = 0, b = 0;  // input node indices (b: second addend)
+  int channels = 0;            // output channels / features
+  int in_channels = 0;
+  int length = 0;              // output length for the model's input_length (0: a vector)
+  int kernel = 0, stride = 0, pad_left = 0, pad_right = 0;
+  float out_scale = 0;         // int8: quantization of this node's output
+  std::int32_t out_zero_point = 0;
+  // fp32 conv [C][Cin][K] / linear [C][Cin] (file order), bias [C]
+  std::vector<float> weight, bias;
+  // int8 conv
+  std::vector<std::int8_t> qweight;
+  std::vector<std::int32_t> qbias;
+  std::vector<float> weight_scale, multiplier;
+  // int8 add (qnnpack fixed point)
+  std::uint32_t add_a_multiplier = 0, add_b_multiplier = 0, add_shift = 0;
+};
+
+struct Graph {
+  bool int8 = false;
+  std::vector<Node> nodes;
+};
+
+// Parses and validates a whole model file. Throws Error with a message that says what is wrong.
+void parse_model_file(const std::uint8_t* data, std::size_t size, ModelInfo* info, Graph* graph);
+
+// ---- kernels (kernels_int8.cpp, kernels_f32.cpp) ----
+
+// int8 conv weights repacked for the kernels: rows of K*Cin int16 values in [k][ci] order,
+// padded with zeros to a multiple of 8 (`row`), and output channels padded to a multiple of 4.
+struct ConvInt8 {
+  int cout = 0, cout_padded = 0, row = 0, depth = 0;  // depth = K*Cin
+  int kernel = 0, stride = 0, cin = 0;
+  std::vector<std::int16_t> w;        // [cout_padded][row]
+  std::vector<std::int32_t> bias;     // [cout_padded]
+  std::vector<float> multiplier;      // [cout_padded]
+  std::int32_t out_zero_point = 0, out_min = 0, out_max = 255;
+};
+
+struct ConvF32 {
+  int cout = 0, cout_padded = 0, row = 0, depth = 0;
+  int kernel = 0, stride = 0, cin = 0;
+  bool relu = false;
+  std::vector<float> w;     // [cout_padded][row], row a multiple of 4
+  std::vector<float> bias;  // [cout_padded]
+};
+
+// x: centered (q - zero_point) padded input [T_padded][cin] plus >= row - depth slack values;
+// y: [t_out][cout] quint8.
+void conv_int8(const ConvInt8& c, const std::int16_t* x, int t_out, std::uint8_t* y, bool scalar);
+void conv_f32(const ConvF32& c, const float* x, int t_out, float* y, bool scalar);
+
+}  // namespace ecglite::nn
