@@ -9,13 +9,11 @@
 
 #include "args.h"
 #include "commands.h"
+#include "model_path.h"
 #include "ecglite/error.h"
 #include "ecglite/screen.h"
 
 namespace ecglite::cli {
-
-std::string find_model(const Args& args, const char* argv0);       // cmd_classify.cpp
-std::string describe_model(const ModelInfo& m, const std::string& path);
 
 namespace {
 

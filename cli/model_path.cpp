@@ -1,0 +1,54 @@
+#include "model_path.h"
+
+#include <climits>
+#include <cstdio>
+#include <cstdlib>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <vector>
+
+#include "ecglite/error.h"
+
+namespace ecglite::cli {
+
+namespace {
+
+bool is_file(const std::string& path) {
+  struct stat st;
+  return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
+}
+
+std::string executable_dir(const char* argv0) {
+  char buf[PATH_MAX];
+  ssize_t n = ::readlink("/proc/self/exe", buf, sizeof buf - 1);
+  std::string exe = n > 0 ? std::string(buf, static_cast<std::size_t>(n)) : std::string(argv0 ? argv0 : "");
+  auto slash = exe.find_last_of('/');
+  return slash == std::string::npos ? "." : exe.substr(0, slash);
+}
+
+}  // namespace
+
+std::string find_model(const Args& args, const char* argv0) {
+  if (args.has("--model")) return args.get("--model");
+  if (const char* env = std::getenv("ECGLITE_MODEL"); env && *env) return env;
+  const std::string dir = executable_dir(argv0);
+  std::vector<std::string> tried;
+  for (const char* rel : {"/models/", "/../models/", "/../../models/", "/../share/ecglite/models/"}) {
+    std::string path = dir + rel + "student-int8.ecgm";
+    if (is_file(path)) return path;
+    tried.push_back(path);
+  }
+  std::string list;
+  for (const auto& t : tried) list += "\n  " + t;
+  throw Error("no model found: pass --model FILE (e.g. --model models/student-int8.ecgm) or set "
+              "ECGLITE_MODEL; looked for the default model in:" + list);
+}
+
+std::string describe_model(const ModelInfo& m, const std::string& path) {
+  char buf[160];
+  std::snprintf(buf, sizeof buf, " (%s, %lld parameters, %.1fM MACs per %.2g s window)", m.precision.c_str(),
+                static_cast<long long>(m.parameters), m.macs_per_window / 1e6, m.input_length / m.sampling_rate_hz);
+  return m.name + buf + " from " + path;
+}
+
+}  // namespace ecglite::cli
