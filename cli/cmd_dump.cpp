@@ -1,7 +1,152 @@
-// PLACEHOLDER: replaced by the real command (owner writes it); not part of any resolved issue.
+// `ecglite dump RECORD [--digital] [--from N] [--to N] [--signals i,j,...]`: decoded samples, one line
+// per sample, tab-separated, no time column. Physical values by default: 10 significant digits (CSV
+// records hold floats: the shortest text of the float), "-" for an invalid sample, as rdsamp -P.
+// Digital values with --digital: -32768 for an invalid sample, as rdsamp. N are 0-based sample
+// indices, --to exclusive; --signals picks and orders signals.
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "args.h"
 #include "commands.h"
+#include "ecglite/csv.h"
 #include "ecglite/error.h"
+#include "ecglite/read.h"
+#include "ecglite/wfdb.h"
 
 namespace ecglite::cli {
-int cmd_dump(int, char**, int) { throw Error("'dump' is not implemented yet"); }
+
+namespace {
+
+std::vector<int> parse_signal_list(const std::string& text) {
+  std::vector<int> list;
+  std::size_t pos = 0;
+  while (pos <= text.size()) {
+    std::size_t comma = text.find(',', pos);
+    if (comma == std::string::npos) comma = text.size();
+    const std::string item = text.substr(pos, comma - pos);
+    char* end = nullptr;
+    const long v = std::strtol(item.c_str(), &end, 10);
+    if (item.empty() || *end != '\0' || v < 0 || v > 1'000'000)
+      throw Error("--signals expects signal numbers separated by commas (e.g. 0,2), got '" + text + "'");
+    list.push_back(static_cast<int>(v));
+    pos = comma + 1;
+  }
+  return list;
+}
+
+// Collects output and writes it in large blocks (records have millions of samples).
+class Output {
+ public:
+  ~Output() { flush(); }
+  void value(double v) {
+    separate();
+    if (std::isnan(v)) {
+      buf_ += '-';
+      return;
+    }
+    char s[32];
+    std::snprintf(s, sizeof s, "%.10g", v);
+    buf_ += s;
+  }
+  // Record leads hold floats: the shortest text that reads back as the same float (at most 9
+  // digits), so 0.15 prints as 0.15, not as its float neighbour 0.150000006.
+  void value(float v) {
+    separate();
+    if (std::isnan(v)) {
+      buf_ += '-';
+      return;
+    }
+    char s[32];
+    for (int digits = 6; digits <= 9; ++digits) {
+      std::snprintf(s, sizeof s, "%.*g", digits, static_cast<double>(v));
+      if (std::strtof(s, nullptr) == v) break;
+    }
+    buf_ += s;
+  }
+  void value(std::int32_t v) {
+    separate();
+    buf_ += std::to_string(v);
+  }
+  void end_line() {
+    buf_ += '\n';
+    first_ = true;
+    if (buf_.size() > (1 << 16)) flush();
+  }
+  void flush() {
+    if (!buf_.empty() && std::fwrite(buf_.data(), 1, buf_.size(), stdout) != buf_.size())
+      throw Error("cannot write the output");
+    buf_.clear();
+  }
+
+ private:
+  void separate() {
+    if (!first_) buf_ += '\t';
+    first_ = false;
+  }
+  std::string buf_;
+  bool first_ = true;
+};
+
+void dump_wfdb(const std::string& path, const Args& args, const std::vector<int>& signals) {
+  WfdbReadOptions options;
+  options.from = args.get_int("--from", 0);
+  if (args.has("--to")) options.to = args.get_int("--to", 0);
+  options.signals = signals;
+  const WfdbRecord rec = read_wfdb_file(path, options);
+  const bool digital = args.has("--digital");
+  Output out;
+  for (std::int64_t i = 0; i < rec.num_samples(); ++i) {
+    for (std::size_t s = 0; s < rec.digital.size(); ++s) {
+      if (digital) {
+        const std::int32_t d = rec.digital[s][i];
+        out.value(d == kInvalidSample ? kWfdbInvalidPrinted : d);
+      } else {
+        out.value(rec.physical(static_cast<int>(s), i));
+      }
+    }
+    out.end_line();
+  }
+}
+
+void dump_record(const std::string& path, const Args& args, std::vector<int> signals) {
+  if (args.has("--digital"))
+    throw Error(path + ": --digital needs a WFDB record (a CSV file holds physical values only)");
+  const Record rec = read_record_file(path);
+  const std::int64_t length = static_cast<std::int64_t>(rec.length());
+  const std::int64_t from = args.get_int("--from", 0), to = args.get_int("--to", length);
+  if (from < 0 || from > to || to > length)
+    throw Error(path + ": samples " + std::to_string(from) + " to " + std::to_string(to) +
+                " are outside the record, which has " + std::to_string(length) + " samples");
+  if (signals.empty())
+    for (std::size_t s = 0; s < rec.leads.size(); ++s) signals.push_back(static_cast<int>(s));
+  for (int s : signals)
+    if (s >= (int)rec.leads.size())
+      throw Error(path + ": there is no signal " + std::to_string(s) + " (the record has " +
+                  std::to_string(rec.leads.size()) + " leads, numbered from 0)");
+  Output out;
+  for (std::int64_t i = from; i < to; ++i) {
+    for (int s : signals) out.value(rec.leads[s].samples[i]);
+    out.end_line();
+  }
+}
+
+}  // namespace
+
+int cmd_dump(int argc, char** argv, int first) {
+  const Args args = parse_args(argc, argv, first, {"--digital"}, {"--from", "--to", "--signals"});
+  if (args.positional.size() != 1)
+    throw Error("usage: ecglite dump RECORD [--digital] [--from N] [--to N] [--signals i,j,...]");
+  const std::string& path = args.positional[0];
+  const std::vector<int> signals = args.has("--signals") ? parse_signal_list(args.get("--signals")) : std::vector<int>{};
+  if (is_csv_path(path))
+    dump_record(path, args, signals);
+  else
+    dump_wfdb(path, args, signals);
+  return 0;
+}
+
 }  // namespace ecglite::cli

@@ -2,6 +2,7 @@
 // from disk (the CLI). Formats 8, 16, 24, 32, 61, 80, 160, 212, 310, 311; multi-file, multi-frequency,
 // skewed, byte-offset (.mat) and multi-segment records. Digital values match the WFDB `rdsamp` tool.
 #pragma once
+#include <climits>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -21,18 +22,18 @@ struct WfdbSignalSpec {
   std::string file_name;          // signal file ("100.dat"), "~" for a null segment signal
   int format = 0;                 // 8, 16, 24, 32, 61, 80, 160, 212, 310, 311, 508, ...
   int samples_per_frame = 1;      // the "x" suffix
-  int skew = 0;                   // the ":" suffix
+  int skew = 0;                   // the ":" suffix, in samples as written in the header
   std::int64_t byte_offset = 0;   // the "+" suffix
-  double gain = 200;              // ADC units per physical unit (0 in the header is read as 200)
-  bool gain_given = false;        // gain field present in the header
+  double gain = 200;              // ADC units per physical unit (0 or absent in the header: 200)
+  bool gain_given = false;        // a non-zero gain is written in the header
   double baseline = 0;            // digital value of physical zero (defaults to adc_zero)
-  std::string units = "mV";
-  int adc_resolution = 0;
+  std::string units = "mV";       // "mV" when absent
+  int adc_resolution = 0;         // bits; when absent, the format's default as in WFDB (12 for 16)
   int adc_zero = 0;
-  std::int64_t initial_value = 0;
+  std::int64_t initial_value = 0; // defaults to adc_zero
   std::optional<int> checksum;    // 16-bit checksum of all samples, when given
   int block_size = 0;
-  std::string description;        // the lead name ("MLII", "V1", "I", ...)
+  std::string description;        // the lead name ("MLII", "V1", "I", ...), "" when absent
 };
 
 // One segment of a multi-segment record, as listed in the master header.
@@ -58,8 +59,14 @@ struct WfdbHeader {
   int max_samples_per_frame() const;
 };
 
-// Parses header text. Throws Error naming `source_name` and the offending line on malformed input.
-WfdbHeader parse_wfdb_header(const std::string& text, const std::string& source_name = "header");
+// Parses header text. Throws Error naming `source_name` and the offending line on malformed input
+// (including more signals than limits.max_signals, checked before any signal is stored).
+WfdbHeader parse_wfdb_header(const std::string& text, const std::string& source_name = "header",
+                             const Limits& limits = default_limits());
+
+// True for the formats read_wfdb decodes (0 = null signal, 8, 16, 24, 32, 61, 80, 160, 212, 310,
+// 311). FLAC formats 508/516/524 parse but are rejected by read_wfdb with a message saying so.
+bool is_supported_wfdb_format(int format);
 
 // Returns the bytes of a file belonging to the record (signal file or segment header), by the name the
 // header uses. Throws Error when it cannot be provided.
@@ -69,19 +76,29 @@ using FileProvider = std::function<Bytes(const std::string& file_name)>;
 // names it and says that it must be provided together with the header.
 FileProvider make_memory_provider(std::map<std::string, Bytes> files);
 
-// A FileProvider reading from `directory` on disk (CLI).
+// A FileProvider reading from `directory` on disk (CLI). Refuses files larger than
+// limits.max_file_bytes before reading them, and names that are paths rather than file names.
 FileProvider make_directory_provider(const std::string& directory, const Limits& limits = default_limits());
 
 struct WfdbReadOptions {
   // false (default): multi-frequency signals are averaged to one sample per frame, as rdsamp does.
   // true: every sample is returned (signals then have different lengths).
   bool expand_frames = false;
+  // Frames [from, to) are returned; `to` absent: up to the end of the record. Samples outside the
+  // range are still decoded (checksums need them) but not stored, so limits apply to the range.
+  std::int64_t from = 0;
+  std::optional<std::int64_t> to;
+  // Indices of the signals to return, in this order (repeats allowed); empty: all signals.
+  std::vector<int> signals;
   Limits limits = default_limits();
 };
 
 // Marks an invalid sample in WfdbRecord::digital (the format's sentinel value, e.g. -32768 for
-// format 16). Its physical value is NaN.
+// format 16, -2048 for 212, -128 for 80; format 8 has none). Its physical value is NaN.
 constexpr std::int32_t kInvalidSample = INT32_MIN;
+
+// What rdsamp prints for an invalid sample in digital mode, whatever the format (WFDB_INVALID_SAMPLE).
+constexpr std::int32_t kWfdbInvalidPrinted = -32768;
 
 struct WfdbRecord {
   WfdbHeader header;                          // for multi-segment records: the master header, with the
@@ -89,11 +106,17 @@ struct WfdbRecord {
   std::vector<WfdbSignalSpec> signals;        // the signals actually returned (one per column)
   std::vector<std::vector<std::int32_t>> digital;  // [signal][sample]
   std::vector<std::string> warnings;          // e.g. "signal 2 (V1): checksum mismatch (...)"
+  // Per header signal: the 16-bit sum of its samples when the whole signal was decoded (single-
+  // segment records with a length), to compare with WfdbSignalSpec::checksum.
+  std::vector<std::optional<std::uint16_t>> computed_checksums;
+  std::int64_t first_sample = 0;              // frame index of digital[s][0] (options.from)
+  std::int64_t record_length = 0;             // frames in the whole record (known or inferred)
 
   std::int64_t num_samples() const { return digital.empty() ? 0 : (std::int64_t)digital[0].size(); }
   // Exact physical value (double) of one sample; NaN for kInvalidSample.
   double physical(int signal, std::int64_t sample) const;
-  // Converts to the common record model (float physical values).
+  // Converts to the common record model (float physical values). Throws Error for records read
+  // with expand_frames whose signals have different lengths.
   Record to_record() const;
 };
 
@@ -102,5 +125,8 @@ WfdbRecord read_wfdb(const std::string& header_text, const FileProvider& files,
 
 // Convenience for the CLI: `path` is a record path without extension or a path to the .hea file.
 WfdbRecord read_wfdb_file(const std::string& path, const WfdbReadOptions& options = {});
+
+// The header of a record on disk (no signal file is read): `path` as for read_wfdb_file.
+WfdbHeader read_wfdb_header_file(const std::string& path, const Limits& limits = default_limits());
 
 }  // namespace ecglite

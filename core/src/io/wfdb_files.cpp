@@ -1,0 +1,102 @@
+// Where a record's files come from: an in-memory map (the browser hands us the dropped files) or a
+// directory on disk (the CLI), and the CLI's record path conventions ("data/100" or "data/100.hea").
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <memory>
+#include <string>
+
+#include "ecglite/error.h"
+#include "ecglite/wfdb.h"
+#include "wfdb_internal.h"
+
+namespace ecglite {
+
+namespace {
+
+bool ends_with(const std::string& s, const std::string& suffix) {
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+// A header names files relative to its record; a path there could read anything on disk.
+void check_plain_name(const std::string& name) {
+  if (name.empty() || name == "." || name == ".." || name.find_first_of("/\\") != std::string::npos ||
+      name.find('\0') != std::string::npos)
+    throw Error("'" + name + "': not a plain file name (a WFDB header must name files in its own "
+                "directory, without a path)");
+}
+
+Bytes read_file(const std::string& path, const Limits& limits) {
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0)
+    throw Error(path + ": cannot open (" + std::strerror(errno) +
+                "; a WFDB record needs its .hea and all its signal files side by side)");
+  if (!S_ISREG(st.st_mode)) throw Error(path + ": not a regular file");
+  if (static_cast<std::uint64_t>(st.st_size) > limits.max_file_bytes)
+    throw Error(path + ": " + std::to_string(st.st_size) + " bytes exceeds the limit of " +
+                std::to_string(limits.max_file_bytes) + " bytes per file");
+  std::unique_ptr<FILE, int (*)(FILE*)> f(std::fopen(path.c_str(), "rb"), &std::fclose);
+  if (!f) throw Error(path + ": cannot open (" + std::strerror(errno) + ")");
+  Bytes bytes(static_cast<std::size_t>(st.st_size));
+  if (!bytes.empty() && std::fread(bytes.data(), 1, bytes.size(), f.get()) != bytes.size())
+    throw Error(path + ": read error (" + std::strerror(errno) + ")");
+  return bytes;
+}
+
+struct RecordPath {
+  std::string directory;  // "." when the path has none
+  std::string record;     // file stem of the header
+  std::string header;     // path of the .hea file
+};
+
+RecordPath split_record_path(const std::string& path) {
+  struct stat st;
+  if (!ends_with(path, ".hea") && ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode))
+    throw Error(path + ": not a WFDB header (give the record name without extension, e.g. data/100, "
+                "or its .hea file)");
+  RecordPath r;
+  const std::string base = ends_with(path, ".hea") ? path.substr(0, path.size() - 4) : path;
+  const std::size_t slash = base.find_last_of('/');
+  r.directory = slash == std::string::npos ? "." : base.substr(0, slash == 0 ? 1 : slash);
+  r.record = slash == std::string::npos ? base : base.substr(slash + 1);
+  if (r.record.empty()) throw Error(path + ": no record name (give e.g. data/100 or data/100.hea)");
+  r.header = base + ".hea";
+  return r;
+}
+
+}  // namespace
+
+FileProvider make_memory_provider(std::map<std::string, Bytes> files) {
+  auto shared = std::make_shared<const std::map<std::string, Bytes>>(std::move(files));
+  return [shared](const std::string& name) -> Bytes {
+    auto it = shared->find(name);
+    if (it == shared->end())
+      throw Error(name + ": file not provided (select it together with the .hea header: a WFDB record "
+                  "needs the header and every file it names)");
+    return it->second;
+  };
+}
+
+FileProvider make_directory_provider(const std::string& directory, const Limits& limits) {
+  return [directory, limits](const std::string& name) -> Bytes {
+    check_plain_name(name);
+    return read_file(directory + "/" + name, limits);
+  };
+}
+
+WfdbRecord read_wfdb_file(const std::string& path, const WfdbReadOptions& options) {
+  const RecordPath rp = split_record_path(path);
+  const Bytes header = read_file(rp.header, options.limits);
+  return wfdb::read_wfdb_named(std::string(header.begin(), header.end()), rp.header,
+                               make_directory_provider(rp.directory, options.limits), options);
+}
+
+WfdbHeader read_wfdb_header_file(const std::string& path, const Limits& limits) {
+  const RecordPath rp = split_record_path(path);
+  const Bytes header = read_file(rp.header, limits);
+  return parse_wfdb_header(std::string(header.begin(), header.end()), rp.header, limits);
+}
+
+}  // namespace ecglite

@@ -1,0 +1,199 @@
+// One single-segment WFDB record: signal groups (one per file), frames of interleaved samples,
+// first differences (format 8), invalid sentinels, skew, checksums and frame averaging, with the
+// semantics of the WFDB library's getframe()/getvec() as used by rdsamp.
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+#include "ecglite/error.h"
+#include "wfdb_internal.h"
+
+namespace ecglite::wfdb {
+
+namespace {
+
+inline std::int32_t apply_map(std::int32_t v, const SampleMap& m) {
+  if (m.identity || v == kInvalidSample) return v;
+  // WFDB's sigmap: round half up by flooring (value * scale + offset), offset includes the 0.5.
+  const double x = std::floor(v * m.scale + m.offset);
+  if (x >= (double)INT32_MAX) return INT32_MAX;
+  if (x <= (double)INT32_MIN) return INT32_MIN + 1;
+  return static_cast<std::int32_t>(x);
+}
+
+}  // namespace
+
+SegmentReader::SegmentReader(const WfdbHeader& header, std::string name, const FileProvider& files,
+                             const Limits& limits, bool pad_skew)
+    : header_(header), name_(std::move(name)), pad_skew_(pad_skew) {
+  const int nsig = static_cast<int>(header.signals.size());
+  if ((std::size_t)nsig > limits.max_signals)
+    throw Error(name_ + ": the record has " + std::to_string(nsig) + " signals, more than the limit of " +
+                std::to_string(limits.max_signals));
+
+  // Signals listed together with the same file name form a group read from that file (WFDB rule).
+  for (int s = 0; s < nsig; ++s) {
+    const WfdbSignalSpec& spec = header.signals[s];
+    if (!is_supported_wfdb_format(spec.format)) {
+      if (spec.format == 508 || spec.format == 516 || spec.format == 524)
+        throw Error(unsupported_format_message(spec.file_name + " (" + signal_label(header.signals[s], s) + " of " + name_ + ")",
+                                               spec.format));
+      throw Error(name_ + ": " + signal_label(header.signals[s], s) + " has unsupported format " +
+                  std::to_string(spec.format) + " (supported: " + format_list() + ")");
+    }
+    if (s > 0 && spec.file_name == header.signals[s - 1].file_name) {
+      Group& g = groups_.back();
+      if (spec.format != g.format || spec.block_size != header.signals[g.first_signal].block_size)
+        throw Error(name_ + ": signals " + std::to_string(s - 1) + " and " + std::to_string(s) +
+                    " share file " + spec.file_name +
+                    " but differ in format or block size (the header is inconsistent)");
+      ++g.num_signals;
+      g.frame_size += spec.samples_per_frame;
+    } else {
+      Group g;
+      g.first_signal = s;
+      g.num_signals = 1;
+      g.format = spec.format;
+      g.frame_size = spec.samples_per_frame;
+      g.offset = spec.byte_offset;
+      g.file_name = spec.file_name;
+      groups_.push_back(std::move(g));
+    }
+    // WFDB converts the skew (in samples) to frames, rounding to the nearest frame.
+    skew_frames_.push_back(static_cast<int>(static_cast<double>(spec.skew) / spec.samples_per_frame + 0.5));
+    max_skew_ = std::max(max_skew_, skew_frames_.back());
+  }
+
+  const std::int64_t length = header.length.value_or(0);  // 0: unknown, as in WFDB
+  std::int64_t available = -1;                              // frames every signal file holds
+  for (Group& g : groups_) {
+    if (g.format == 0) continue;  // null signal: no file
+    g.bytes = files(g.file_name);
+    if (g.bytes.size() > limits.max_file_bytes)
+      throw Error(g.file_name + ": " + std::to_string(g.bytes.size()) + " bytes exceeds the limit of " +
+                  std::to_string(limits.max_file_bytes) + " bytes per file");
+    const std::int64_t size = static_cast<std::int64_t>(g.bytes.size());
+    if (g.offset > size)
+      throw Error(g.file_name + ": the header " + name_ + " says the samples start at byte " +
+                  std::to_string(g.offset) + " but the file has only " + std::to_string(size) +
+                  " bytes (wrong file or truncated download)");
+    g.frames = samples_in_bytes(g.format, size - g.offset) / g.frame_size;
+    if (length > 0 && g.frames < length) {
+      // (A hostile length could overflow the byte count: then it is not worth printing.)
+      const bool countable = length <= (INT64_MAX / 8 - g.offset) / g.frame_size;
+      const std::string needed =
+          countable ? " (" + std::to_string(g.offset + bytes_for_samples(g.format, length * g.frame_size)) + " bytes)"
+                    : "";
+      throw Error(g.file_name + ": file is too short: " + std::to_string(size) + " bytes hold " +
+                  std::to_string(g.frames) + " samples per signal, but the header " + name_ + " says " +
+                  std::to_string(length) + needed + "; the file is truncated or belongs to another record");
+    }
+    available = available < 0 ? g.frames : std::min(available, g.frames);
+  }
+  if (available < 0) available = length;  // only null signals
+
+  const std::int64_t stated = length > 0 ? length : available;
+  if (pad_skew_) {
+    num_frames_ = stated;
+  } else {
+    // rdsamp stops when the most skewed signal runs out of data.
+    num_frames_ = std::max<std::int64_t>(0, std::min(stated, available - max_skew_));
+  }
+  decode_frames_ = std::min(available, std::max(length, num_frames_ + max_skew_));
+  verify_checksums_ = length > 0;
+}
+
+void SegmentReader::read(const std::vector<SampleMap>& maps, const std::vector<int>& out_spf,
+                         std::int64_t from, std::int64_t to, bool expand,
+                         std::vector<std::vector<std::int32_t>>& out,
+                         std::vector<std::optional<std::uint16_t>>& checksums,
+                         std::vector<std::string>& warnings) const {
+  const int nsig = static_cast<int>(header_.signals.size());
+  const std::int64_t count = std::max<std::int64_t>(0, to - from);
+  // Columns fed by each header signal.
+  std::vector<std::vector<int>> columns_of(nsig);
+  std::vector<std::size_t> base(maps.size());
+  for (std::size_t c = 0; c < maps.size(); ++c) {
+    const std::size_t per_frame = expand ? out_spf[c] : 1;
+    base[c] = out[c].size();
+    out[c].resize(base[c] + count * per_frame, kInvalidSample);
+    if (maps[c].source >= 0) columns_of[maps[c].source].push_back(static_cast<int>(c));
+  }
+  checksums.assign(nsig, std::nullopt);
+
+  std::vector<std::int32_t> raw;
+  std::vector<std::int32_t> frame_values;  // the current frame's samples of one signal
+  for (const Group& g : groups_) {
+    if (g.format == 0) continue;  // null signals stay invalid
+    const std::optional<std::int32_t> sentinel = invalid_sentinel(g.format);
+    std::vector<std::int64_t> value(g.num_signals);  // running value of format 8 signals
+    std::vector<std::uint32_t> sum(g.num_signals, 0);
+    for (int i = 0; i < g.num_signals; ++i) value[i] = header_.signals[g.first_signal + i].initial_value;
+
+    const std::int64_t chunk_frames = std::max<std::int64_t>(1, 65536 / g.frame_size);
+    for (std::int64_t f0 = 0; f0 < decode_frames_; f0 += chunk_frames) {
+      const std::int64_t nf = std::min(chunk_frames, decode_frames_ - f0);
+      raw.resize(nf * g.frame_size);
+      decode_samples(g.format, g.bytes.data() + g.offset, g.bytes.size() - g.offset, f0 * g.frame_size,
+                     nf * g.frame_size, raw.data());
+      const std::int32_t* p = raw.data();
+      for (std::int64_t f = f0; f < f0 + nf; ++f) {
+        const bool in_checksum = verify_checksums_ && f < header_.length.value_or(0);
+        for (int i = 0; i < g.num_signals; ++i) {
+          const int s = g.first_signal + i;
+          const int spf = header_.signals[s].samples_per_frame;
+          frame_values.resize(spf);
+          for (int j = 0; j < spf; ++j) {
+            std::int32_t v = *p++;
+            if (g.format == 8) {
+              value[i] += v;
+              v = static_cast<std::int32_t>(value[i]);
+              frame_values[j] = v;
+            } else {
+              frame_values[j] = (sentinel && v == *sentinel) ? kInvalidSample : v;
+            }
+            if (in_checksum) sum[i] += static_cast<std::uint32_t>(v);
+          }
+          const std::int64_t t = f - skew_frames_[s];  // output frame of this raw frame
+          if (t < from || t >= to) continue;
+          for (int c : columns_of[s]) {
+            const SampleMap& m = maps[c];
+            std::int32_t* dst = out[c].data() + base[c];
+            if (expand) {
+              dst += (t - from) * out_spf[c];
+              for (int j = 0; j < std::min(spf, out_spf[c]); ++j) dst[j] = apply_map(frame_values[j], m);
+            } else if (spf == 1) {
+              dst[t - from] = apply_map(frame_values[0], m);
+            } else {
+              // getvec's low-resolution mode: the mean of the frame's samples, truncated toward zero
+              // (C integer division); invalid if any sample is.
+              std::int64_t acc = 0;
+              bool valid = true;
+              for (int j = 0; j < spf && valid; ++j) {
+                const std::int32_t mv = apply_map(frame_values[j], m);
+                valid = mv != kInvalidSample;
+                acc += mv;
+              }
+              dst[t - from] = valid ? static_cast<std::int32_t>(acc / spf) : kInvalidSample;
+            }
+          }
+        }
+      }
+    }
+
+    if (!verify_checksums_) continue;
+    for (int i = 0; i < g.num_signals; ++i) {
+      const int s = g.first_signal + i;
+      const std::uint16_t computed = static_cast<std::uint16_t>(sum[i] & 0xffff);
+      checksums[s] = computed;
+      const std::optional<int> stated = header_.signals[s].checksum;
+      if (stated && (static_cast<std::uint32_t>(*stated) & 0xffff) != computed)
+        warnings.push_back(name_ + ": " + signal_label(header_.signals[s], s) + ": checksum mismatch (header says " +
+                           std::to_string(*stated) + ", the samples give " +
+                           std::to_string(static_cast<std::int16_t>(computed)) +
+                           "; the signal file may be corrupt or belong to another record)");
+    }
+  }
+}
+
+}  // namespace ecglite::wfdb
