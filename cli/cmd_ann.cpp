@@ -1,7 +1,41 @@
-// PLACEHOLDER: replaced by the real command (owner writes it); not part of any resolved issue.
+// `ecglite ann RECORD ANNOTATOR [--full]`: the annotations of RECORD.ANNOTATOR, one per line,
+// tab-separated: sample, symbol, aux (empty when none). --full adds subtype, chan and num between
+// symbol and aux, the columns of WFDB's rdann.
+#include <cstdio>
+#include <string>
+
+#include "args.h"
 #include "commands.h"
+#include "ecglite/annotations.h"
 #include "ecglite/error.h"
 
 namespace ecglite::cli {
-int cmd_ann(int, char**, int) { throw Error("'ann' is not implemented yet"); }
+
+int cmd_ann(int argc, char** argv, int first) {
+  const Args args = parse_args(argc, argv, first, {"--full"}, {});
+  if (args.positional.size() != 2)
+    throw Error("usage: ecglite ann RECORD ANNOTATOR [--full] (e.g. ecglite ann data/100 atr)");
+  const AnnotationFile file = read_annotations_file(args.positional[0], args.positional[1]);
+  const bool full = args.has("--full");
+  std::string out;
+  char line[96];
+  for (const Annotation& a : file.annotations) {
+    if (full)
+      std::snprintf(line, sizeof line, "%lld\t%s\t%d\t%d\t%d\t", static_cast<long long>(a.sample),
+                    a.symbol.c_str(), a.subtype, a.chan, a.num);
+    else
+      std::snprintf(line, sizeof line, "%lld\t%s\t", static_cast<long long>(a.sample), a.symbol.c_str());
+    out += line;
+    out += a.aux;
+    out += '\n';
+    if (out.size() > (1 << 16)) {
+      std::fwrite(out.data(), 1, out.size(), stdout);
+      out.clear();
+    }
+  }
+  std::fwrite(out.data(), 1, out.size(), stdout);
+  for (const auto& w : file.warnings) std::fprintf(stderr, "ecglite ann: warning: %s\n", w.c_str());
+  return 0;
+}
+
 }  // namespace ecglite::cli

@@ -1,7 +1,193 @@
-// PLACEHOLDER: replaced by the real command (owner writes it); not part of any resolved issue.
+// `ecglite beats RECORD [--json] [--model FILE | --no-model] [--leads i,j] [--reference ANNOTATOR]
+//  [--export-windows FILE.npy]`: the detected beats, one per line (sample, time in s, AAMI class;
+// "?" without a beat model). The beat model is --model, else $ECGLITE_BEATS_MODEL, else
+// models/beats-int8.ecgm next to or above the executable; none found: classes are "?".
+// --reference adds the matched reference annotation of each beat (symbol and AAMI class, "-" when
+// no reference beat lies within 150 ms). --export-windows writes the classifier input of every beat
+// (float32 [beats][channels][window], see beats.h) for training, with the model's input spec when a
+// model is used, else the default spec.
+#include <climits>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <string>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <vector>
+
+#include "args.h"
 #include "commands.h"
+#include "ecglite/annotations.h"
+#include "ecglite/beats.h"
 #include "ecglite/error.h"
+#include "ecglite/qrs.h"
+#include "ecglite/read.h"
+#include "ecglite/screen.h"
 
 namespace ecglite::cli {
-int cmd_beats(int, char**, int) { throw Error("'beats' is not implemented yet"); }
+
+// Shared by cmd_beats, cmd_qrs_eval and cmd_rhythm (defined here).
+std::vector<int> parse_lead_list(const std::string& text);
+std::string find_beats_model(const Args& args, const char* argv0);
+
+namespace {
+
+bool is_file(const std::string& path) {
+  struct stat st;
+  return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
+}
+
+std::string executable_dir() {
+  char buf[PATH_MAX];
+  const ssize_t n = ::readlink("/proc/self/exe", buf, sizeof buf - 1);
+  const std::string exe = n > 0 ? std::string(buf, static_cast<std::size_t>(n)) : ".";
+  const auto slash = exe.find_last_of('/');
+  return slash == std::string::npos ? "." : exe.substr(0, slash);
+}
+
+// numpy .npy version 1.0, float32 C order.
+void write_npy(const std::string& path, const std::vector<float>& data, std::size_t rows, std::size_t channels,
+               std::size_t length) {
+  std::string dict = "{'descr': '<f4', 'fortran_order': False, 'shape': (" + std::to_string(rows) + ", " +
+                     std::to_string(channels) + ", " + std::to_string(length) + "), }";
+  dict.append((64 - (10 + dict.size() + 1) % 64) % 64, ' ');
+  dict += '\n';
+  std::string header = "\x93NUMPY\x01";
+  header += '\0';
+  header += static_cast<char>(dict.size() & 0xff);
+  header += static_cast<char>((dict.size() >> 8) & 0xff);
+  header += dict;
+  std::unique_ptr<FILE, int (*)(FILE*)> f(std::fopen(path.c_str(), "wb"), &std::fclose);
+  if (!f) throw Error(path + ": cannot write (" + std::strerror(errno) + ")");
+  static_assert(sizeof(float) == 4, "float32");
+  // The data is written in the machine's byte order: every supported target is little-endian.
+  if (std::fwrite(header.data(), 1, header.size(), f.get()) != header.size() ||
+      std::fwrite(data.data(), sizeof(float), data.size(), f.get()) != data.size())
+    throw Error(path + ": write error (" + std::strerror(errno) + ")");
+}
+
+}  // namespace
+
+std::vector<int> parse_lead_list(const std::string& text) {
+  std::vector<int> leads;
+  std::size_t pos = 0;
+  while (pos <= text.size()) {
+    std::size_t comma = text.find(',', pos);
+    if (comma == std::string::npos) comma = text.size();
+    const std::string item = text.substr(pos, comma - pos);
+    char* end = nullptr;
+    const long v = std::strtol(item.c_str(), &end, 10);
+    if (item.empty() || *end != '\0' || v < 0 || v > 63)
+      throw Error("--leads expects lead numbers separated by commas (e.g. 0 or 0,1), got '" + text + "'");
+    leads.push_back(static_cast<int>(v));
+    pos = comma + 1;
+  }
+  return leads;
+}
+
+// --model, else $ECGLITE_BEATS_MODEL, else models/beats-int8.ecgm near the executable; "" if none.
+std::string find_beats_model(const Args& args, const char* /*argv0*/) {
+  if (args.has("--no-model")) return "";
+  if (args.has("--model")) return args.get("--model");
+  if (const char* env = std::getenv("ECGLITE_BEATS_MODEL"); env && *env) return env;
+  const std::string dir = executable_dir();
+  for (const char* rel : {"/models/", "/../models/", "/../../models/", "/../share/ecglite/models/"})
+    if (is_file(dir + rel + "beats-int8.ecgm")) return dir + rel + "beats-int8.ecgm";
+  return "";
+}
+
+int cmd_beats(int argc, char** argv, int first) {
+  const Args args = parse_args(argc, argv, first, {"--json", "--no-model"},
+                               {"--model", "--leads", "--reference", "--export-windows"});
+  if (args.positional.size() != 1)
+    throw Error("usage: ecglite beats RECORD [--json] [--model FILE | --no-model] [--leads i,j] "
+                "[--reference ANNOTATOR] [--export-windows FILE.npy]");
+  const std::string path = args.positional[0];
+  const Record record = read_record_file(path);
+  QrsOptions qrs;
+  if (args.has("--leads")) qrs.leads = parse_lead_list(args.get("--leads"));
+  const std::vector<std::int64_t> samples = detect_qrs(record, qrs);
+
+  const std::string model_path = find_beats_model(args, argv[0]);
+  std::unique_ptr<Model> model;
+  if (!model_path.empty()) model = std::make_unique<Model>(Model::from_file(model_path));
+  std::vector<Beat> beats;
+  if (model) {
+    beats = classify_beats(*model, record, samples);
+  } else {
+    beats.resize(samples.size());
+    for (std::size_t i = 0; i < samples.size(); ++i) beats[i].sample = samples[i];
+  }
+
+  if (args.has("--export-windows")) {
+    const BeatInputSpec spec = model ? beat_input_spec(model->info()) : BeatInputSpec{};
+    write_npy(args.get("--export-windows"), beat_inputs(record, samples, spec), samples.size(),
+              beat_channel_names().size(), static_cast<std::size_t>(spec.window));
+  }
+
+  // Matched reference annotation per beat (index into `reference`, -1 for none).
+  std::vector<Annotation> reference;
+  std::vector<std::int64_t> match;
+  const bool with_reference = args.has("--reference");
+  if (with_reference) {
+    for (const Annotation& a : read_annotations_file(path, args.get("--reference")).annotations)
+      if (is_beat_code(a.code)) reference.push_back(a);
+    std::vector<std::int64_t> ref_samples;
+    for (const Annotation& a : reference) ref_samples.push_back(a.sample);
+    match = match_beats(ref_samples, samples, std::llround(0.15 * record.sampling_rate_hz));
+  }
+
+  const double fs = record.sampling_rate_hz;
+  std::string out;
+  char line[160];
+  const bool json = args.has("--json");
+  if (json) {
+    out += "{\n  \"record\": " + json_quote(record.name) + ",\n  \"sampling_rate_hz\": ";
+    std::snprintf(line, sizeof line, "%.10g", fs);
+    out += line;
+    out += ",\n  \"model\": " + (model ? json_quote(model->info().name) : std::string("null")) +
+           ",\n  \"beats\": [";
+  }
+  for (std::size_t i = 0; i < beats.size(); ++i) {
+    const Beat& b = beats[i];
+    std::string ref_symbol = "-", ref_class = "-";
+    if (with_reference && match[i] >= 0) {
+      const Annotation& a = reference[static_cast<std::size_t>(match[i])];
+      ref_symbol = a.symbol;
+      ref_class = std::string(1, aami_class(a.code));
+    }
+    if (json) {
+      std::snprintf(line, sizeof line, "%s\n    {\"sample\": %lld, \"time_s\": %.3f, \"class\": \"%c\"",
+                    i ? "," : "", static_cast<long long>(b.sample), b.sample / fs, b.cls);
+      out += line;
+      if (model) {
+        std::snprintf(line, sizeof line, ", \"probability\": %.4f", b.probability);
+        out += line;
+      }
+      if (with_reference) {
+        if (match[i] >= 0) {
+          out += ", \"reference\": " + json_quote(ref_symbol) + ", \"reference_class\": " + json_quote(ref_class);
+        } else {
+          out += ", \"reference\": null, \"reference_class\": null";
+        }
+      }
+      out += "}";
+    } else {
+      std::snprintf(line, sizeof line, "%lld\t%.3f\t%c", static_cast<long long>(b.sample), b.sample / fs, b.cls);
+      out += line;
+      if (with_reference) out += "\t" + ref_symbol + "\t" + ref_class;
+      out += '\n';
+    }
+    if (out.size() > (1 << 16)) {
+      std::fwrite(out.data(), 1, out.size(), stdout);
+      out.clear();
+    }
+  }
+  if (json) out += "\n  ]\n}\n";
+  std::fwrite(out.data(), 1, out.size(), stdout);
+  return 0;
+}
+
 }  // namespace ecglite::cli

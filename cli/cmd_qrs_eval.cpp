@@ -1,7 +1,200 @@
-// PLACEHOLDER: replaced by the real command (owner writes it); not part of any resolved issue.
+// `ecglite qrs-eval DIR [--annotator atr] [--tolerance-ms 150] [--json] [--markdown]`: runs the QRS
+// detector on every record of DIR (the records listed in DIR/RECORDS, else every .hea with an
+// annotation file) and scores it beat by beat against the reference beat annotations: per record
+// and gross sensitivity (Se) and positive predictivity (+P). Ventricular flutter episodes ('[' to
+// ']') are left out, as ANSI/AAMI EC57 specifies; the gross result with them is printed too.
+// --leads 0,1 restricts the detector to those leads; --resample HZ first resamples every record
+// (reference times scaled to the new rate), to check the detector at other sampling rates.
+#include <dirent.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "args.h"
 #include "commands.h"
+#include "ecglite/annotations.h"
 #include "ecglite/error.h"
+#include "ecglite/preprocess.h"
+#include "ecglite/qrs.h"
+#include "ecglite/screen.h"
+#include "ecglite/wfdb.h"
 
 namespace ecglite::cli {
-int cmd_qrs_eval(int, char**, int) { throw Error("'qrs_eval' is not implemented yet"); }
+
+std::vector<int> parse_lead_list(const std::string& text);  // cmd_beats.cpp
+
+namespace {
+
+bool exists(const std::string& path) {
+  struct stat st;
+  return ::stat(path.c_str(), &st) == 0;
+}
+
+std::vector<std::string> list_records(const std::string& dir, const std::string& annotator) {
+  std::vector<std::string> records;
+  std::ifstream list(dir + "/RECORDS");
+  if (list) {
+    std::string line;
+    while (std::getline(list, line)) {
+      while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
+      if (!line.empty()) records.push_back(line);
+    }
+    return records;
+  }
+  DIR* d = ::opendir(dir.c_str());
+  if (!d) throw Error(dir + ": cannot open directory (give the directory holding the records)");
+  while (dirent* e = ::readdir(d)) {
+    const std::string name = e->d_name;
+    if (name.size() > 4 && name.compare(name.size() - 4, 4, ".hea") == 0) {
+      const std::string stem = name.substr(0, name.size() - 4);
+      if (exists(dir + "/" + stem + "." + annotator)) records.push_back(stem);
+    }
+  }
+  ::closedir(d);
+  std::sort(records.begin(), records.end());
+  return records;
+}
+
+struct Row {
+  std::string record;
+  QrsScore score;      // flutter episodes excluded
+  QrsScore score_all;  // everything
+  double seconds = 0;  // detection time
+  double duration_s = 0;
+};
+
+std::string pct(double v) {
+  char s[16];
+  std::snprintf(s, sizeof s, "%.2f", 100 * v);
+  return s;
+}
+
+std::string score_json(const QrsScore& s) {
+  char buf[256];
+  std::snprintf(buf, sizeof buf,
+                "{\"reference\": %lld, \"detected\": %lld, \"tp\": %lld, \"fn\": %lld, \"fp\": %lld, "
+                "\"se\": %.6f, \"ppv\": %.6f}",
+                (long long)s.reference_beats, (long long)s.detected_beats, (long long)s.true_positives,
+                (long long)s.false_negatives, (long long)s.false_positives, s.sensitivity(),
+                s.positive_predictivity());
+  return buf;
+}
+
+}  // namespace
+
+int cmd_qrs_eval(int argc, char** argv, int first) {
+  const Args args = parse_args(argc, argv, first, {"--json", "--markdown"},
+                               {"--annotator", "--tolerance-ms", "--leads", "--resample"});
+  if (args.positional.size() != 1)
+    throw Error("usage: ecglite qrs-eval DIR [--annotator atr] [--tolerance-ms 150] [--leads i,j] "
+                "[--resample HZ] [--json] [--markdown]");
+  QrsOptions options;
+  if (args.has("--leads")) options.leads = parse_lead_list(args.get("--leads"));
+  const double resample_hz = args.get_double("--resample", 0);
+  if (args.has("--resample") && !(resample_hz >= kQrsMinRateHz))
+    throw Error("--resample expects a rate of at least 50 Hz");
+  const std::string dir = args.positional[0];
+  const std::string annotator = args.get("--annotator", "atr");
+  const double tolerance_ms = args.get_double("--tolerance-ms", 150);
+  if (!(tolerance_ms > 0 && tolerance_ms < 1000)) throw Error("--tolerance-ms expects 0 < ms < 1000");
+  const std::vector<std::string> records = list_records(dir, annotator);
+  if (records.empty())
+    throw Error(dir + ": no records with ." + annotator + " annotations found (give e.g. the MIT-BIH directory)");
+
+  std::vector<Row> rows;
+  QrsScore gross, gross_all;
+  double total_seconds = 0, total_duration = 0;
+  for (const std::string& name : records) {
+    const std::string path = dir + "/" + name;
+    Record record = read_wfdb_file(path).to_record();
+    AnnotationFile ann = read_annotations_file(path, annotator);
+    if (resample_hz > 0) {
+      const double ratio = resample_hz / record.sampling_rate_hz;
+      for (Lead& lead : record.leads) lead.samples = resample(lead.samples, record.sampling_rate_hz, resample_hz);
+      record.sampling_rate_hz = resample_hz;
+      for (Annotation& a : ann.annotations) a.sample = std::llround(a.sample * ratio);
+    }
+    const auto t0 = std::chrono::steady_clock::now();
+    const std::vector<std::int64_t> detected = detect_qrs(record, options);
+    const auto t1 = std::chrono::steady_clock::now();
+    Row row;
+    row.record = name;
+    row.seconds = std::chrono::duration<double>(t1 - t0).count();
+    row.duration_s = record.duration_s();
+    const std::int64_t tolerance = std::llround(tolerance_ms / 1000 * record.sampling_rate_hz);
+    const std::vector<std::int64_t> ref = reference_beats(ann.annotations);
+    row.score = score_beats(ref, detected, tolerance,
+                            flutter_episodes(ann.annotations, static_cast<std::int64_t>(record.length())));
+    row.score_all = score_beats(ref, detected, tolerance);
+    gross += row.score;
+    gross_all += row.score_all;
+    total_seconds += row.seconds;
+    total_duration += row.duration_s;
+    rows.push_back(row);
+  }
+
+  if (args.has("--json")) {
+    std::string out = "{\n  \"directory\": " + json_quote(dir) + ",\n  \"annotator\": " +
+                      json_quote(annotator) + ",\n  \"tolerance_ms\": " + std::to_string(tolerance_ms) +
+                      ",\n  \"records\": [\n";
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      char t[96];
+      std::snprintf(t, sizeof t, ", \"detect_seconds\": %.4f, \"duration_s\": %.1f", rows[i].seconds,
+                    rows[i].duration_s);
+      out += "    {\"record\": " + json_quote(rows[i].record) + ", \"score\": " + score_json(rows[i].score) +
+             ", \"score_with_flutter\": " + score_json(rows[i].score_all) + t + "}" +
+             (i + 1 < rows.size() ? ",\n" : "\n");
+    }
+    char t[64];
+    std::snprintf(t, sizeof t, "%.3f", total_seconds);
+    out += "  ],\n  \"gross\": " + score_json(gross) + ",\n  \"gross_with_flutter\": " +
+           score_json(gross_all) + ",\n  \"detect_seconds\": " + t + "\n}\n";
+    std::fputs(out.c_str(), stdout);
+    return 0;
+  }
+  const bool md = args.has("--markdown");
+  if (md) {
+    std::printf("| Record | Beats | TP | FN | FP | Se (%%) | +P (%%) |\n|---|---:|---:|---:|---:|---:|---:|\n");
+    for (const Row& r : rows)
+      std::printf("| %s | %lld | %lld | %lld | %lld | %s | %s |\n", r.record.c_str(),
+                  (long long)r.score.reference_beats, (long long)r.score.true_positives,
+                  (long long)r.score.false_negatives, (long long)r.score.false_positives,
+                  pct(r.score.sensitivity()).c_str(), pct(r.score.positive_predictivity()).c_str());
+    std::printf("| **Gross** | %lld | %lld | %lld | %lld | **%s** | **%s** |\n", (long long)gross.reference_beats,
+                (long long)gross.true_positives, (long long)gross.false_negatives,
+                (long long)gross.false_positives, pct(gross.sensitivity()).c_str(),
+                pct(gross.positive_predictivity()).c_str());
+    std::printf("| Gross, flutter episodes included | %lld | %lld | %lld | %lld | %s | %s |\n",
+                (long long)gross_all.reference_beats, (long long)gross_all.true_positives,
+                (long long)gross_all.false_negatives, (long long)gross_all.false_positives,
+                pct(gross_all.sensitivity()).c_str(), pct(gross_all.positive_predictivity()).c_str());
+    return 0;
+  }
+  std::printf("%-8s %7s %7s %6s %6s %8s %8s %8s\n", "record", "beats", "TP", "FN", "FP", "Se%", "+P%", "ms");
+  for (const Row& r : rows)
+    std::printf("%-8s %7lld %7lld %6lld %6lld %8s %8s %8.1f\n", r.record.c_str(),
+                (long long)r.score.reference_beats, (long long)r.score.true_positives,
+                (long long)r.score.false_negatives, (long long)r.score.false_positives,
+                pct(r.score.sensitivity()).c_str(), pct(r.score.positive_predictivity()).c_str(),
+                1000 * r.seconds);
+  std::printf("%-8s %7lld %7lld %6lld %6lld %8s %8s %8.1f\n", "gross", (long long)gross.reference_beats,
+              (long long)gross.true_positives, (long long)gross.false_negatives,
+              (long long)gross.false_positives, pct(gross.sensitivity()).c_str(),
+              pct(gross.positive_predictivity()).c_str(), 1000 * total_seconds);
+  std::printf("%-8s %7lld %7lld %6lld %6lld %8s %8s   (flutter episodes included)\n", "gross*",
+              (long long)gross_all.reference_beats, (long long)gross_all.true_positives,
+              (long long)gross_all.false_negatives, (long long)gross_all.false_positives,
+              pct(gross_all.sensitivity()).c_str(), pct(gross_all.positive_predictivity()).c_str());
+  std::printf("detection: %.2f s for %.1f h of recordings (%lld records)\n", total_seconds,
+              total_duration / 3600, (long long)rows.size());
+  return 0;
+}
+
 }  // namespace ecglite::cli

@@ -1,0 +1,74 @@
+// QRS (heartbeat) detection on records of any sampling rate (>= 50 Hz) and 1-12 leads, and its
+// beat-by-beat evaluation against reference annotations (ANSI/AAMI EC57 style, as WFDB's bxb).
+//
+// The detector (docs/QRS.md): per lead, a 5-15 Hz Butterworth band-pass (bandpass_filtfilt),
+// derivative, square and a 100 ms moving-window integration; each lead's energy is scaled by a
+// running level of its own QRS peaks and weighted down where it is noisy, and the leads are
+// averaged. Peaks of that curve are accepted in time order against adaptive thresholds (medians of
+// recent beat and noise peaks), with a 200 ms refractory period, a look-ahead that keeps the
+// largest peak within it, T-wave rejection by slope within 360 ms, and search-back at half the
+// threshold when no beat came for 1.66 average RR intervals.
+#pragma once
+#include <cstdint>
+#include <utility>
+#include <vector>
+
+#include "ecglite/annotations.h"
+#include "ecglite/record.h"
+
+namespace ecglite {
+
+struct QrsOptions {
+  std::vector<int> leads;            // indices of the leads to use; empty: all (up to 12)
+  double band_low_hz = 5;
+  double band_high_hz = 15;          // below half the lowest accepted rate (kQrsMinRateHz)
+  double integration_s = 0.10;       // moving-window integration length
+  double refractory_s = 0.20;        // no second beat within this time
+  double twave_window_s = 0.36;      // a peak this close to the last beat must be as steep as a QRS
+  double threshold_fraction = 0.30;  // threshold = noise + fraction * (signal - noise)
+  double searchback_rr = 1.66;       // search back after this many average RR intervals
+};
+
+// The lowest sampling rate detect_qrs accepts.
+constexpr double kQrsMinRateHz = 50;
+
+// Sample indices of the detected beats, ascending. NaN samples are interpolated. Throws Error for a
+// rate below kQrsMinRateHz, a lead index out of range or a record without leads.
+std::vector<std::int64_t> detect_qrs(const Record& record, const QrsOptions& options = {});
+
+// --- evaluation ---
+
+struct QrsScore {
+  std::int64_t reference_beats = 0;
+  std::int64_t detected_beats = 0;
+  std::int64_t true_positives = 0;
+  std::int64_t false_negatives = 0;
+  std::int64_t false_positives = 0;
+  double sensitivity() const;             // TP / (TP + FN), 1 when there is no reference beat
+  double positive_predictivity() const;   // TP / (TP + FP), 1 when nothing was detected
+  QrsScore& operator+=(const QrsScore& other);
+};
+
+// Intervals [first, last] of samples left out of a comparison (EC57 excludes ventricular
+// flutter/fibrillation episodes, where beats are not annotated).
+using SampleIntervals = std::vector<std::pair<std::int64_t, std::int64_t>>;
+
+// One-to-one matching of detections to reference beats, closest pairs first, within `tolerance`
+// samples: for each detection, the index of its reference beat, or -1. Both lists ascending.
+std::vector<std::int64_t> match_beats(const std::vector<std::int64_t>& reference,
+                                      const std::vector<std::int64_t>& detected, std::int64_t tolerance);
+
+// Scores detections with match_beats (EC57: tolerance 150 ms). Beats and detections inside
+// `excluded` intervals are not counted.
+QrsScore score_beats(const std::vector<std::int64_t>& reference,
+                     const std::vector<std::int64_t>& detected, std::int64_t tolerance,
+                     const SampleIntervals& excluded = {});
+
+// The samples of the beat annotations (is_beat_code) of an annotation list, ascending.
+std::vector<std::int64_t> reference_beats(const std::vector<Annotation>& annotations);
+
+// The ventricular flutter/fibrillation episodes ('[' to ']') of an annotation list; an episode
+// still open at the end runs to `end_sample`.
+SampleIntervals flutter_episodes(const std::vector<Annotation>& annotations, std::int64_t end_sample);
+
+}  // namespace ecglite

@@ -1,0 +1,87 @@
+// Long-record rhythm summary (Holter style) on 1-12 leads: beats, heart rate and its trend, ectopic
+// beats and their runs, pauses, and the reference rhythm episodes when annotations are present.
+// analyze_rhythm() is the whole path the CLI and the wasm module call: detect_qrs, classify_beats
+// when a beat model is given, summarize_rhythm.
+#pragma once
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "ecglite/annotations.h"
+#include "ecglite/beats.h"
+#include "ecglite/model.h"
+#include "ecglite/qrs.h"
+#include "ecglite/record.h"
+
+namespace ecglite {
+
+struct RhythmOptions {
+  double trend_interval_s = 10;  // heart-rate trend resolution (10 s; 60 for a per-minute trend)
+  double pause_s = 2.0;          // an RR interval at least this long is a pause
+  QrsOptions qrs;
+};
+
+// Isolated ectopic beats, couplets (2 in a row) and runs (3 or more in a row) of one class.
+struct EctopicCounts {
+  std::int64_t beats = 0;
+  std::int64_t isolated = 0;
+  std::int64_t couplets = 0;
+  std::int64_t runs = 0;
+  std::int64_t longest_run = 0;  // beats in the longest sequence (0 when none)
+};
+
+// An interval of one rhythm from the reference annotations ("AFIB", "N", "VT", ...).
+struct RhythmEpisode {
+  std::string rhythm;      // the aux text without its "(" ("(AFIB" -> "AFIB")
+  std::int64_t start = 0;  // samples
+  std::int64_t end = 0;    // exclusive
+  double start_s = 0;
+  double duration_s = 0;
+};
+
+struct RhythmSummary {
+  double duration_s = 0;
+  double sampling_rate_hz = 0;
+  std::int64_t beats = 0;
+  double mean_hr_bpm = 0;            // 60 * (beats - 1) / (time from first to last beat); 0 if < 2 beats
+  double min_hr_bpm = 0, max_hr_bpm = 0;  // over the trend intervals holding at least 2 RR intervals
+  double trend_interval_s = 0;
+  std::vector<double> hr_trend_bpm;  // per interval: 60 / mean RR of the RR intervals ending in it; NaN if none
+  bool classified = false;           // beat classes come from a beat model
+  std::map<char, std::int64_t> class_counts;  // 'N','S','V','F','Q' (or '?' when unclassified)
+  EctopicCounts supraventricular;    // S beats
+  EctopicCounts ventricular;         // V beats
+  std::int64_t pauses = 0;
+  double longest_rr_s = 0;
+  std::vector<RhythmEpisode> reference_rhythms;  // from the annotations, when given
+};
+
+// Summarises classified (or unclassified, cls '?') beats of a record of `length` samples at `fs`.
+RhythmSummary summarize_rhythm(const std::vector<Beat>& beats, double fs, std::int64_t length,
+                               const RhythmOptions& options = {});
+
+// The rhythm episodes of an annotation list: each rhythm-change annotation (code 28, aux "(X")
+// starts an episode that lasts until the next one or the end of the record.
+std::vector<RhythmEpisode> rhythm_episodes(const std::vector<Annotation>& annotations, double fs,
+                                           std::int64_t length);
+
+// Total seconds per rhythm over the episodes (as the MIT-BIH "Table of rhythms").
+std::map<std::string, double> rhythm_durations(const std::vector<RhythmEpisode>& episodes);
+
+struct RhythmAnalysis {
+  std::vector<Beat> beats;
+  RhythmSummary summary;
+};
+
+// Detects beats, classifies them when `beat_model` is given (see beats.h), summarises, and adds the
+// reference rhythm episodes of `reference` when given.
+RhythmAnalysis analyze_rhythm(const Record& record, const Model* beat_model = nullptr,
+                              const std::vector<Annotation>* reference = nullptr,
+                              const RhythmOptions& options = {});
+
+// JSON rendering (`ecglite rhythm --json`, the wasm module): the summary, and with `with_beats` a
+// "beats" array of {"sample", "class"}. NaN trend points are null.
+std::string to_json(const RhythmAnalysis& analysis, bool with_beats = false);
+
+}  // namespace ecglite

@@ -1,0 +1,126 @@
+// Long-record rhythm summary: heart rate and trend from the beat times, ectopic counts and runs from
+// the beat classes, reference rhythm episodes from the annotations.
+#include "ecglite/rhythm.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "ecglite/error.h"
+
+namespace ecglite {
+
+namespace {
+
+EctopicCounts count_runs(const std::vector<Beat>& beats, char cls) {
+  EctopicCounts c;
+  std::int64_t run = 0;
+  auto close = [&]() {
+    if (run == 1) ++c.isolated;
+    else if (run == 2) ++c.couplets;
+    else if (run >= 3) ++c.runs;
+    c.longest_run = std::max(c.longest_run, run);
+    run = 0;
+  };
+  for (const Beat& b : beats) {
+    if (b.cls == cls) {
+      ++c.beats;
+      ++run;
+    } else {
+      close();
+    }
+  }
+  close();
+  return c;
+}
+
+}  // namespace
+
+RhythmSummary summarize_rhythm(const std::vector<Beat>& beats, double fs, std::int64_t length,
+                               const RhythmOptions& options) {
+  if (!(fs > 0)) throw Error("rhythm summary: unknown sampling rate");
+  if (!(options.trend_interval_s > 0)) throw Error("rhythm summary: the trend interval must be positive");
+  RhythmSummary s;
+  s.sampling_rate_hz = fs;
+  s.duration_s = length / fs;
+  s.beats = static_cast<std::int64_t>(beats.size());
+  s.trend_interval_s = options.trend_interval_s;
+  for (const Beat& b : beats) {
+    ++s.class_counts[b.cls];
+    s.classified = s.classified || b.cls != '?';
+  }
+  s.supraventricular = count_runs(beats, 'S');
+  s.ventricular = count_runs(beats, 'V');
+
+  const std::size_t intervals = static_cast<std::size_t>(std::ceil(s.duration_s / options.trend_interval_s));
+  std::vector<double> rr_sum(intervals, 0);
+  std::vector<std::int64_t> rr_count(intervals, 0);
+  for (std::size_t j = 0; j + 1 < beats.size(); ++j) {
+    const double rr = (beats[j + 1].sample - beats[j].sample) / fs;
+    s.longest_rr_s = std::max(s.longest_rr_s, rr);
+    if (rr >= options.pause_s) ++s.pauses;
+    const std::size_t k = std::min(intervals - 1, static_cast<std::size_t>(std::max(0.0, beats[j + 1].sample / fs /
+                                                                                      options.trend_interval_s)));
+    if (intervals) {
+      rr_sum[k] += rr;
+      ++rr_count[k];
+    }
+  }
+  s.hr_trend_bpm.assign(intervals, std::numeric_limits<double>::quiet_NaN());
+  bool any = false;
+  for (std::size_t k = 0; k < intervals; ++k) {
+    if (rr_count[k] == 0 || !(rr_sum[k] > 0)) continue;
+    const double hr = 60 * rr_count[k] / rr_sum[k];
+    s.hr_trend_bpm[k] = hr;
+    if (rr_count[k] < 2) continue;
+    s.min_hr_bpm = any ? std::min(s.min_hr_bpm, hr) : hr;
+    s.max_hr_bpm = any ? std::max(s.max_hr_bpm, hr) : hr;
+    any = true;
+  }
+  if (beats.size() >= 2 && beats.back().sample > beats.front().sample)
+    s.mean_hr_bpm = 60.0 * (beats.size() - 1) / ((beats.back().sample - beats.front().sample) / fs);
+  return s;
+}
+
+std::vector<RhythmEpisode> rhythm_episodes(const std::vector<Annotation>& annotations, double fs,
+                                           std::int64_t length) {
+  std::vector<RhythmEpisode> out;
+  for (const Annotation& a : annotations) {
+    if (a.code != anncode::kRhythm || a.aux.empty()) continue;
+    if (!out.empty()) out.back().end = std::max(out.back().start, a.sample);
+    RhythmEpisode e;
+    e.rhythm = a.aux[0] == '(' ? a.aux.substr(1) : a.aux;
+    e.start = a.sample;
+    e.end = std::max(a.sample, length);
+    out.push_back(e);
+  }
+  for (RhythmEpisode& e : out) {
+    e.start_s = e.start / fs;
+    e.duration_s = (e.end - e.start) / fs;
+  }
+  return out;
+}
+
+std::map<std::string, double> rhythm_durations(const std::vector<RhythmEpisode>& episodes) {
+  std::map<std::string, double> out;
+  for (const RhythmEpisode& e : episodes) out[e.rhythm] += e.duration_s;
+  return out;
+}
+
+RhythmAnalysis analyze_rhythm(const Record& record, const Model* beat_model,
+                              const std::vector<Annotation>* reference, const RhythmOptions& options) {
+  RhythmAnalysis a;
+  const std::vector<std::int64_t> samples = detect_qrs(record, options.qrs);
+  if (beat_model) {
+    a.beats = classify_beats(*beat_model, record, samples);
+  } else {
+    a.beats.resize(samples.size());
+    for (std::size_t i = 0; i < samples.size(); ++i) a.beats[i].sample = samples[i];
+  }
+  const std::int64_t length = static_cast<std::int64_t>(record.length());
+  a.summary = summarize_rhythm(a.beats, record.sampling_rate_hz, length, options);
+  if (reference) a.summary.reference_rhythms = rhythm_episodes(*reference, record.sampling_rate_hz, length);
+  return a;
+}
+
+}  // namespace ecglite

@@ -1,0 +1,88 @@
+// The npm package `ecglite`: `npm pack` ships exactly the module, the wasm, the model, the types and
+// the README; the tarball installs into a fresh project where the README's Node example runs and
+// gives the CLI's numbers; index.d.ts type-checks an embedding written against it; and the page
+// serves the very files the package ships.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { MODEL_PATH, NO_CLI, NO_MODEL, NO_MODULE, PACKAGE_DIR, ROOT, SAMPLES, cliJson } from './support.mjs';
+
+const NPM = 'npm';
+const run = (cmd, args, cwd) => {
+  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', env: { ...process.env, npm_config_update_notifier: 'false' } });
+  assert.equal(r.status, 0, `${cmd} ${args.join(' ')} failed:\n${r.stdout}\n${r.stderr}`);
+  return r.stdout;
+};
+
+test('npm pack ships the module, the wasm, the model, the types and the README', { skip: NO_MODULE || NO_MODEL }, () => {
+  const [info] = JSON.parse(run(NPM, ['pack', '--dry-run', '--json', '--ignore-scripts'], PACKAGE_DIR));
+  const files = info.files.map((f) => f.path).sort();
+  const beats = existsSync(path.join(PACKAGE_DIR, 'models', 'beats-int8.ecgm')) ? ['models/beats-int8.ecgm'] : [];
+  assert.deepEqual(files, ['README.md', 'ecglite-core.mjs', 'ecglite-core.wasm', 'ecglite.mjs', 'index.d.ts', ...beats, 'models/student-int8.ecgm', 'package.json']);
+  assert.equal(info.name, 'ecglite');
+});
+
+test('the README\'s Node example runs from the installed tarball and matches the CLI', { skip: NO_MODULE || NO_MODEL || NO_CLI }, () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'ecglite-pkg-'));
+  try {
+    const tarball = run(NPM, ['pack', '--json', '--ignore-scripts', '--pack-destination', dir], PACKAGE_DIR);
+    const file = path.join(dir, JSON.parse(tarball)[0].filename);
+    const project = path.join(dir, 'project');
+    run('mkdir', [project]);
+    writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'embedder', private: true, type: 'module' }));
+    run(NPM, ['install', '--offline', '--no-audit', '--no-fund', '--ignore-scripts', file], project);
+
+    // The example exactly as the README prints it, run where the sample files are.
+    const readme = readFileSync(path.join(PACKAGE_DIR, 'README.md'), 'utf8');
+    const example = readme.split('## In Node')[1].match(/```js\n([\s\S]*?)```/)[1];
+    writeFileSync(path.join(project, 'example.mjs'), example.replace('console.log(result.labels, result.classes.map((c) => [c.name, c.probability.toFixed(3)]));', 'console.log(JSON.stringify(result));'));
+    for (const f of ['00001_lr.hea', '00001_lr.dat']) copyFileSync(path.join(SAMPLES, f), path.join(project, f));
+    const result = JSON.parse(run(process.execPath, ['example.mjs'], project));
+    const [expected] = cliJson('classify', path.join(SAMPLES, '00001_lr.hea'), '--model', MODEL_PATH, '--json').records;
+    for (const c of result.classes) assert.ok(Math.abs(c.probability - expected.probabilities[c.name]) <= 5e-6 * c.probability + 1e-9, c.name);
+    assert.deepEqual(result.labels, expected.labels);
+
+    // index.d.ts: an embedding written against the declarations type-checks (strict).
+    const tsc = path.join(ROOT, 'node_modules', '.bin', 'tsc');
+    if (existsSync(tsc)) {
+      writeFileSync(path.join(project, 'embed.ts'), `
+import createEcgLite, { EcgLite, EcgRecord, ClassifyResult, GroupedFiles } from 'ecglite';
+export async function screen(files: { name: string; bytes: Uint8Array }[]): Promise<string[]> {
+  const ecg: EcgLite = await createEcgLite();
+  const model = await ecg.loadDefaultModel();
+  const grouped: GroupedFiles = ecg.groupFiles(files);
+  const out = grouped.problems.map((p) => p.message);
+  for (const group of grouped.records) {
+    const record: EcgRecord = ecg.readGroup(group, { samplingRate: 500, units: 'uV' });
+    const r: ClassifyResult = ecg.classify(model, record);
+    const lead: Float32Array = record.samples('II');
+    out.push(\`\${record.name} \${lead.length} \${r.labels.join(',')} \${r.classes[0].probability.toFixed(3)} \${model.info.classDescriptions[0]}\`);
+    record.dispose();
+  }
+  const input = ecg.networkInput(model, ecg.recordFromLeads({ samplingRate: 100, leads: [{ name: 'I', samples: [0] }] }));
+  ecg.combine(model, input, new Float32Array(input.dims[0] * 5));
+  return out;
+}
+`);
+      run(tsc, ['--noEmit', '--strict', '--target', 'es2022', '--module', 'nodenext', '--moduleResolution', 'nodenext', 'embed.ts'], project);
+      // And a misuse is caught: the declarations are not `any`.
+      writeFileSync(path.join(project, 'wrong.ts'), `import createEcgLite from 'ecglite';\nconst ecg = await createEcgLite();\nconst n: number = ecg.version;\n`);
+      const wrong = spawnSync(tsc, ['--noEmit', '--strict', '--target', 'es2022', '--module', 'nodenext', '--moduleResolution', 'nodenext', 'wrong.ts'], { cwd: project, encoding: 'utf8' });
+      assert.notEqual(wrong.status, 0);
+      assert.match(wrong.stdout, /Type 'string' is not assignable to type 'number'/);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the page serves the files the package ships', { skip: NO_MODULE }, () => {
+  for (const file of ['ecglite.mjs', 'ecglite-core.mjs', 'ecglite-core.wasm']) {
+    const web = path.join(ROOT, 'web', file);
+    assert.ok(existsSync(web), `${web} missing (run scripts/build-wasm)`);
+    assert.ok(readFileSync(web).equals(readFileSync(path.join(PACKAGE_DIR, file))), `web/${file} differs from wasm/${file}`);
+  }
+});

@@ -1,0 +1,105 @@
+// Shared helpers of the Node tests: where things are, the native CLI (the reference the wasm module
+// must agree with) and the built module. A test that needs something absent skips and says how to
+// get it; the build-wasm step is what CI runs before `node --test tests/js/`.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const DATA_DIR = process.env.ECGLITE_DATA_DIR || path.resolve(ROOT, '..', 'shared', 'data');
+export const SAMPLES = path.join(ROOT, 'web', 'samples');
+export const FIXTURES = path.join(ROOT, 'tests', 'fixtures');
+
+// The native `ecglite`: $ECGLITE_CLI, else the most recently built build/ecglite or build/*/ecglite
+// (a stale binary in another build directory must not become the reference).
+export function findCli() {
+  if (process.env.ECGLITE_CLI) return path.resolve(process.env.ECGLITE_CLI);
+  const build = path.join(ROOT, 'build');
+  const candidates = [path.join(build, 'ecglite')];
+  if (existsSync(build)) {
+    for (const dir of readdirSync(build, { withFileTypes: true }))
+      if (dir.isDirectory()) candidates.push(path.join(build, dir.name, 'ecglite'));
+  }
+  const found = candidates.filter((c) => existsSync(c) && statSync(c).isFile());
+  found.sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs);
+  return found[0] ?? null;
+}
+export const CLI = findCli();
+export const NO_CLI = CLI ? false : 'native ecglite not built (cmake --build build/main, or set ECGLITE_CLI)';
+
+/** Runs the native CLI; returns { status, stdout, stderr }. A leading { cwd } object sets its directory. */
+export function cli(...args) {
+  const options = typeof args[0] === 'object' ? args.shift() : {};
+  const r = spawnSync(CLI, args, { encoding: 'utf8', maxBuffer: 1 << 30, ...options });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** The CLI's message for a failing command, without the "ecglite CMD: " prefix. */
+export function cliError(...args) {
+  const r = cli(...args);
+  if (r.status === 0) throw new Error(`expected ecglite ${args.join(' ')} to fail`);
+  return r.stderr.trim().replace(/^ecglite [a-z-]+: /, '');
+}
+
+/** JSON output of a CLI command (status 1 is fine: `classify` reports failed records in its JSON). */
+export function cliJson(...args) {
+  const r = cli(...args);
+  if (r.status !== 0 && r.status !== 1) throw new Error(`ecglite ${args.join(' ')} exited with ${r.status}: ${r.stderr}`);
+  return JSON.parse(r.stdout);
+}
+
+/** `ecglite dump` output as rows of numbers (NaN for "-"). */
+export function cliDump(...args) {
+  const out = execFileSync(CLI, ['dump', ...args], { encoding: 'utf8', maxBuffer: 1 << 30 });
+  return out.trimEnd().split('\n').map((line) => line.split('\t').map((v) => (v === '-' ? NaN : Number(v))));
+}
+
+// The package as `npm pack` ships it: wasm/ecglite.mjs with the build outputs copied next to it.
+export const PACKAGE_DIR = path.join(ROOT, 'wasm');
+export const MODULE_BUILT = existsSync(path.join(PACKAGE_DIR, 'ecglite-core.wasm'));
+export const NO_MODULE = MODULE_BUILT ? false : 'wasm module not built (run scripts/build-wasm)';
+export const MODEL_PATH = path.join(PACKAGE_DIR, 'models', 'student-int8.ecgm');
+export const NO_MODEL = existsSync(MODEL_PATH) ? false : 'no model in wasm/models (run scripts/build-wasm with a model)';
+
+let instance = null;
+export async function ecglite() {
+  const mod = await import(pathToFileURL(path.join(PACKAGE_DIR, 'ecglite.mjs')).href);
+  instance ??= await mod.createEcgLite();
+  return instance;
+}
+export async function moduleExports() {
+  return import(pathToFileURL(path.join(PACKAGE_DIR, 'ecglite.mjs')).href);
+}
+
+export const read = (file) => readFileSync(file);
+export const hasData = (sub) => existsSync(path.join(DATA_DIR, sub));
+
+/** Reads a WFDB record (path without extension) into the module, providing every file the header names. */
+export function readWfdbRecord(ecg, recordPath) {
+  const dir = path.dirname(recordPath);
+  const header = read(`${recordPath}.hea`);
+  const info = ecg.parseHeader(header);
+  const files = {};
+  const add = (name) => { if (existsSync(path.join(dir, name))) files[name] = read(path.join(dir, name)); };
+  info.signalFiles.forEach(add);
+  for (const seg of info.segments) {
+    add(`${seg}.hea`);
+    if (existsSync(path.join(dir, `${seg}.hea`))) ecg.parseHeader(read(path.join(dir, `${seg}.hea`))).signalFiles.forEach(add);
+  }
+  return ecg.readWfdb(header, files, `${path.basename(recordPath)}.hea`);
+}
+
+/** Largest absolute difference between two equal-length numeric sequences (NaN must match NaN). */
+export function maxAbsDiff(a, b) {
+  if (a.length !== b.length) throw new Error(`lengths differ: ${a.length} vs ${b.length}`);
+  let worst = 0;
+  for (let i = 0; i < a.length; i++) {
+    if (Number.isNaN(a[i]) || Number.isNaN(b[i])) {
+      if (!(Number.isNaN(a[i]) && Number.isNaN(b[i]))) return Infinity;
+      continue;
+    }
+    worst = Math.max(worst, Math.abs(a[i] - b[i]));
+  }
+  return worst;
+}

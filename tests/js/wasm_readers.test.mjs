@@ -1,0 +1,189 @@
+// The wasm module reads records exactly as the native CLI does: every WFDB and CSV fixture, the page's
+// samples and (when present) real records from ../shared/data are decoded by both and compared
+// sample by sample against `ecglite dump`; failures must carry the CLI's message.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, mkdtempSync, writeFileSync, copyFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import {
+  DATA_DIR, FIXTURES, NO_CLI, NO_MODULE, SAMPLES, cli, cliDump, cliError, ecglite, hasData, maxAbsDiff, read, readWfdbRecord,
+} from './support.mjs';
+
+const skip = NO_MODULE || NO_CLI;
+
+// float32 samples (the record model) against the CLI's double printed with 10 significant digits.
+function assertSameSamples(record, rows, what) {
+  assert.equal(record.length, rows.length, `${what}: number of samples`);
+  assert.equal(record.leads.length, rows[0]?.length ?? 0, `${what}: number of leads`);
+  record.leads.forEach((lead, s) => {
+    const mine = record.samples(s);
+    const theirs = rows.map((row) => row[s]);
+    let scale = 0;
+    for (const v of theirs) if (Number.isFinite(v)) scale = Math.max(scale, Math.abs(v));
+    const diff = maxAbsDiff(Array.from(mine), theirs);
+    assert.ok(diff <= 1e-6 * Math.max(1, scale), `${what}, lead ${lead.name}: max difference ${diff} (scale ${scale})`);
+  });
+}
+
+function filesOf(dir) {
+  return readdirSync(dir).map((name) => ({ name, bytes: read(path.join(dir, name)) }));
+}
+
+test('version is the native CLI version', { skip }, async () => {
+  const ecg = await ecglite();
+  assert.equal(cli('--version').stdout.trim(), `ecglite ${ecg.version}`);
+});
+
+test('every WFDB fixture decodes as `ecglite dump` (pairing the directory with groupFiles)', { skip }, async () => {
+  const ecg = await ecglite();
+  const dir = path.join(FIXTURES, 'wfdb');
+  const { records, problems } = ecg.groupFiles(filesOf(dir));
+  assert.ok(records.length >= 5, `expected several fixture records, got ${records.length}`);
+  for (const group of records) {
+    const headerPath = path.join(dir, group.headerName);
+    const native = cli('dump', headerPath);
+    if (native.status !== 0) {
+      // A fixture the reader must reject: same message from both front-ends.
+      assert.throws(() => ecg.readGroup(group), (e) => {
+        assert.equal(e.message, native.stderr.trim().replace(/^ecglite dump: /, ''), group.headerName);
+        return true;
+      });
+      continue;
+    }
+    const record = ecg.readGroup(group);
+    try {
+      assertSameSamples(record, cliDump(headerPath), group.headerName);
+    } finally {
+      record.dispose();
+    }
+  }
+  // Problems reported by the pairing are headers the CLI cannot read either.
+  for (const p of problems) {
+    if (!p.files[0].endsWith('.hea')) continue;
+    assert.notEqual(cli('dump', path.join(dir, p.files[0])).status, 0, `${p.files[0]}: ${p.message}`);
+  }
+});
+
+test('the page samples decode as `ecglite dump`', { skip }, async () => {
+  const ecg = await ecglite();
+  for (const name of ['00001_lr', 'HR06001']) {
+    const record = readWfdbRecord(ecg, path.join(SAMPLES, name));
+    assert.equal(record.leads.length, 12);
+    assertSameSamples(record, cliDump(path.join(SAMPLES, `${name}.hea`)), name);
+    record.dispose();
+  }
+  const csvPath = path.join(SAMPLES, 'ptbxl-06003.csv');
+  const csv = ecg.readCsv(read(csvPath), { name: csvPath });
+  assert.equal(csv.samplingRate, 500);
+  assert.deepEqual([...new Set(csv.leads.map((l) => l.units))], ['uV']);
+  assertSameSamples(csv, cliDump(csvPath), 'ptbxl-06003.csv');
+  // The CSV was made from HR06003: the same samples, in microvolts.
+  if (hasData('ptbxl-raw/cinc2021/HR06003.hea')) {
+    const mat = readWfdbRecord(ecg, path.join(DATA_DIR, 'ptbxl-raw/cinc2021/HR06003'));
+    for (let s = 0; s < 12; s++) {
+      const a = mat.samples(s).map((v) => v * 1000);
+      assert.ok(maxAbsDiff(Array.from(a), Array.from(csv.samples(s))) < 1e-3, `lead ${s}`);
+    }
+    mat.dispose();
+  }
+  csv.dispose();
+});
+
+test('every CSV fixture reads as `ecglite dump` reads it, or fails with the same message', { skip }, async () => {
+  const ecg = await ecglite();
+  const dir = path.join(FIXTURES, 'csv');
+  const names = readdirSync(dir).filter((n) => /\.(csv|tsv|txt)$/.test(n));
+  assert.ok(names.length >= 3);
+  for (const name of names) {
+    const file = path.join(dir, name);
+    const native = cli('dump', file);
+    if (native.status !== 0) {
+      assert.throws(() => ecg.readCsv(read(file), { name: file }), { message: native.stderr.trim().replace(/^ecglite dump: /, '') });
+      continue;
+    }
+    const record = ecg.readCsv(read(file), { name: file });
+    assertSameSamples(record, cliDump(file), name);
+    record.dispose();
+  }
+});
+
+test('real records from the shared data decode as `ecglite dump`', { skip: skip || (!hasData('mitdb') && 'shared data absent') }, async () => {
+  const ecg = await ecglite();
+  for (const rec of ['mitdb/100', 'ptbxl-raw/cinc2021/HR06003', 'ptbxl/records100/00000/00010_lr']) {
+    const base = path.join(DATA_DIR, rec);
+    if (!hasData(`${rec}.hea`)) continue;
+    const record = readWfdbRecord(ecg, base);
+    // Spot-check long records on a range to keep the test fast.
+    const to = Math.min(record.length, 20000);
+    const rows = cliDump(`${base}.hea`, '--to', String(to));
+    const head = { ...record, length: to, leads: record.leads, samples: (s) => record.samples(s).subarray(0, to) };
+    assertSameSamples(head, rows, rec);
+    record.dispose();
+  }
+});
+
+test('reader errors carry the CLI message', { skip }, async () => {
+  const ecg = await ecglite();
+  const dir = mkdtempSync(path.join(tmpdir(), 'ecglite-js-'));
+  try {
+    // A header that is not one, under the name the CLI sees.
+    const bad = path.join(dir, 'bad.hea');
+    writeFileSync(bad, 'this is not a header\n');
+    const header = read(bad);
+    assert.throws(() => ecg.readWfdb(header, {}), (e) => {
+      assert.ok(e instanceof Error);
+      assert.match(e.message, /\S/);
+      return true;
+    });
+    // A truncated signal file: both readers say the same (the CLI run where the files are, so that
+    // it names them as the page does).
+    copyFileSync(path.join(SAMPLES, '00001_lr.hea'), path.join(dir, '00001_lr.hea'));
+    writeFileSync(path.join(dir, '00001_lr.dat'), read(path.join(SAMPLES, '00001_lr.dat')).subarray(0, 1001));
+    const message = cliError({ cwd: dir }, 'dump', '00001_lr.hea');
+    assert.throws(() => ecg.readWfdb(read(path.join(dir, '00001_lr.hea')), { '00001_lr.dat': read(path.join(dir, '00001_lr.dat')) }), { message });
+    // A CSV without data.
+    writeFileSync(path.join(dir, 'empty.csv'), 'I,II\n');
+    assert.throws(() => ecg.readCsv(read(path.join(dir, 'empty.csv')), { name: 'empty.csv' }), { message: cliError({ cwd: dir }, 'dump', 'empty.csv') });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a missing signal file is named, with what to do', { skip: NO_MODULE }, async () => {
+  const ecg = await ecglite();
+  assert.throws(() => ecg.readWfdb(read(path.join(SAMPLES, '00001_lr.hea')), {}), /00001_lr\.dat/);
+});
+
+test('thousands of failures leave the module usable (errors are returned, not thrown through wasm)', { skip: NO_MODULE }, async () => {
+  const ecg = await ecglite();
+  const header = read(path.join(SAMPLES, '00001_lr.hea'));
+  for (let i = 0; i < 3000; i++) {
+    assert.throws(() => ecg.readWfdb(header, { '00001_lr.dat': new Uint8Array(10) }));
+  }
+  const record = readWfdbRecord(ecg, path.join(SAMPLES, '00001_lr'));
+  assert.equal(record.length, 1000);
+  record.dispose();
+});
+
+test('recordFromLeads builds a record and enforces its contract', { skip: NO_MODULE }, async () => {
+  const ecg = await ecglite();
+  const samples = Float32Array.from({ length: 500 }, (_, i) => Math.sin(i / 10));
+  const r = ecg.recordFromLeads({ name: 'sine', samplingRate: 250, leads: [{ name: 'Lead I', units: 'mV', samples }, { name: 'II', samples: Array.from(samples) }] });
+  assert.equal(r.name, 'sine');
+  assert.equal(r.durationS, 2);
+  assert.deepEqual(r.leads.map((l) => l.standardName), ['I', 'II']);
+  assert.deepEqual(Array.from(r.samples('II')), Array.from(samples));
+  r.dispose();
+  assert.throws(() => ecg.recordFromLeads({ samplingRate: 0, leads: [] }), /samplingRate/);
+  assert.throws(() => ecg.recordFromLeads({ name: 'x', samplingRate: 100, leads: [{ name: 'I', samples: [1, 2] }, { name: 'II', samples: [1] }] }), /same length/);
+  assert.throws(() => ecg.recordFromLeads({ name: 'x', samplingRate: 100, leads: Array.from({ length: 65 }, () => ({ name: 'I', samples: [1] })) }), /65 leads/);
+});
+
+test('disposed records refuse use with a clear message', { skip: NO_MODULE }, async () => {
+  const ecg = await ecglite();
+  const r = readWfdbRecord(ecg, path.join(SAMPLES, '00001_lr'));
+  r.dispose();
+  r.dispose();
+  assert.throws(() => r.samples(0), /disposed/);
+});

@@ -1,0 +1,524 @@
+// Embind bindings: the raw JS face of the core, wrapped by the hand-written wasm/ecglite.mjs.
+//
+// Failures never cross into JS as C++ exceptions: every entry point catches ecglite::Error (and
+// bad_alloc, and anything else) and RETURNS a JS Error carrying e.what(), the very message the CLI
+// prints; ecglite.mjs throws it. Returning instead of throwing through the wasm frames keeps the
+// shadow stack balanced, so a page (or a fuzzer) can feed any number of bad files to one instance.
+//
+// Plain data goes out as plain JS objects built with emscripten::val; a decoded record stays in wasm
+// memory behind a Record handle so that long recordings are not copied back and forth.
+#include <emscripten/bind.h>
+#include <emscripten/val.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <map>
+#include <new>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "ecglite/annotations.h"
+#include "ecglite/beats.h"
+#include "ecglite/csv.h"
+#include "ecglite/error.h"
+#include "ecglite/model.h"
+#include "ecglite/preprocess.h"
+#include "ecglite/record.h"
+#include "ecglite/rhythm.h"
+#include "ecglite/screen.h"
+#include "ecglite/wfdb.h"
+
+using emscripten::val;
+
+namespace {
+
+// --- conversions ---------------------------------------------------------------------------------
+
+val js_strings(const std::vector<std::string>& v) {
+  val a = val::array();
+  for (std::size_t i = 0; i < v.size(); ++i) a.set(i, v[i]);
+  return a;
+}
+
+// A Float32Array that owns a copy (a view into wasm memory would go stale on memory growth).
+val js_floats(const float* data, std::size_t n) {
+  return val(emscripten::typed_memory_view(n, data)).call<val>("slice");
+}
+val js_floats(const std::vector<float>& v) { return js_floats(v.data(), v.size()); }
+
+template <class T>
+val js_numbers(const std::vector<T>& v) {
+  val a = val::array();
+  for (std::size_t i = 0; i < v.size(); ++i) a.set(i, static_cast<double>(v[i]));
+  return a;
+}
+
+// Copies a Uint8Array / ArrayBuffer view into wasm memory in one memcpy.
+ecglite::Bytes bytes_from_js(const val& array) {
+  const std::size_t n = array["length"].as<std::size_t>();
+  ecglite::Bytes out(n);
+  // No allocation between taking the view and filling it: the view cannot go stale.
+  val(emscripten::typed_memory_view(n, out.data())).call<void>("set", array);
+  return out;
+}
+
+std::vector<float> floats_from_js(const val& array) {
+  const std::size_t n = array["length"].as<std::size_t>();
+  std::vector<float> out(n);
+  val view(emscripten::typed_memory_view(n, out.data()));
+  if (array.instanceof(val::global("Float32Array"))) {
+    view.call<void>("set", array);
+  } else {
+    // Plain arrays and other typed arrays: Float32Array.prototype.set converts element-wise.
+    view.call<void>("set", val::global("Float32Array").call<val>("from", array));
+  }
+  return out;
+}
+
+std::string string_or(const val& obj, const char* key, const std::string& fallback) {
+  if (obj.isUndefined() || obj.isNull()) return fallback;
+  val v = obj[key];
+  return v.isString() ? v.as<std::string>() : fallback;
+}
+
+double number_or(const val& obj, const char* key, double fallback) {
+  if (obj.isUndefined() || obj.isNull()) return fallback;
+  val v = obj[key];
+  return v.isNumber() ? v.as<double>() : fallback;
+}
+
+val js_error(const std::string& message) { return val::global("Error").new_(message); }
+
+// Runs `f` and turns every C++ failure into a returned JS Error with the same message.
+template <class F>
+val guarded(F&& f) {
+  try {
+    return f();
+  } catch (const ecglite::Error& e) {
+    return js_error(e.what());
+  } catch (const std::bad_alloc&) {
+    return js_error("out of memory: the recording is too large for this device");
+  } catch (const std::exception& e) {
+    return js_error(std::string("internal error: ") + e.what());
+  }
+}
+
+// --- records -------------------------------------------------------------------------------------
+
+val record_summary(const ecglite::Record& r) {
+  val o = val::object();
+  o.set("name", r.name);
+  o.set("samplingRate", r.sampling_rate_hz);
+  o.set("length", static_cast<double>(r.length()));
+  o.set("durationS", r.duration_s());
+  val leads = val::array();
+  for (std::size_t i = 0; i < r.leads.size(); ++i) {
+    val l = val::object();
+    l.set("name", r.leads[i].name);
+    l.set("units", r.leads[i].units);
+    l.set("standardName", ecglite::canonical_lead_name(r.leads[i].name));
+    leads.set(i, l);
+  }
+  o.set("leads", leads);
+  o.set("comments", js_strings(r.comments));
+  o.set("warnings", js_strings(r.warnings));
+  return o;
+}
+
+val lead_samples(const ecglite::Record& r, int index) {
+  return guarded([&] {
+    if (index < 0 || static_cast<std::size_t>(index) >= r.leads.size())
+      throw ecglite::Error("lead index " + std::to_string(index) + " is out of range (the record has " +
+                           std::to_string(r.leads.size()) + " leads)");
+    return js_floats(r.leads[index].samples);
+  });
+}
+
+val parse_header(const std::string& text, const std::string& source_name) {
+  return guarded([&] {
+    const ecglite::WfdbHeader h = ecglite::parse_wfdb_header(text, source_name);
+    val o = val::object();
+    o.set("recordName", h.record_name);
+    o.set("numSignals", h.num_signals);
+    o.set("samplingFrequency", h.sampling_frequency);
+    o.set("length", h.length ? val(static_cast<double>(*h.length)) : val::null());
+    // The files this header needs, in first-use order, without the null-signal marker "~".
+    std::vector<std::string> files;
+    for (const auto& s : h.signals) {
+      if (s.file_name == "~" || s.file_name.empty()) continue;
+      bool seen = false;
+      for (const auto& f : files) seen = seen || f == s.file_name;
+      if (!seen) files.push_back(s.file_name);
+    }
+    o.set("signalFiles", js_strings(files));
+    std::vector<std::string> segments;
+    for (const auto& s : h.segments)
+      if (s.record_name != "~") segments.push_back(s.record_name);
+    o.set("segments", js_strings(segments));
+    val descriptions = val::array();
+    for (std::size_t i = 0; i < h.signals.size(); ++i) descriptions.set(i, h.signals[i].description);
+    o.set("signalDescriptions", descriptions);
+    o.set("comments", js_strings(h.comments));
+    return o;
+  });
+}
+
+// `files`: a plain object mapping file name -> Uint8Array (signal files and, for multi-segment
+// records, the segment headers). `header_name` is the header's file name, for messages.
+val read_wfdb(const std::string& header_text, const val& files, const std::string& header_name) {
+  return guarded([&] {
+    // read_wfdb() names a header it cannot parse "header"; parsing it first under its file name
+    // gives the user "rec.hea: line 2: ..." as the CLI does.
+    ecglite::parse_wfdb_header(header_text, header_name.empty() ? "header" : header_name);
+    std::map<std::string, ecglite::Bytes> map;
+    if (!files.isUndefined() && !files.isNull()) {
+      val names = val::global("Object").call<val>("keys", files);
+      const std::size_t n = names["length"].as<std::size_t>();
+      for (std::size_t i = 0; i < n; ++i) {
+        const std::string name = names[i].as<std::string>();
+        map.emplace(name, bytes_from_js(files[name]));
+      }
+    }
+    ecglite::WfdbRecord w = ecglite::read_wfdb(header_text, ecglite::make_memory_provider(std::move(map)));
+    return val(w.to_record());
+  });
+}
+
+// options: { samplingRate?: number (Hz, 0 = infer), units?: "mV" | "uV" | "" }
+val read_csv(const std::string& text, const val& options, const std::string& source_name) {
+  return guarded([&] {
+    ecglite::CsvOptions o;
+    o.sampling_rate_hz = number_or(options, "samplingRate", 0);
+    o.units = string_or(options, "units", "");
+    return val(ecglite::read_csv(text, o, source_name.empty() ? "CSV" : source_name));
+  });
+}
+
+// spec: { name, samplingRate, leads: [{ name, units, samples }], comments? } — for embedders whose
+// signal is already in memory (a device SDK, another parser).
+val record_from_leads(const val& spec) {
+  return guarded([&] {
+    ecglite::Record r;
+    r.name = string_or(spec, "name", "record");
+    r.sampling_rate_hz = number_or(spec, "samplingRate", 0);
+    if (!(r.sampling_rate_hz > 0))
+      throw ecglite::Error(r.name + ": samplingRate must be a positive number of samples per second");
+    val leads = spec["leads"];
+    if (leads.isUndefined() || leads.isNull() || !leads["length"].isNumber())
+      throw ecglite::Error(r.name + ": leads must be an array of { name, units, samples }");
+    const std::size_t n = leads["length"].as<std::size_t>();
+    const ecglite::Limits& limits = ecglite::default_limits();
+    if (n == 0 || n > limits.max_signals)
+      throw ecglite::Error(r.name + ": " + std::to_string(n) + " leads given (1 to " +
+                           std::to_string(limits.max_signals) + " supported)");
+    std::uint64_t total = 0;
+    for (std::size_t i = 0; i < n; ++i) total += static_cast<std::uint64_t>(leads[i]["samples"]["length"].as<double>());
+    if (total > limits.max_total_samples)
+      throw ecglite::Error(r.name + ": " + std::to_string(total) + " samples in total exceed the limit of " +
+                           std::to_string(limits.max_total_samples));
+    for (std::size_t i = 0; i < n; ++i) {
+      ecglite::Lead lead;
+      lead.name = string_or(leads[i], "name", "");
+      lead.units = string_or(leads[i], "units", "mV");
+      lead.samples = floats_from_js(leads[i]["samples"]);
+      if (i > 0 && lead.samples.size() != r.leads[0].samples.size())
+        throw ecglite::Error(r.name + ": lead " + lead.name + " has " + std::to_string(lead.samples.size()) +
+                             " samples but lead " + r.leads[0].name + " has " +
+                             std::to_string(r.leads[0].samples.size()) + " (all leads must have the same length)");
+      r.leads.push_back(std::move(lead));
+    }
+    val comments = spec["comments"];
+    if (!comments.isUndefined() && !comments.isNull()) {
+      const std::size_t m = comments["length"].as<std::size_t>();
+      for (std::size_t i = 0; i < m; ++i) r.comments.push_back(comments[i].as<std::string>());
+    }
+    return val(std::move(r));
+  });
+}
+
+// --- model and classification --------------------------------------------------------------------
+
+val load_model(const val& bytes) {
+  return guarded([&] { return val(ecglite::Model::from_bytes(bytes_from_js(bytes))); });
+}
+
+val model_info(const ecglite::Model& m) {
+  const ecglite::ModelInfo& i = m.info();
+  val o = val::object();
+  o.set("name", i.name);
+  o.set("precision", i.precision);
+  o.set("formatVersion", i.format_version);
+  o.set("inputChannels", i.input_channels);
+  o.set("inputLength", i.input_length);
+  o.set("windowStride", i.window_stride);
+  o.set("samplingRate", i.sampling_rate_hz);
+  o.set("bandLowHz", i.band_low_hz);
+  o.set("bandHighHz", i.band_high_hz);
+  o.set("leadNames", js_strings(i.lead_names));
+  o.set("classNames", js_strings(i.class_names));
+  o.set("classDescriptions", js_strings(i.class_descriptions));
+  o.set("thresholds", js_numbers(i.thresholds));
+  o.set("parameters", static_cast<double>(i.parameters));
+  o.set("macsPerWindow", static_cast<double>(i.macs_per_window));
+  o.set("description", i.description);
+  return o;
+}
+
+val classify_result(const ecglite::ClassifyResult& r) {
+  val o = val::object();
+  o.set("recordName", r.record_name);
+  val classes = val::array();
+  for (std::size_t i = 0; i < r.classes.size(); ++i) {
+    const ecglite::ClassResult& c = r.classes[i];
+    val x = val::object();
+    x.set("name", c.name);
+    x.set("description", c.description);
+    x.set("probability", c.probability);
+    x.set("threshold", c.threshold);
+    x.set("positive", c.positive);
+    classes.set(i, x);
+  }
+  o.set("classes", classes);
+  o.set("labels", js_strings(r.labels));
+  o.set("adaptations", js_strings(r.adaptations));
+  o.set("warnings", js_strings(r.warnings));
+  o.set("windows", static_cast<double>(r.windows));
+  o.set("inferences", static_cast<double>(r.inferences));
+  o.set("durationS", r.duration_s);
+  o.set("sourceRateHz", r.source_rate_hz);
+  return o;
+}
+
+val classify(const ecglite::Model& model, const ecglite::Record& record) {
+  return guarded([&] { return classify_result(ecglite::classify(model, record)); });
+}
+
+// --- the same network on another engine (ONNX Runtime Web) -------------------------------------
+//
+// networkInput() lays out, channel-major [runs][channels][length], exactly the windows that
+// classify() feeds the network (the core's preprocess(), preprocess_options() and
+// sliding_window_starts()); combine() turns one logit vector per run into a result by
+// classify_prepared()'s rule: maximum over the positions of a 10 s window, sigmoid, mean over
+// windows, the model's thresholds. tests/js/wasm_classify.test.mjs pins combine(networkInput) to
+// classify() through the EcgLite engine's own logits, so the two cannot drift apart.
+// TODO(core/screen owner): expose this pair from screen.h so that classify_prepared() and the
+// bindings share one implementation.
+
+std::vector<std::size_t> model_channels(const ecglite::ModelInfo& info) {
+  const auto& standard = ecglite::standard_lead_names();
+  std::vector<std::size_t> lead_of;
+  for (const auto& name : info.lead_names) {
+    const std::string want = ecglite::canonical_lead_name(name);
+    std::size_t k = 0;
+    while (k < standard.size() && standard[k] != want) ++k;
+    if (want.empty() || k == standard.size())
+      throw ecglite::Error("the model uses lead '" + name + "', which preprocessing does not provide");
+    lead_of.push_back(k);
+  }
+  return lead_of;
+}
+
+val network_input(const ecglite::Model& model, const ecglite::Record& record) {
+  return guarded([&] {
+    const ecglite::ModelInfo& info = model.info();
+    const ecglite::Prepared p = ecglite::preprocess(record, ecglite::preprocess_options(info));
+    const std::size_t channels = info.input_channels, length = info.input_length;
+    if (p.window_length < length)
+      throw ecglite::Error("record " + record.name + " is too short for the model's input window");
+    const std::vector<std::size_t> lead_of = model_channels(info);
+    const auto positions = ecglite::sliding_window_starts(p.window_length, length, info.window_stride);
+    const std::size_t runs = p.window_starts.size() * positions.size();
+    std::vector<float> data(runs * channels * length);
+    std::vector<int> window_of;
+    float* out = data.data();
+    for (std::size_t w = 0; w < p.window_starts.size(); ++w) {
+      for (std::size_t pos : positions) {
+        for (std::size_t c = 0; c < channels; ++c, out += length)
+          std::copy_n(p.leads[lead_of[c]].data() + p.window_starts[w] + pos, length, out);
+        window_of.push_back(static_cast<int>(w));
+      }
+    }
+    val o = val::object();
+    o.set("data", js_floats(data));
+    val dims = val::array();
+    dims.set(0, static_cast<double>(runs));
+    dims.set(1, static_cast<double>(channels));
+    dims.set(2, static_cast<double>(length));
+    o.set("dims", dims);
+    o.set("windowOf", val(emscripten::typed_memory_view(window_of.size(), window_of.data())).call<val>("slice"));
+    o.set("windows", static_cast<double>(p.window_starts.size()));
+    o.set("adaptations", js_strings(p.adaptations));
+    o.set("warnings", js_strings(record.warnings));
+    o.set("recordName", record.name);
+    o.set("durationS", record.duration_s());
+    o.set("sourceRateHz", record.sampling_rate_hz);
+    return o;
+  });
+}
+
+// EcgLite's own logits for each run of a networkInput() (what combine() is checked against).
+val network_logits(const ecglite::Model& model, const val& input) {
+  return guarded([&] {
+    const ecglite::ModelInfo& info = model.info();
+    const std::vector<float> data = floats_from_js(input["data"]);
+    const std::size_t per_run = static_cast<std::size_t>(info.input_channels) * info.input_length;
+    if (per_run == 0 || data.size() % per_run != 0)
+      throw ecglite::Error("network input does not match the model's input size");
+    std::vector<float> logits;
+    for (std::size_t r = 0; r < data.size() / per_run; ++r) {
+      const std::vector<float> l = model.logits(data.data() + r * per_run);
+      logits.insert(logits.end(), l.begin(), l.end());
+    }
+    return js_floats(logits);
+  });
+}
+
+val combine(const ecglite::Model& model, const val& input, const val& logits_js) {
+  return guarded([&] {
+    const ecglite::ModelInfo& info = model.info();
+    const std::size_t classes = info.class_names.size();
+    const std::vector<float> logits = floats_from_js(logits_js);
+    val window_of_js = input["windowOf"];
+    const std::size_t runs = window_of_js["length"].as<std::size_t>();
+    const std::size_t windows = input["windows"].as<std::size_t>();
+    if (logits.size() != runs * classes || windows == 0)
+      throw ecglite::Error("expected " + std::to_string(runs * classes) + " logits (" + std::to_string(runs) +
+                           " runs x " + std::to_string(classes) + " classes), got " + std::to_string(logits.size()));
+    std::vector<float> best(windows * classes, -INFINITY);
+    for (std::size_t r = 0; r < runs; ++r) {
+      const std::size_t w = window_of_js[r].as<std::size_t>();
+      if (w >= windows) throw ecglite::Error("network input: window index out of range");
+      for (std::size_t k = 0; k < classes; ++k) best[w * classes + k] = std::max(best[w * classes + k], logits[r * classes + k]);
+    }
+    ecglite::ClassifyResult r;
+    r.record_name = string_or(input, "recordName", "");
+    r.duration_s = number_or(input, "durationS", 0);
+    r.source_rate_hz = number_or(input, "sourceRateHz", 0);
+    r.windows = windows;
+    r.inferences = runs;
+    for (std::size_t k = 0; k < classes; ++k) {
+      double sum = 0;
+      for (std::size_t w = 0; w < windows; ++w) sum += 1.0 / (1.0 + std::exp(-static_cast<double>(best[w * classes + k])));
+      ecglite::ClassResult c;
+      c.name = info.class_names[k];
+      c.description = info.class_descriptions[k];
+      c.probability = static_cast<float>(sum / windows);
+      c.threshold = info.thresholds[k];
+      c.positive = c.probability >= c.threshold;
+      if (c.positive) r.labels.push_back(c.name);
+      r.classes.push_back(c);
+    }
+    val adaptations = input["adaptations"];
+    const std::size_t m = adaptations.isUndefined() ? 0 : adaptations["length"].as<std::size_t>();
+    for (std::size_t i = 0; i < m; ++i) r.adaptations.push_back(adaptations[i].as<std::string>());
+    return classify_result(r);
+  });
+}
+
+// --- long recordings: beats, heart rate, ectopy (core: analyze_rhythm) -------------------------
+
+val ectopic_counts(const ecglite::EctopicCounts& e) {
+  val o = val::object();
+  o.set("beats", static_cast<double>(e.beats));
+  o.set("isolated", static_cast<double>(e.isolated));
+  o.set("couplets", static_cast<double>(e.couplets));
+  o.set("runs", static_cast<double>(e.runs));
+  o.set("longestRun", static_cast<double>(e.longest_run));
+  return o;
+}
+
+// options: { beatModel?: Model, annotations?: Uint8Array (MIT format, e.g. .atr), annotationsName?,
+//            trendIntervalS? }
+val rhythm(const ecglite::Record& record, const val& options) {
+  return guarded([&] {
+    const bool has_options = !options.isUndefined() && !options.isNull();
+    std::optional<ecglite::Model> beat_model;
+    if (has_options && !options["beatModel"].isUndefined() && !options["beatModel"].isNull())
+      beat_model = options["beatModel"].as<ecglite::Model>();
+    std::optional<std::vector<ecglite::Annotation>> reference;
+    std::vector<std::string> warnings;
+    if (has_options && !options["annotations"].isUndefined() && !options["annotations"].isNull()) {
+      ecglite::AnnotationFile file = ecglite::parse_annotations(
+          bytes_from_js(options["annotations"]), string_or(options, "annotationsName", "annotations"));
+      reference = std::move(file.annotations);
+      warnings = std::move(file.warnings);
+    }
+    ecglite::RhythmOptions o;
+    o.trend_interval_s = number_or(options, "trendIntervalS", o.trend_interval_s);
+    const ecglite::RhythmAnalysis a = ecglite::analyze_rhythm(
+        record, beat_model ? &*beat_model : nullptr, reference ? &*reference : nullptr, o);
+    const ecglite::RhythmSummary& s = a.summary;
+
+    std::vector<double> samples(a.beats.size());
+    std::vector<float> probabilities(a.beats.size());
+    std::string classes(a.beats.size(), '?');
+    for (std::size_t i = 0; i < a.beats.size(); ++i) {
+      samples[i] = static_cast<double>(a.beats[i].sample);
+      probabilities[i] = a.beats[i].probability;
+      classes[i] = a.beats[i].cls;
+    }
+    val beats = val::object();
+    beats.set("samples", val(emscripten::typed_memory_view(samples.size(), samples.data())).call<val>("slice"));
+    beats.set("classes", classes);
+    beats.set("probabilities", js_floats(probabilities));
+
+    val o_js = val::object();
+    o_js.set("durationS", s.duration_s);
+    o_js.set("samplingRate", s.sampling_rate_hz);
+    o_js.set("beatCount", static_cast<double>(s.beats));
+    o_js.set("meanHrBpm", s.mean_hr_bpm);
+    o_js.set("minHrBpm", s.min_hr_bpm);
+    o_js.set("maxHrBpm", s.max_hr_bpm);
+    o_js.set("trendIntervalS", s.trend_interval_s);
+    o_js.set("hrTrendBpm", val(emscripten::typed_memory_view(s.hr_trend_bpm.size(), s.hr_trend_bpm.data())).call<val>("slice"));
+    o_js.set("classified", s.classified);
+    val counts = val::object();
+    for (const auto& [cls, n] : s.class_counts) counts.set(std::string(1, cls), static_cast<double>(n));
+    o_js.set("classCounts", counts);
+    o_js.set("supraventricular", ectopic_counts(s.supraventricular));
+    o_js.set("ventricular", ectopic_counts(s.ventricular));
+    o_js.set("pauses", static_cast<double>(s.pauses));
+    o_js.set("longestRrS", s.longest_rr_s);
+    val episodes = val::array();
+    for (std::size_t i = 0; i < s.reference_rhythms.size(); ++i) {
+      const ecglite::RhythmEpisode& e = s.reference_rhythms[i];
+      val x = val::object();
+      x.set("rhythm", e.rhythm);
+      x.set("start", static_cast<double>(e.start));
+      x.set("end", static_cast<double>(e.end));
+      x.set("startS", e.start_s);
+      x.set("durationS", e.duration_s);
+      episodes.set(i, x);
+    }
+    o_js.set("referenceRhythms", episodes);
+    o_js.set("warnings", js_strings(warnings));
+    o_js.set("beats", beats);
+    return o_js;
+  });
+}
+
+}  // namespace
+
+EMSCRIPTEN_BINDINGS(ecglite) {
+  using namespace emscripten;
+  function("version", +[]() { return std::string(ECGLITE_VERSION); });
+
+  class_<ecglite::Record>("Record")
+      .function("summary", &record_summary)
+      .function("samples", &lead_samples);
+  class_<ecglite::Model>("Model").function("info", &model_info);
+
+  function("parseHeader", &parse_header);
+  function("readWfdb", &read_wfdb);
+  function("readCsv", &read_csv);
+  function("recordFromLeads", &record_from_leads);
+  function("loadModel", &load_model);
+  function("classify", &classify);
+  function("networkInput", &network_input);
+  function("networkLogits", &network_logits);
+  function("combine", &combine);
+  function("rhythm", &rhythm);
+}

@@ -1,0 +1,343 @@
+// EcgLite for JavaScript: read ECG recordings (WFDB, CSV) and classify them with the EcgLite model,
+// entirely in the browser, a Web Worker or Node 20. A thin hand-written layer over the Embind module
+// (ecglite-core.mjs + ecglite-core.wasm, built from the same C++ core as the `ecglite` CLI):
+// it turns returned errors into thrown Errors, owns the wasm objects' lifetimes, and pairs dropped
+// files into records. The web page imports this very file. Types: index.d.ts.
+import createEcgLiteCore from './ecglite-core.mjs';
+
+const isNode = typeof process === 'object' && !!(process.versions && process.versions.node) &&
+  typeof window === 'undefined' && typeof importScripts === 'undefined';
+
+async function readPackageFile(relative) {
+  const url = new URL(relative, import.meta.url);
+  if (isNode && url.protocol === 'file:') {
+    const { readFile } = await import('node:fs/promises');
+    return new Uint8Array(await readFile(url));
+  }
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`${url.pathname}: HTTP ${response.status} (is the file deployed next to ecglite.mjs?)`);
+  return new Uint8Array(await response.arrayBuffer());
+}
+
+// The core returns (never throws) a JS Error for every failure; this is where it becomes a throw.
+function check(value) {
+  if (value instanceof Error) throw value;
+  return value;
+}
+
+function toBytes(data, what) {
+  if (data instanceof Uint8Array) return data;
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  throw new TypeError(`${what}: expected a Uint8Array or an ArrayBuffer`);
+}
+
+// Text inputs go to the core as the file's bytes, exactly as the CLI reads them (the core detects
+// encodings, BOMs and binary data itself); a JS string is passed as UTF-8.
+function textArg(data, what) {
+  return typeof data === 'string' ? data : toBytes(data, what);
+}
+
+const lowerExtension = (name) => {
+  const dot = name.lastIndexOf('.');
+  return dot < 0 ? '' : name.slice(dot + 1).toLowerCase();
+};
+const stem = (name) => {
+  const dot = name.lastIndexOf('.');
+  return dot < 0 ? name : name.slice(0, dot);
+};
+const baseName = (name) => name.slice(Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\')) + 1);
+const CSV_EXTENSIONS = new Set(['csv', 'tsv', 'txt']);
+const SIGNAL_EXTENSIONS = new Set(['dat', 'mat']);
+const ANNOTATORS = ['atr', 'ann', 'qrs', 'ecg'];  // reference annotation files, in order of preference
+const listWords = (names) =>
+  names.length <= 1 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+
+const registry = typeof FinalizationRegistry === 'function'
+  ? new FinalizationRegistry((raw) => { if (!raw.isDeleted()) raw.delete(); })
+  : null;
+
+/** A decoded recording. Its samples live in wasm memory until dispose() (or garbage collection). */
+export class EcgRecord {
+  #raw;
+  constructor(raw) {
+    this.#raw = raw;
+    Object.assign(this, raw.summary());
+    registry?.register(this, raw, this);
+  }
+  /** Physical samples of one lead (index or name) as a new Float32Array; NaN marks invalid samples. */
+  samples(lead) {
+    const index = typeof lead === 'number' ? lead : this.leads.findIndex((l) => l.name === lead || l.standardName === lead);
+    if (index < 0) throw new Error(`${this.name}: no lead named ${lead} (leads: ${this.leads.map((l) => l.name).join(', ')})`);
+    return check(this.#handle().samples(index));
+  }
+  /** All leads, in record order. */
+  allSamples() {
+    return this.leads.map((_, i) => this.samples(i));
+  }
+  dispose() {
+    if (this.#raw && !this.#raw.isDeleted()) {
+      registry?.unregister(this);
+      this.#raw.delete();
+    }
+  }
+  #handle() {
+    if (!this.#raw || this.#raw.isDeleted()) throw new Error(`${this.name}: the record was disposed`);
+    return this.#raw;
+  }
+  /** @internal */
+  get _raw() { return this.#handle(); }
+}
+
+/** A loaded .ecgm model. */
+export class EcgModel {
+  #raw;
+  constructor(raw) {
+    this.#raw = raw;
+    this.info = raw.info();
+    registry?.register(this, raw, this);
+  }
+  dispose() {
+    if (this.#raw && !this.#raw.isDeleted()) {
+      registry?.unregister(this);
+      this.#raw.delete();
+    }
+  }
+  /** @internal */
+  get _raw() {
+    if (!this.#raw || this.#raw.isDeleted()) throw new Error(`${this.info.name}: the model was disposed`);
+    return this.#raw;
+  }
+}
+
+const now = () => (typeof performance === 'object' ? performance.now() : Date.now());
+
+export class EcgLite {
+  #core;
+  constructor(core) {
+    this.#core = core;
+    /** Version of the C++ core (the same as `ecglite --version`). */
+    this.version = core.version();
+  }
+
+  /** What a WFDB header says, including the signal files and segment headers it needs. */
+  parseHeader(headerText, sourceName = 'header') {
+    return check(this.#core.parseHeader(textArg(headerText, sourceName), sourceName));
+  }
+
+  /**
+   * Reads a WFDB record from its header and the bytes of the files the header names:
+   * `files` maps file name ("00001_lr.dat", or "seg_001.hea" for multi-segment records) to bytes.
+   * `headerName` (e.g. "00001_lr.hea") names the header in messages.
+   */
+  readWfdb(headerText, files = {}, headerName = 'header') {
+    const object = {};
+    const entries = files instanceof Map ? files.entries() : Object.entries(files);
+    for (const [name, bytes] of entries) object[name] = toBytes(bytes, name);
+    return new EcgRecord(check(this.#core.readWfdb(textArg(headerText, headerName), object, headerName)));
+  }
+
+  /** Reads a CSV export. options: { samplingRate (Hz; 0 = from a time column or preamble), units ('mV' | 'uV'), name }. */
+  readCsv(text, options = {}) {
+    const { name = 'CSV', samplingRate = 0, units = '' } = options;
+    return new EcgRecord(check(this.#core.readCsv(textArg(text, name), { samplingRate: Number(samplingRate) || 0, units }, name)));
+  }
+
+  /** Builds a record from samples already in memory: { name, samplingRate, leads: [{ name, units, samples }] }. */
+  recordFromLeads(spec) {
+    return new EcgRecord(check(this.#core.recordFromLeads(spec)));
+  }
+
+  /** Loads an .ecgm model from its bytes. */
+  loadModel(bytes) {
+    return new EcgModel(check(this.#core.loadModel(toBytes(bytes, 'model'))));
+  }
+
+  /** Loads the model shipped with the package (models/student-int8.ecgm next to this file). */
+  async loadDefaultModel() {
+    return this.loadModel(await readPackageFile('./models/student-int8.ecgm'));
+  }
+
+  /** Loads the beat classifier shipped with the package (models/beats-int8.ecgm), for rhythm(). */
+  async loadDefaultBeatModel() {
+    return this.loadModel(await readPackageFile('./models/beats-int8.ecgm'));
+  }
+
+  /**
+   * Classifies a record: per-class probabilities, thresholded labels, what was adapted (resampling,
+   * derived leads, windows) and warnings; `timeMs` is the wall time of the whole call.
+   */
+  classify(model, record) {
+    const t0 = now();
+    const result = check(this.#core.classify(model._raw, record._raw));
+    result.timeMs = now() - t0;
+    return result;
+  }
+
+  /**
+   * The network input of a record exactly as classify() prepares it (same preprocessing, same sliding
+   * windows): data is [runs][channels][length] channel-major, windowOf gives each run's 10 s window.
+   * For running the same network with another engine (ONNX Runtime Web) and combine()-ing its logits.
+   */
+  networkInput(model, record) {
+    return check(this.#core.networkInput(model._raw, record._raw));
+  }
+
+  /** EcgLite's own logits (runs x classes) for a networkInput(). */
+  networkLogits(model, input) {
+    return check(this.#core.networkLogits(model._raw, input));
+  }
+
+  /** A result from per-run logits (runs x classes, from any engine), by classify()'s rule. */
+  combine(model, input, logits) {
+    return check(this.#core.combine(model._raw, input, logits));
+  }
+
+  /**
+   * Beats, heart rate (mean, range, trend), ectopic beats and pauses of a recording of any length
+   * and 1-12 leads. options: { beatModel (an EcgModel of beat classes N S V F Q; without it beats
+   * are unclassified, '?'), annotations (bytes of a reference annotation file such as 100.atr: adds
+   * its rhythm episodes), annotationsName, trendIntervalS (default 10) }.
+   */
+  rhythm(record, options = {}) {
+    const { beatModel, annotations, annotationsName, trendIntervalS } = options;
+    const raw = {
+      beatModel: beatModel ? beatModel._raw : null,
+      annotations: annotations ? toBytes(annotations, annotationsName ?? 'annotations') : null,
+      annotationsName: annotationsName ?? 'annotations',
+    };
+    if (trendIntervalS !== undefined) raw.trendIntervalS = Number(trendIntervalS);
+    return check(this.#core.rhythm(record._raw, raw));
+  }
+
+  /**
+   * Sorts dropped files into records: pairs each WFDB header with the signal files (and segment
+   * headers) it names, takes CSV files as records of their own, and says precisely what is missing.
+   * `files`: an array of { name, bytes } (or a Map name -> bytes). Returns
+   * { records: [{ kind: 'wfdb', name, header, headerName, files: { name: bytes }, annotations?: { name, bytes } }
+   *             | { kind: 'csv', name, fileName, bytes }],
+   *   problems: [{ files: [names], message }], ignored: [names] }.
+   */
+  groupFiles(files) {
+    const list = files instanceof Map
+      ? [...files].map(([name, bytes]) => ({ name, bytes }))
+      : Array.from(files, (f) => ({ name: f.name, bytes: f.bytes }));
+    const byName = new Map();
+    const byLowerName = new Map();
+    for (const f of list) {
+      const name = baseName(f.name);
+      const entry = { name, bytes: toBytes(f.bytes, name) };
+      byName.set(name, entry);
+      byLowerName.set(name.toLowerCase(), entry);
+    }
+    const find = (name) => byName.get(name) ?? byLowerName.get(name.toLowerCase());
+
+    const records = [];
+    const problems = [];
+    const used = new Set();
+    const headers = new Map(); // header file name -> parsed header or Error
+    for (const entry of byName.values()) {
+      if (lowerExtension(entry.name) !== 'hea') continue;
+      try {
+        headers.set(entry.name, this.parseHeader(entry.bytes, entry.name));
+      } catch (error) {
+        headers.set(entry.name, error);
+      }
+    }
+    // Segment headers of multi-segment records belong to their master header, not to the list.
+    const segmentHeaders = new Set();
+    for (const info of headers.values()) {
+      if (info instanceof Error) continue;
+      for (const seg of info.segments) {
+        const f = find(`${seg}.hea`);
+        if (f) segmentHeaders.add(f.name);
+      }
+    }
+    for (const [headerName, info] of headers) {
+      if (segmentHeaders.has(headerName)) continue;
+      used.add(headerName);
+      if (info instanceof Error) {
+        problems.push({ files: [headerName], message: info.message });
+        continue;
+      }
+      const needed = [];
+      const addSignalFiles = (h) => { for (const s of h.signalFiles) if (!needed.includes(s)) needed.push(s); };
+      addSignalFiles(info);
+      for (const seg of info.segments) {
+        const segHeader = `${seg}.hea`;
+        if (!needed.includes(segHeader)) needed.push(segHeader);
+        const segEntry = find(segHeader);
+        const segInfo = segEntry && headers.get(segEntry.name);
+        if (segInfo && !(segInfo instanceof Error)) addSignalFiles(segInfo);
+      }
+      const provided = {};
+      const missing = [];
+      for (const n of needed) {
+        const f = find(n);
+        if (f) {
+          provided[n] = f.bytes;
+          used.add(f.name);
+        } else {
+          missing.push(n);
+        }
+      }
+      if (missing.length) {
+        problems.push({
+          files: [headerName],
+          message: `${headerName} needs ${listWords(missing)} — drop ${missing.length > 1 ? 'them' : 'it'} together with the header`,
+        });
+        continue;
+      }
+      const group = { kind: 'wfdb', name: info.recordName, header: byName.get(headerName).bytes, headerName, files: provided };
+      // Reference annotations dropped with the record (100.atr): their rhythm episodes are shown.
+      for (const annotator of ANNOTATORS) {
+        const f = find(`${info.recordName}.${annotator}`);
+        if (!f) continue;
+        group.annotations = { name: f.name, bytes: f.bytes };
+        used.add(f.name);
+        break;
+      }
+      records.push(group);
+    }
+    for (const n of segmentHeaders) used.add(n);
+
+    const ignored = [];
+    for (const entry of byName.values()) {
+      if (used.has(entry.name)) continue;
+      const ext = lowerExtension(entry.name);
+      if (CSV_EXTENSIONS.has(ext)) {
+        records.push({ kind: 'csv', name: stem(entry.name), fileName: entry.name, bytes: entry.bytes });
+      } else if (SIGNAL_EXTENSIONS.has(ext)) {
+        problems.push({
+          files: [entry.name],
+          message: `${entry.name} is a WFDB signal file: drop its header ${stem(entry.name)}.hea together with it`,
+        });
+      } else {
+        ignored.push(entry.name);
+      }
+    }
+    return { records, problems, ignored };
+  }
+
+  /** Reads one entry of groupFiles().records. csvOptions as for readCsv. */
+  readGroup(group, csvOptions = {}) {
+    if (group.kind === 'csv') return this.readCsv(group.bytes, { ...csvOptions, name: group.fileName ?? group.name });
+    return this.readWfdb(group.header, group.files, group.headerName);
+  }
+}
+
+/**
+ * Instantiates the module. In Node the .wasm next to this file is read from disk; in browsers and
+ * workers it is fetched from the same directory (override with options.wasmBinary or options.locateFile).
+ */
+export async function createEcgLite(options = {}) {
+  const moduleOptions = {};
+  if (options.wasmBinary) moduleOptions.wasmBinary = toBytes(options.wasmBinary, 'wasmBinary');
+  else if (isNode) moduleOptions.wasmBinary = await readPackageFile('./ecglite-core.wasm');
+  if (options.locateFile) moduleOptions.locateFile = options.locateFile;
+  moduleOptions.print = options.print ?? (() => {});
+  moduleOptions.printErr = options.printErr ?? ((text) => console.warn(`ecglite: ${text}`));
+  return new EcgLite(await createEcgLiteCore(moduleOptions));
+}
+
+export default createEcgLite;

@@ -1,0 +1,245 @@
+// Type declarations of the `ecglite` package (ecglite.mjs).
+
+/** Bytes as the module accepts them. */
+export type BytesLike = Uint8Array | ArrayBuffer | ArrayBufferView;
+
+export interface CreateOptions {
+  /** The bytes of ecglite-core.wasm; by default read from disk (Node) or fetched next to ecglite.mjs. */
+  wasmBinary?: BytesLike;
+  /** Emscripten's hook to find ecglite-core.wasm under another URL (browsers). */
+  locateFile?: (path: string, scriptDirectory: string) => string;
+  print?: (text: string) => void;
+  printErr?: (text: string) => void;
+}
+
+/** Instantiates the WebAssembly module. */
+export function createEcgLite(options?: CreateOptions): Promise<EcgLite>;
+export default createEcgLite;
+
+export interface LeadInfo {
+  /** As written in the source ("II", "AVR", "MLII", "V1"). */
+  name: string;
+  /** "mV", "uV", "NU" (unitless), "" when unknown. */
+  units: string;
+  /** The standard 12-lead name ("aVR" for "AVR"), "" when not a standard lead. */
+  standardName: string;
+}
+
+/** A decoded recording; its samples stay in wasm memory until dispose(). */
+export class EcgRecord {
+  readonly name: string;
+  readonly samplingRate: number;
+  /** Samples per lead. */
+  readonly length: number;
+  readonly durationS: number;
+  readonly leads: LeadInfo[];
+  /** Header comments (WFDB "#" lines, CSV preamble), without the "#". */
+  readonly comments: string[];
+  /** Non-fatal findings of the reader, e.g. a checksum mismatch. */
+  readonly warnings: string[];
+  /** Physical samples of one lead (by index, source name or standard name); NaN marks invalid samples. */
+  samples(lead: number | string): Float32Array;
+  allSamples(): Float32Array[];
+  /** Frees the wasm memory now (otherwise it is freed when the object is garbage-collected). */
+  dispose(): void;
+}
+
+export interface ModelInfo {
+  name: string;
+  precision: 'int8' | 'fp32' | string;
+  formatVersion: number;
+  inputChannels: number;
+  /** Samples per network input window. */
+  inputLength: number;
+  windowStride: number;
+  samplingRate: number;
+  bandLowHz: number;
+  bandHighHz: number;
+  leadNames: string[];
+  /** "NORM", "MI", "STTC", "CD", "HYP". */
+  classNames: string[];
+  /** "Normal ECG", "Myocardial infarction", ... */
+  classDescriptions: string[];
+  thresholds: number[];
+  parameters: number;
+  macsPerWindow: number;
+  description: string;
+}
+
+export class EcgModel {
+  readonly info: ModelInfo;
+  dispose(): void;
+}
+
+export interface ClassResult {
+  name: string;
+  description: string;
+  probability: number;
+  threshold: number;
+  /** probability >= threshold */
+  positive: boolean;
+}
+
+export interface ClassifyResult {
+  recordName: string;
+  classes: ClassResult[];
+  /** Names of the positive classes. */
+  labels: string[];
+  /** How the input was adapted (resampling, derived leads, windows), in words. */
+  adaptations: string[];
+  warnings: string[];
+  /** 10 s windows classified. */
+  windows: number;
+  /** Network runs (sliding positions). */
+  inferences: number;
+  durationS: number;
+  sourceRateHz: number;
+  /** Wall time of the call, ms. */
+  timeMs: number;
+}
+
+/** The network's input for a record, as EcgLite prepares it: for running the same model elsewhere (ONNX). */
+export interface NetworkInput {
+  /** count x channels x length, channel-major per window. */
+  data: Float32Array;
+  dims: [number, number, number];
+  /** For each network run, the index of the 10 s window it belongs to. */
+  windowOf: Int32Array;
+  windows: number;
+  adaptations: string[];
+  warnings: string[];
+  recordName: string;
+  durationS: number;
+  sourceRateHz: number;
+}
+
+export interface HeaderInfo {
+  recordName: string;
+  numSignals: number;
+  samplingFrequency: number;
+  length: number | null;
+  /** Signal files the header names, in order of first use (without "~"). */
+  signalFiles: string[];
+  /** Segment record names of a multi-segment record (without "~"). */
+  segments: string[];
+  signalDescriptions: string[];
+  comments: string[];
+}
+
+export type FileGroup =
+  | { kind: 'wfdb'; name: string; headerName: string; header: Uint8Array; files: Record<string, Uint8Array>;
+      /** A reference annotation file dropped with the record (name.atr), for rhythm(). */
+      annotations?: { name: string; bytes: Uint8Array } }
+  | { kind: 'csv'; name: string; fileName: string; bytes: Uint8Array };
+
+export interface GroupedFiles {
+  records: FileGroup[];
+  /** e.g. "00001_lr.hea needs 00001_lr.dat — drop it together with the header". */
+  problems: { files: string[]; message: string }[];
+  /** Files that are neither headers, signal files nor CSV (annotations, notes). */
+  ignored: string[];
+}
+
+export interface CsvOptions {
+  /** Hz; 0 or absent: from a time column or a preamble line. */
+  samplingRate?: number;
+  /** "mV" or "uV"; absent: from the column headers, else mV. */
+  units?: '' | 'mV' | 'uV';
+  /** Name used in messages and results (the file name). */
+  name?: string;
+}
+
+export interface LeadsSpec {
+  name?: string;
+  samplingRate: number;
+  leads: { name: string; units?: string; samples: ArrayLike<number> }[];
+  comments?: string[];
+}
+
+export interface EctopicCounts {
+  beats: number;
+  isolated: number;
+  couplets: number;
+  /** Runs of 3 or more beats. */
+  runs: number;
+  /** Beats in the longest sequence (0 when none). */
+  longestRun: number;
+}
+
+export interface RhythmEpisode {
+  /** The annotation's rhythm without "(": "N", "AFIB", "VT", ... */
+  rhythm: string;
+  start: number;
+  end: number;
+  startS: number;
+  durationS: number;
+}
+
+export interface RhythmOptions {
+  /** A beat classifier (models/beats-int8.ecgm); without it beats are detected but unclassified ('?'). */
+  beatModel?: EcgModel | null;
+  /** Bytes of a reference annotation file (MIT format, e.g. 100.atr): adds its rhythm episodes. */
+  annotations?: BytesLike | null;
+  annotationsName?: string;
+  /** Heart-rate trend resolution in seconds (default 10). */
+  trendIntervalS?: number;
+}
+
+/** Beats, heart rate, ectopy and pauses of a recording (the core's analyze_rhythm, as `ecglite rhythm`). */
+export interface RhythmSummary {
+  durationS: number;
+  samplingRate: number;
+  beatCount: number;
+  /** 60 * (beats - 1) / time from first to last beat; 0 with fewer than 2 beats. */
+  meanHrBpm: number;
+  minHrBpm: number;
+  maxHrBpm: number;
+  trendIntervalS: number;
+  /** Heart rate per trend interval; NaN where no RR interval ended. */
+  hrTrendBpm: Float64Array;
+  /** Beat classes come from a beat model. */
+  classified: boolean;
+  /** Beats per class: N, S, V, F, Q, or '?' when unclassified. */
+  classCounts: Record<string, number>;
+  supraventricular: EctopicCounts;
+  ventricular: EctopicCounts;
+  /** RR intervals of 2 s or more. */
+  pauses: number;
+  longestRrS: number;
+  referenceRhythms: RhythmEpisode[];
+  /** Non-fatal findings in the annotation file (e.g. a missing end-of-file word). */
+  warnings: string[];
+  beats: {
+    /** Sample index of each beat, ascending. */
+    samples: Float64Array;
+    /** One letter per beat: N S V F Q, or ? when unclassified. */
+    classes: string;
+    /** Probability of each beat's class (0 when unclassified). */
+    probabilities: Float32Array;
+  };
+}
+
+export class EcgLite {
+  /** Version of the C++ core, as `ecglite --version`. */
+  readonly version: string;
+  parseHeader(headerText: string | BytesLike, sourceName?: string): HeaderInfo;
+  /** A WFDB record from its header and the files it names (name -> bytes). */
+  readWfdb(headerText: string | BytesLike, files?: Record<string, BytesLike> | Map<string, BytesLike>, headerName?: string): EcgRecord;
+  readCsv(text: string | BytesLike, options?: CsvOptions): EcgRecord;
+  recordFromLeads(spec: LeadsSpec): EcgRecord;
+  loadModel(bytes: BytesLike): EcgModel;
+  /** The model shipped in the package (models/student-int8.ecgm). */
+  loadDefaultModel(): Promise<EcgModel>;
+  classify(model: EcgModel, record: EcgRecord): ClassifyResult;
+  /** The preprocessed network input of a record, for running the same network with another engine. */
+  networkInput(model: EcgModel, record: EcgRecord): NetworkInput;
+  /** Turns per-run logits from another engine into a result exactly as classify() does. */
+  combine(model: EcgModel, input: NetworkInput, logits: Float32Array): ClassifyResult;
+  /** Beats, heart rate and its trend, S/V ectopy, pauses; reference rhythm episodes when annotations are given. */
+  rhythm(record: EcgRecord, options?: RhythmOptions): RhythmSummary;
+  /** The beat classifier shipped with the package (models/beats-int8.ecgm), when it is. */
+  loadDefaultBeatModel(): Promise<EcgModel>;
+  /** Sorts dropped files into records and says what is missing. */
+  groupFiles(files: Iterable<{ name: string; bytes: BytesLike }> | Map<string, BytesLike>): GroupedFiles;
+  readGroup(group: FileGroup, csvOptions?: CsvOptions): EcgRecord;
+}

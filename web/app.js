@@ -1,0 +1,636 @@
+// The page: file intake (drop, picker, samples), the record list, the ECG paper, the results. All
+// reading and inference happen in worker.js; this file only moves bytes there and draws what
+// comes back.
+import { EcgViewer, BEAT_COLORS, BEAT_CLASS_NAMES, PAGE_SECONDS } from './viewer.js';
+
+const $ = (id) => document.getElementById(id);
+const el = (tag, props = {}, ...children) => {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(props)) {
+    if (k === 'class') node.className = v;
+    else if (k === 'text') node.textContent = v;
+    else if (k.startsWith('data-') || k.startsWith('aria-') || k === 'role') node.setAttribute(k, v);
+    else node[k] = v;
+  }
+  node.append(...children.filter((c) => c !== null && c !== undefined));
+  return node;
+};
+
+const SAMPLES = {
+  'ptbxl-00001': ['samples/00001_lr.hea', 'samples/00001_lr.dat'],
+  'cinc-HR06001': ['samples/HR06001.hea', 'samples/HR06001.mat'],
+  'csv-06003': ['samples/ptbxl-06003.csv'],
+};
+const ONNX_ENGINE = (precision) => `onnx-${precision}`;
+
+const state = {
+  worker: null,
+  ready: false,
+  modelInfo: null,
+  buildInfo: {},
+  requestId: 0,
+  entries: [],          // { key, name, kind, files, summary?, leads?, result?, resultError?, rhythm?, other: {} }
+  selected: -1,
+  lastFiles: null,      // the last set of files, re-read when the CSV options change
+  busy: false,
+};
+
+// --- status, progress and problems ---
+
+function setStatus(text, progress) {
+  $('status').textContent = text;
+  const line = $('progress-line');
+  if (progress === undefined) {
+    line.hidden = true;
+  } else {
+    line.hidden = false;
+    const bar = $('progress');
+    if (progress === null) bar.removeAttribute('value');
+    else bar.value = progress;
+  }
+}
+
+function showProblems(problems) {
+  const box = $('problems');
+  box.replaceChildren(...problems.map((p) => el('p', { class: 'problem', role: 'alert', text: p })));
+}
+
+// --- worker ---
+
+function startWorker() {
+  const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+  worker.onmessage = ({ data }) => onWorkerMessage(data);
+  worker.onerror = (event) => {
+    setStatus('');
+    showProblems([`The analysis module failed to start: ${event.message || 'unknown error'}. Reload the page; if it persists, this browser may lack WebAssembly SIMD support.`]);
+  };
+  state.worker = worker;
+}
+
+function entryByKey(key) { return state.entries.find((e) => e.key === key); }
+
+function onWorkerMessage(msg) {
+  if (msg.type === 'ready') {
+    state.ready = true;
+    state.modelInfo = msg.model;
+    state.buildInfo = msg.buildInfo || {};
+    document.body.dataset.ready = 'true';
+    const m = msg.model;
+    $('about').textContent = m
+      ? `EcgLite ${msg.version} · model ${m.name} (${m.precision}, ${formatCount(m.parameters)} parameters, ` +
+        `${m.classNames.length} classes, ${m.inputChannels} leads at ${m.samplingRate} Hz)`
+      : `EcgLite ${msg.version} · no model loaded`;
+    if (!m) showProblems([`Recordings can be viewed but not classified: ${msg.modelError}`]);
+    if (!state.buildInfo.onnxRuntime) {
+      for (const input of document.querySelectorAll('input[name="engine"][value="onnx"], #onnx-precision')) input.disabled = true;
+      $('engine-note').textContent = 'ONNX Runtime Web is not part of this build (scripts/build-wasm copies it when onnxruntime-web and the ONNX models are present).';
+    } else {
+      for (const option of $('onnx-precision').options)
+        option.disabled = !(state.buildInfo.onnxModels || []).includes(`student-${option.value}.onnx`);
+    }
+    if (!state.busy) setStatus('Ready. Drop a recording or try a sample.');
+    return;
+  }
+  if (msg.type === 'fatal') {
+    setStatus('');
+    showProblems([`The analysis module could not be loaded: ${msg.message}`]);
+    return;
+  }
+  if (msg.id !== state.requestId) return; // an answer to a drop that has since been replaced
+  switch (msg.type) {
+    case 'grouped': {
+      state.entries = msg.records.map((r) => ({ ...r, other: {} }));
+      const problems = msg.problems.map((p) => p.message);
+      if (msg.ignored.length) problems.push(`Not used: ${msg.ignored.join(', ')} (not a header, signal or CSV file).`);
+      showProblems(problems);
+      renderRecordList();
+      if (!state.entries.length) finishBusy(problems.length ? 'Nothing to show: see the problems above.' : 'No ECG files found in the drop.');
+      break;
+    }
+    case 'progress':
+      setStatus(msg.text, null);
+      break;
+    case 'record': {
+      const entry = entryByKey(msg.key);
+      entry.summary = msg.summary;
+      entry.leads = msg.leads;
+      if (state.selected < 0) select(state.entries.indexOf(entry));
+      renderRecordList();
+      break;
+    }
+    case 'record-error': {
+      const entry = entryByKey(msg.key);
+      entry.readError = msg.message;
+      const problems = [...$('problems').querySelectorAll('.problem')].map((p) => p.textContent);
+      showProblems([...problems, msg.message]);
+      renderRecordList();
+      break;
+    }
+    case 'rhythm': {
+      const entry = entryByKey(msg.key);
+      entry.rhythm = msg.rhythm;
+      if (isSelected(entry)) { renderRhythm(entry); attachBeats(entry); renderFacts(entry); }
+      break;
+    }
+    case 'result':
+    case 'result-error': {
+      const entry = entryByKey(msg.key);
+      if (!entry) break;
+      if (msg.engine === 'ecglite') {
+        if (msg.type === 'result') entry.result = msg.result; else entry.resultError = msg.message;
+        if (isSelected(entry)) { renderResult(entry); renderFacts(entry); }
+        if (onnxWanted() && msg.type === 'result') requestOnnx(entry);
+      } else {
+        entry.other[msg.engine] = msg.type === 'result' ? { result: msg.result } : { error: msg.message };
+        if (isSelected(entry)) renderComparison(entry);
+        if (!state.busy) setStatus(describeDone());
+      }
+      renderRecordList();
+      break;
+    }
+    case 'done':
+      finishBusy(describeDone());
+      break;
+    default:
+      break;
+  }
+}
+
+function finishBusy(text) {
+  state.busy = false;
+  document.body.dataset.busy = 'false';
+  // Lets tests (and anyone scripting the page) wait for a given drop to be finished.
+  document.body.dataset.completed = String(state.requestId);
+  setStatus(text);
+}
+
+function describeDone() {
+  const ok = state.entries.filter((e) => e.result).length;
+  const read = state.entries.filter((e) => e.summary).length;
+  if (!state.entries.length) return 'Ready.';
+  return `${read} of ${state.entries.length} record${state.entries.length > 1 ? 's' : ''} read, ${ok} classified.`;
+}
+
+// --- file intake ---
+
+async function readFile(file, onBytes) {
+  // Streams large files so that the progress bar moves; small ones in one go.
+  if (file.size < 4 << 20 || typeof file.stream !== 'function') {
+    const buffer = await file.arrayBuffer();
+    onBytes(file.size);
+    return buffer;
+  }
+  const out = new Uint8Array(file.size);
+  const reader = file.stream().getReader();
+  let offset = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    out.set(value, offset);
+    offset += value.length;
+    onBytes(value.length);
+  }
+  return out.buffer;
+}
+
+async function openFiles(files) {
+  files = [...files];
+  if (!files.length) return;
+  if (!state.ready) setStatus('Still loading the analysis module; your files will be read as soon as it is ready.', null);
+  state.lastFiles = files;
+  state.busy = true;
+  document.body.dataset.busy = 'true';
+  const id = ++state.requestId;
+  state.entries = [];
+  state.selected = -1;
+  showProblems([]);
+  hideRecordPanels();
+  const total = files.reduce((n, f) => n + f.size, 0);
+  let loaded = 0;
+  setStatus(`Loading ${files.length} file${files.length > 1 ? 's' : ''} (${formatBytes(total)})…`, 0);
+  const payload = [];
+  for (const file of files) {
+    try {
+      const buffer = await readFile(file, (n) => {
+        loaded += n;
+        setStatus(`Loading ${files.length} file${files.length > 1 ? 's' : ''} (${formatBytes(total)})…`, total ? loaded / total : null);
+      });
+      payload.push({ name: file.name, buffer });
+    } catch (error) {
+      showProblems([`${file.name}: could not be read (${error.message})`]);
+    }
+  }
+  if (id !== state.requestId) return;
+  state.worker.postMessage({ type: 'open', id, files: payload, csvOptions: csvOptions() }, payload.map((f) => f.buffer));
+}
+
+function csvOptions() {
+  const rate = Number($('csv-rate').value);
+  return { samplingRate: Number.isFinite(rate) && rate > 0 ? rate : 0, units: $('csv-units').value };
+}
+
+async function loadSample(name) {
+  const paths = SAMPLES[name];
+  setStatus('Loading the sample…', null);
+  try {
+    const files = await Promise.all(paths.map(async (path) => {
+      const response = await fetch(path);
+      if (!response.ok) throw new Error(`${path}: HTTP ${response.status}`);
+      return new File([await response.arrayBuffer()], path.split('/').pop());
+    }));
+    await openFiles(files);
+  } catch (error) {
+    setStatus('');
+    showProblems([`The sample could not be loaded: ${error.message}`]);
+  }
+}
+
+// Folders dropped from a file manager: read their files (one level of nesting is typical: a
+// PhysioNet download); bounded so that a dropped home directory does not hang the page.
+async function filesFromDataTransfer(dataTransfer) {
+  const items = [...(dataTransfer.items || [])];
+  const entries = items.map((item) => item.webkitGetAsEntry?.()).filter(Boolean);
+  if (!entries.some((e) => e.isDirectory)) return [...dataTransfer.files];
+  const files = [];
+  const walk = async (entry, depth) => {
+    if (files.length > 2000) return;
+    if (entry.isFile) {
+      files.push(await new Promise((resolve, reject) => entry.file(resolve, reject)));
+    } else if (entry.isDirectory && depth < 3) {
+      const reader = entry.createReader();
+      for (;;) {
+        const batch = await new Promise((resolve, reject) => reader.readEntries(resolve, reject));
+        if (!batch.length) break;
+        for (const child of batch) await walk(child, depth + 1);
+      }
+    }
+  };
+  for (const entry of entries) await walk(entry, 0);
+  return files;
+}
+
+// --- record list and panels ---
+
+function hideRecordPanels() {
+  for (const id of ['records', 'result', 'ecg', 'rhythm', 'facts']) $(id).hidden = true;
+  $('comparison').replaceChildren();
+}
+
+function isSelected(entry) { return state.entries[state.selected] === entry; }
+
+function renderRecordList() {
+  const list = $('record-list');
+  $('records').hidden = state.entries.length < 2;
+  list.replaceChildren(...state.entries.map((entry, i) => {
+    const status = entry.readError ? ' — could not be read' : entry.result ? ` — ${verdict(entry.result)}` : entry.resultError ? ' — not classified' : '';
+    const button = el('button', {
+      type: 'button',
+      class: entry.readError ? 'failed' : '',
+      text: `${entry.name}${status}`,
+      'aria-current': i === state.selected ? 'true' : 'false',
+    });
+    button.disabled = !entry.summary;
+    button.addEventListener('click', () => select(i));
+    return el('li', {}, button);
+  }));
+}
+
+function select(index) {
+  state.selected = index;
+  const entry = state.entries[index];
+  if (!entry || !entry.summary) return;
+  renderRecordList();
+  $('ecg').hidden = false;
+  $('facts').hidden = false;
+  $('result').hidden = false;
+  const s = entry.summary;
+  viewer.setRecord({
+    name: s.name,
+    samplingRate: s.samplingRate,
+    leads: s.leads.map((l, i) => ({ ...l, samples: entry.leads[i] })),
+  });
+  attachBeats(entry);
+  updateViewerControls();
+  renderResult(entry);
+  renderFacts(entry);
+  renderRhythm(entry);
+  renderComparison(entry);
+}
+
+const formatCount = (n) => (n >= 1e6 ? `${(n / 1e6).toFixed(2)} M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)} k` : String(n));
+const formatBytes = (n) => (n >= 1 << 20 ? `${(n / (1 << 20)).toFixed(1)} MB` : n >= 1024 ? `${Math.round(n / 1024)} KB` : `${n} bytes`);
+const percent = (p) => `${(p * 100).toFixed(1)} %`;
+function formatDuration(seconds) {
+  if (seconds < 60) return `${seconds.toFixed(seconds < 10 ? 2 : 1)} s`;
+  const m = Math.floor(seconds / 60);
+  const s = Math.round(seconds - m * 60);
+  return m >= 60 ? `${Math.floor(m / 60)} h ${m % 60} min ${s} s` : `${m} min ${s} s`;
+}
+
+function verdict(result) {
+  const positive = result.classes.filter((c) => c.positive);
+  if (!positive.length) return 'no class above its threshold';
+  return positive.map((c) => c.description || c.name).join(' + ');
+}
+
+function renderResult(entry) {
+  const body = $('result-body');
+  if (entry.resultError) {
+    const leads = /\blead/i.test(entry.resultError);
+    body.replaceChildren(el('p', { class: 'notice not-run', text: `Not classified: ${entry.resultError}` }),
+      el('p', { class: 'hint', text: leads
+        ? 'The screening model reads the 12 standard leads of a resting ECG; limb leads III, aVR, aVL and aVF can be derived from I and II. The recording is still shown, with its heart rate and beats below.'
+        : 'The recording is still shown below.' }));
+    return;
+  }
+  if (!entry.result) {
+    body.replaceChildren(el('p', { text: 'Classifying…' }));
+    return;
+  }
+  const r = entry.result;
+  const items = r.classes.map((c) => {
+    const fill = el('span', { class: `fill${c.positive ? ' positive' : ''}` });
+    fill.style.width = `${Math.max(0, Math.min(1, c.probability)) * 100}%`;
+    const mark = el('span', { class: 'threshold', title: `threshold ${percent(c.threshold)}` });
+    mark.style.left = `calc(${c.threshold * 100}% - 1px)`;
+    const bar = el('span', { class: 'bar', role: 'presentation' }, fill, mark);
+    const state_ = c.positive ? `above its threshold of ${percent(c.threshold)}: positive` : `below its threshold of ${percent(c.threshold)}`;
+    return el('li', { class: 'class-row', 'data-class': c.name },
+      el('span', { class: 'class-name' }, c.description || c.name, ' ', el('small', { text: `(${c.name})` })),
+      bar,
+      el('span', { class: 'prob', text: percent(c.probability) }),
+      el('span', { class: `class-state${c.positive ? ' positive' : ''}`, text: state_ }));
+  });
+  const list = el('ul', { class: 'classes', 'aria-label': 'Probability per class' }, ...items);
+  body.replaceChildren(
+    el('p', { class: 'verdict', id: 'verdict', text: `${entry.name}: ${verdict(r)}` }),
+    list,
+    el('p', { class: 'hint', text: `EcgLite ${state.modelInfo?.precision ?? ''} model, ${r.inferences} network run${r.inferences === 1 ? '' : 's'} over ${r.windows} window${r.windows === 1 ? '' : 's'} in ${r.timeMs.toFixed(1)} ms.` }),
+    ...r.warnings.map((w) => el('p', { class: 'notice', text: `Warning: ${w}` })));
+}
+
+function renderFacts(entry) {
+  const s = entry.summary;
+  if (!s) return;
+  const units = [...new Set(s.leads.map((l) => l.units || 'unknown'))].join(', ');
+  const facts = [
+    ['Record', s.name],
+    ['Files', entry.files.join(', ')],
+    ['Leads', `${s.leads.length}: ${s.leads.map((l) => l.name).join(', ')}`],
+    ['Sampling rate', `${s.samplingRate} Hz`],
+    ['Length', `${formatDuration(s.durationS)} (${s.length.toLocaleString('en')} samples per lead)`],
+    ['Units', units === 'NU' ? 'NU (unitless: amplitudes are not in mV)' : units],
+  ];
+  const hr = entry.rhythm && !entry.rhythm.error && entry.rhythm.beatCount >= 2 ? entry.rhythm.meanHrBpm : undefined;
+  if (Number.isFinite(hr)) facts.push(['Heart rate', `${Math.round(hr)} beats per minute`]);
+  if (s.comments.length) facts.push(['Comments', s.comments.join(' · ')]);
+  if (s.warnings.length) facts.push(['Reader warnings', s.warnings.join(' · ')]);
+  $('facts-list').replaceChildren(...facts.flatMap(([k, v]) => [el('dt', { text: k }), el('dd', { text: v })]));
+
+  const steps = [];
+  if (entry.result) {
+    steps.push(...entry.result.adaptations);
+    steps.push('each class compared with its own threshold, chosen on validation data');
+  } else if (entry.resultError) {
+    steps.push('not classified (see the screening result)');
+  }
+  $('pipeline').replaceChildren(...steps.map((t) => el('li', { text: t })));
+}
+
+// --- rhythm (long recordings; only when the core provides it) ---
+
+function attachBeats(entry) {
+  const r = entry.rhythm;
+  if (!r || r.error || !isSelected(entry)) return;
+  if (!r.beatTimes) r.beatTimes = Float64Array.from(r.beats.samples, (s) => s / entry.summary.samplingRate);
+  viewer.setBeats({ times: r.beatTimes, classes: r.beats.classes });
+}
+
+const plural = (n, word, many = `${word}s`) => `${n.toLocaleString('en')} ${n === 1 ? word : many}`;
+
+function ectopyLine(name, e) {
+  if (!e.beats) return `${name}: none`;
+  const parts = [`${plural(e.isolated, 'isolated beat')}`, `${plural(e.couplets, 'couplet')}`, `${plural(e.runs, 'run')} of 3 or more`];
+  if (e.runs) parts.push(`longest ${plural(e.longestRun, 'beat')}`);
+  return `${name}: ${plural(e.beats, 'beat')} (${parts.join(', ')})`;
+}
+
+function renderRhythm(entry) {
+  const section = $('rhythm');
+  const r = entry.rhythm;
+  if (!r) { section.hidden = true; return; }
+  section.hidden = false;
+  if (r.error) {
+    $('rhythm-body').replaceChildren(el('p', { class: 'notice', text: `Beats could not be detected: ${r.error}` }));
+    $('hr-trend').hidden = true;
+    return;
+  }
+  const lines = [];
+  if (r.beatCount >= 2) {
+    const range = r.maxHrBpm > 0 ? ` (${Math.round(r.minHrBpm)} to ${Math.round(r.maxHrBpm)} over ${r.trendIntervalS} s intervals)` : '';
+    lines.push(el('p', { class: 'verdict', id: 'heart-rate', text: `Heart rate ${Math.round(r.meanHrBpm)} beats per minute${range}` }));
+  } else {
+    lines.push(el('p', { class: 'notice', text: 'Fewer than two beats were detected: no heart rate.' }));
+  }
+  lines.push(el('p', { text: `${plural(r.beatCount, 'beat')} detected in ${formatDuration(r.durationS)}; ` +
+    `${plural(r.pauses, 'pause')} of 2 s or more (longest RR interval ${r.longestRrS.toFixed(2)} s).` }));
+  const counts = Object.entries(r.classCounts).sort(([a], [b]) => Object.keys(BEAT_CLASS_NAMES).indexOf(a) - Object.keys(BEAT_CLASS_NAMES).indexOf(b));
+  lines.push(el('ul', { class: 'counts', 'aria-label': 'Beats per class' }, ...counts.map(([k, n]) => {
+    const swatch = el('span', { class: 'swatch', 'aria-hidden': 'true' });
+    swatch.style.background = BEAT_COLORS[k] ?? BEAT_COLORS['?'];
+    const text = k === '?' ? `${plural(n, 'beat')}, not classified` : `${k}: ${n.toLocaleString('en')} (${BEAT_CLASS_NAMES[k] ?? k})`;
+    return el('li', { 'data-beat-class': k }, swatch, text);
+  })));
+  if (r.classified) {
+    lines.push(el('p', { id: 'ectopy-s', text: ectopyLine('Supraventricular ectopy (S)', r.supraventricular) }));
+    lines.push(el('p', { id: 'ectopy-v', text: ectopyLine('Ventricular ectopy (V)', r.ventricular) }));
+  } else {
+    lines.push(el('p', { class: 'hint', text: 'Beats are detected but not classified: this build has no beat classifier (models/beats-int8.ecgm), so there are no S/V counts.' }));
+  }
+  if (r.referenceRhythms.length) {
+    const total = new Map();
+    for (const e of r.referenceRhythms) {
+      const t = total.get(e.rhythm) ?? { episodes: 0, seconds: 0 };
+      t.episodes++;
+      t.seconds += e.durationS;
+      total.set(e.rhythm, t);
+    }
+    lines.push(el('p', { text: `Reference rhythm annotations (${r.annotationsFile}): ` +
+      [...total].map(([rhythm, t]) => `${rhythm} ${formatDuration(t.seconds)} in ${plural(t.episodes, 'episode')}`).join('; ') }));
+  }
+  for (const w of r.warnings) lines.push(el('p', { class: 'notice', text: `Warning: ${w}` }));
+  $('rhythm-body').replaceChildren(...lines);
+  const trend = Array.from(r.hrTrendBpm, (bpm, i) => ({ time: (i + 1) * r.trendIntervalS, bpm }));
+  drawHeartRateTrend(trend);
+}
+
+function drawHeartRateTrend(trend) {
+  const canvas = $('hr-trend');
+  canvas.hidden = trend.filter((p) => Number.isFinite(p.bpm)).length < 2;
+  if (canvas.hidden) return;
+  const dpr = window.devicePixelRatio || 1;
+  const w = canvas.clientWidth;
+  const h = canvas.clientHeight;
+  canvas.width = Math.round(w * dpr);
+  canvas.height = Math.round(h * dpr);
+  const ctx = canvas.getContext('2d');
+  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+  const t1 = trend[trend.length - 1].time || 1;
+  const values = trend.map((p) => p.bpm).filter(Number.isFinite);
+  const lo = Math.max(0, Math.floor(Math.min(...values) / 20) * 20);
+  const hi = Math.ceil(Math.max(...values) / 20) * 20 || 120;
+  const x = (t) => 36 + (t / t1) * (w - 44);
+  const y = (v) => h - 18 - ((v - lo) / Math.max(1, hi - lo)) * (h - 36);
+  ctx.font = '11px system-ui, sans-serif';
+  ctx.fillStyle = '#4a4a4a';
+  ctx.strokeStyle = '#d0d0d6';
+  for (let v = lo; v <= hi; v += 20) {
+    ctx.beginPath(); ctx.moveTo(36, y(v)); ctx.lineTo(w - 8, y(v)); ctx.stroke();
+    ctx.fillText(String(v), 4, y(v) + 4);
+  }
+  ctx.fillText('beats per minute', 4, 11);
+  ctx.fillText('0', 36, h - 4);
+  ctx.textAlign = 'right';
+  ctx.fillText(formatDuration(t1), w - 8, h - 4);
+  ctx.textAlign = 'start';
+  ctx.beginPath();
+  ctx.strokeStyle = '#a3211a';
+  ctx.lineWidth = 1.5;
+  let pen = false;
+  for (const p of trend) {
+    if (!Number.isFinite(p.bpm)) { pen = false; continue; }
+    if (pen) ctx.lineTo(x(p.time), y(p.bpm)); else ctx.moveTo(x(p.time), y(p.bpm));
+    pen = true;
+  }
+  ctx.stroke();
+  canvas.setAttribute('aria-label', `Heart rate trend from ${Math.round(Math.min(...values))} to ${Math.round(Math.max(...values))} beats per minute over ${formatDuration(t1)}`);
+}
+
+// --- ONNX Runtime Web comparison ---
+
+const onnxWanted = () => document.querySelector('input[name="engine"]:checked')?.value === 'onnx';
+const onnxPrecision = () => $('onnx-precision').value;
+
+function requestOnnx(entry) {
+  const engine = ONNX_ENGINE(onnxPrecision());
+  if (!entry.result || entry.other[engine]) { renderComparison(entry); return; }
+  entry.other[engine] = { pending: true };
+  renderComparison(entry);
+  state.worker.postMessage({ type: 'onnx', id: state.requestId, key: entry.key, precision: onnxPrecision() });
+}
+
+function renderComparison(entry) {
+  const box = $('comparison');
+  if (!onnxWanted() || !entry || !entry.result) { box.replaceChildren(); return; }
+  const engine = ONNX_ENGINE(onnxPrecision());
+  const other = entry.other[engine];
+  if (!other || other.pending) { box.replaceChildren(el('p', { text: 'Running ONNX Runtime Web…' })); return; }
+  if (other.error) { box.replaceChildren(el('p', { class: 'problem', text: `ONNX Runtime Web: ${other.error}` })); return; }
+  const a = entry.result;
+  const b = other.result;
+  const rows = a.classes.map((c, i) => el('tr', { 'data-class': c.name },
+    el('th', { scope: 'row', text: c.description || c.name }),
+    el('td', { class: 'ecglite-prob', text: percent(c.probability) }),
+    el('td', { class: 'onnx-prob', text: percent(b.classes[i].probability) }),
+    el('td', { text: `${((b.classes[i].probability - c.probability) * 100).toFixed(2)}` })));
+  const t = b.timing;
+  const table = el('table', { 'aria-label': 'EcgLite and ONNX Runtime Web results side by side' },
+    el('thead', {}, el('tr', {},
+      el('th', { scope: 'col', text: 'Class' }),
+      el('th', { scope: 'col', text: `EcgLite (${state.modelInfo?.precision})` }),
+      el('th', { scope: 'col', text: `ONNX Runtime Web (${onnxPrecision()})` }),
+      el('th', { scope: 'col', text: 'difference (points)' }))),
+    el('tbody', {}, ...rows,
+      el('tr', {}, el('th', { scope: 'row', text: 'Result' }), el('td', { text: verdict(a) }), el('td', { text: verdict(b) }), el('td')),
+      el('tr', {}, el('th', { scope: 'row', text: 'Time' }),
+        el('td', { text: `${a.timeMs.toFixed(1)} ms (reading the prepared record, preprocessing and ${a.inferences} runs)` }),
+        el('td', { text: `${t.inferenceMs.toFixed(1)} ms for ${b.inferences} runs (+ ${t.prepareMs.toFixed(1)} ms EcgLite preprocessing; session created in ${t.sessionMs.toFixed(0)} ms)` }),
+        el('td'))));
+  box.replaceChildren(table);
+}
+
+// --- viewer controls ---
+
+let viewer;
+
+function updateViewerControls() {
+  const z = viewer.options.zoom;
+  $('zoom-value').textContent = `${Math.round(z * 100)} %`;
+  const note = $('layout-note');
+  if (viewer.options.layout === 'standard' && viewer.layout !== 'standard') {
+    note.hidden = false;
+    note.textContent = 'The 3 × 4 layout needs the 12 standard leads; this recording is shown one lead per row.';
+  } else {
+    note.hidden = true;
+  }
+  const pageControl = $('page-control');
+  const record = viewer.record;
+  const long = record && viewer.layout === 'standard' && record.leads[0].samples.length / record.samplingRate > PAGE_SECONDS + 1e-9;
+  pageControl.hidden = !long;
+  if (long) {
+    const duration = record.leads[0].samples.length / record.samplingRate;
+    const range = $('page-start');
+    range.max = String(Math.max(0, Math.floor((duration - PAGE_SECONDS) / 2.5) * 2.5));
+  }
+}
+
+function setupViewer() {
+  viewer = new EcgViewer($('scroller'), { onChange: updateViewerControls });
+  $('layout').addEventListener('change', (e) => viewer.set({ layout: e.target.value }));
+  $('speed').addEventListener('change', (e) => viewer.set({ speed: Number(e.target.value) }));
+  $('gain').addEventListener('change', (e) => viewer.set({ gain: Number(e.target.value) }));
+  $('zoom-in').addEventListener('click', () => viewer.zoomBy(1));
+  $('zoom-out').addEventListener('click', () => viewer.zoomBy(-1));
+  $('zoom-reset').addEventListener('click', () => viewer.set({ zoom: 1 }));
+  $('page-start').addEventListener('input', (e) => {
+    $('page-start-value').textContent = `${e.target.value} s`;
+    viewer.set({ pageStart: Number(e.target.value) });
+  });
+}
+
+// --- wiring ---
+
+function setupIntake() {
+  const input = $('file-input');
+  const zone = $('dropzone');
+  $('choose').addEventListener('click', () => input.click());
+  input.addEventListener('change', () => { openFiles(input.files); input.value = ''; });
+  // The whole window accepts drops, so that a near miss does not make the browser open the file.
+  let depth = 0;
+  window.addEventListener('dragenter', (e) => { e.preventDefault(); depth++; zone.classList.add('over'); });
+  window.addEventListener('dragleave', () => { if (--depth <= 0) { depth = 0; zone.classList.remove('over'); } });
+  window.addEventListener('dragover', (e) => { e.preventDefault(); if (e.dataTransfer) e.dataTransfer.dropEffect = 'copy'; });
+  window.addEventListener('drop', async (e) => {
+    e.preventDefault();
+    depth = 0;
+    zone.classList.remove('over');
+    if (e.dataTransfer) openFiles(await filesFromDataTransfer(e.dataTransfer));
+  });
+  for (const button of document.querySelectorAll('[data-sample]'))
+    button.addEventListener('click', () => loadSample(button.dataset.sample));
+  const reread = () => {
+    const csv = state.lastFiles?.some((f) => /\.(csv|tsv|txt)$/i.test(f.name));
+    if (csv && !state.busy) openFiles(state.lastFiles);
+  };
+  $('csv-rate').addEventListener('change', reread);
+  $('csv-units').addEventListener('change', reread);
+  for (const radio of document.querySelectorAll('input[name="engine"]'))
+    radio.addEventListener('change', () => {
+      const entry = state.entries[state.selected];
+      if (onnxWanted() && entry) requestOnnx(entry); else renderComparison(entry);
+    });
+  $('onnx-precision').addEventListener('change', () => {
+    const entry = state.entries[state.selected];
+    if (onnxWanted() && entry) requestOnnx(entry);
+  });
+}
+
+function registerServiceWorker() {
+  if (!('serviceWorker' in navigator) || !/^https?:$/.test(location.protocol)) return;
+  navigator.serviceWorker.register('sw.js').catch((error) => console.warn('offline support unavailable:', error.message));
+}
+
+setupViewer();
+setupIntake();
+startWorker();
+registerServiceWorker();

@@ -1,0 +1,394 @@
+// ECG paper on a canvas. The paper keeps its true scale: 1 mm of paper is CSS_PX_PER_MM CSS pixels
+// (CSS defines 96 px per inch) times the zoom, and the canvas backing store is multiplied by
+// devicePixelRatio, so 25 mm/s and 10 mm/mV stay 25 mm/s and 10 mm/mV whatever the window size or
+// screen density; the drawing is redone on resize and when the ratio changes (browser zoom, moving
+// the window to another screen).
+//
+// Two layouts: the standard 12-lead page (3 rows x 4 columns of 2.5 s, plus a 10 s lead II rhythm
+// strip) and one lead per row over the whole record. Long records scroll horizontally: the canvas is
+// only as wide as the visible part and is redrawn from the scroll position, so a 30-minute record
+// costs no more than a 10-second one.
+
+export const CSS_PX_PER_MM = 96 / 25.4;
+export const SPEEDS = [25, 50];          // mm/s
+export const GAINS = [5, 10, 20];        // mm/mV
+export const ZOOMS = [0.5, 0.75, 1, 1.5, 2, 3];
+
+const STANDARD_12 = ['I', 'II', 'III', 'aVR', 'aVL', 'aVF', 'V1', 'V2', 'V3', 'V4', 'V5', 'V6'];
+const GRID_ROWS = [['I', 'aVR', 'V1', 'V4'], ['II', 'aVL', 'V2', 'V5'], ['III', 'aVF', 'V3', 'V6']];
+const PAGE_SECONDS = 10;
+const COLUMN_SECONDS = 2.5;
+const MARGIN_MM = 12;                    // left margin holding the calibration pulse
+const BEAT_COLORS = { N: '#1b7f3b', S: '#b35600', V: '#c8102e', F: '#7b3294', Q: '#555555', '?': '#3b5b92' };
+
+export const BEAT_CLASS_NAMES = {
+  N: 'normal or bundle branch block beat',
+  S: 'supraventricular ectopic beat',
+  V: 'ventricular ectopic beat',
+  F: 'fusion beat',
+  Q: 'paced or unclassifiable beat',
+  '?': 'detected beat (not classified)',
+};
+
+// Physical values to mV for display; unitless leads (derived PTB-XL data) are drawn as if in mV.
+function toMillivolts(units) {
+  const u = (units || '').toLowerCase();
+  if (u === 'uv' || u === 'µv' || u === 'μv') return 1e-3;
+  if (u === 'v') return 1e3;
+  return 1;
+}
+
+// Median of a strided subset: a robust baseline so that DC offsets do not push traces off the row.
+function baseline(samples) {
+  const step = Math.max(1, Math.floor(samples.length / 4000));
+  const values = [];
+  for (let i = 0; i < samples.length; i += step) if (Number.isFinite(samples[i])) values.push(samples[i]);
+  if (!values.length) return 0;
+  values.sort((a, b) => a - b);
+  return values[values.length >> 1];
+}
+
+export class EcgViewer {
+  constructor(scroller, { onChange } = {}) {
+    this.scroller = scroller;            // element with overflow-x: auto
+    this.content = document.createElement('div');
+    this.content.className = 'ecg-content';
+    this.canvas = document.createElement('canvas');
+    this.canvas.className = 'ecg-canvas';
+    this.canvas.setAttribute('role', 'img');
+    this.content.append(this.canvas);
+    scroller.replaceChildren(this.content);
+    this.ctx = this.canvas.getContext('2d');
+    this.options = { layout: 'standard', speed: 25, gain: 10, zoom: 1, pageStart: 0 };
+    this.record = null;
+    this.onChange = onChange;
+    this.pending = false;
+
+    scroller.addEventListener('scroll', () => this.requestDraw(), { passive: true });
+    if (typeof ResizeObserver === 'function') {
+      new ResizeObserver(() => this.requestDraw()).observe(scroller);
+    }
+    window.addEventListener('resize', () => this.requestDraw());
+    this.#watchPixelRatio();
+    scroller.addEventListener('keydown', (e) => this.#onKey(e));
+  }
+
+  // devicePixelRatio changes with browser zoom and between screens; matchMedia tells us when.
+  #watchPixelRatio() {
+    const query = matchMedia(`(resolution: ${window.devicePixelRatio}dppx)`);
+    query.addEventListener('change', () => { this.requestDraw(); this.#watchPixelRatio(); }, { once: true });
+  }
+
+  #onKey(e) {
+    if (e.key === '+' || e.key === '=') this.zoomBy(1);
+    else if (e.key === '-') this.zoomBy(-1);
+    else if (e.key === '0') this.set({ zoom: 1 });
+    else return;
+    e.preventDefault();
+  }
+
+  zoomBy(direction) {
+    const i = ZOOMS.indexOf(this.options.zoom);
+    const next = ZOOMS[Math.min(ZOOMS.length - 1, Math.max(0, (i < 0 ? 2 : i) + direction))];
+    this.set({ zoom: next });
+  }
+
+  /** record: { name, samplingRate, leads: [{ name, standardName, units, samples: Float32Array }],
+   *  beats?: { times: Float64Array (s, ascending), classes: string (one letter per beat) } } */
+  setRecord(record) {
+    this.record = record;
+    this.baselines = record ? record.leads.map((l) => baseline(l.samples)) : [];
+    this.scale = record ? record.leads.map((l) => toMillivolts(l.units)) : [];
+    const byName = new Map();
+    if (record) record.leads.forEach((l, i) => { if (l.standardName && !byName.has(l.standardName)) byName.set(l.standardName, i); });
+    this.standardIndex = byName;
+    this.hasStandard12 = STANDARD_12.every((n) => byName.has(n));
+    this.options.pageStart = 0;
+    this.scroller.scrollLeft = 0;
+    this.requestDraw();
+  }
+
+  setBeats(beats) {
+    if (this.record) this.record.beats = beats;
+    this.requestDraw();
+  }
+
+  set(options) {
+    const before = this.#timeAtViewStart();
+    Object.assign(this.options, options);
+    this.requestDraw();
+    // Keep the same moment at the left edge when speed or zoom change the scale.
+    if ('speed' in options || 'zoom' in options || 'layout' in options) {
+      requestAnimationFrame(() => {
+        if (this.#layoutName() === 'rows') this.scroller.scrollLeft = Math.max(0, before * this.options.speed * this.#pxPerMm());
+      });
+    }
+    this.onChange?.(this.describe());
+  }
+
+  /** The layout actually drawn ('standard' needs the 12 standard leads). */
+  #layoutName() {
+    return this.options.layout === 'standard' && this.hasStandard12 ? 'standard' : 'rows';
+  }
+
+  #pxPerMm() { return CSS_PX_PER_MM * this.options.zoom; }
+
+  #timeAtViewStart() {
+    if (!this.record || this.#layoutName() !== 'rows') return 0;
+    return Math.max(0, this.scroller.scrollLeft / this.#pxPerMm() / this.options.speed);
+  }
+
+  describe() {
+    const r = this.record;
+    if (!r) return '';
+    const layout = this.#layoutName();
+    const names = r.leads.map((l) => l.name).join(', ');
+    const what = layout === 'standard'
+      ? `standard 12-lead layout, 3 by 4 leads of ${COLUMN_SECONDS} s from ${this.options.pageStart} s plus a lead II rhythm strip`
+      : `${r.leads.length} lead${r.leads.length > 1 ? 's' : ''} (${names}), one per row, ${r.duration.toFixed(1)} s; scroll sideways for more`;
+    return `ECG of ${r.name}: ${what}; ${this.options.speed} mm/s, ${this.options.gain} mm/mV, zoom ${Math.round(this.options.zoom * 100)} %.`;
+  }
+
+  get layout() { return this.#layoutName(); }
+  get pageCount() { return this.record ? Math.max(1, Math.ceil(this.record.duration / PAGE_SECONDS - 1e-9)) : 1; }
+
+  requestDraw() {
+    if (this.pending) return;
+    this.pending = true;
+    requestAnimationFrame(() => {
+      this.pending = false;
+      this.draw();
+    });
+  }
+
+  // --- geometry (mm) ---
+
+  #rowHeightMm() { return Math.max(20, 3 * this.options.gain); }
+
+  #contentSizeMm() {
+    const r = this.record;
+    const row = this.#rowHeightMm();
+    if (this.#layoutName() === 'standard') {
+      return { width: MARGIN_MM + PAGE_SECONDS * this.options.speed + 4, height: 4 * row + 6 };
+    }
+    return { width: MARGIN_MM + r.duration * this.options.speed + 4, height: r.leads.length * row + 6 + (r.beats ? 5 : 0) };
+  }
+
+  draw() {
+    const r = this.record;
+    const ctx = this.ctx;
+    if (!r) {
+      this.canvas.width = this.canvas.height = 0;
+      return;
+    }
+    r.duration = r.leads[0].samples.length / r.samplingRate;
+    const pxPerMm = this.#pxPerMm();
+    const size = this.#contentSizeMm();
+    const contentWidth = Math.ceil(size.width * pxPerMm);
+    const contentHeight = Math.ceil(size.height * pxPerMm);
+    this.content.style.width = `${contentWidth}px`;
+    this.content.style.height = `${contentHeight}px`;
+
+    const viewWidth = Math.min(contentWidth, Math.max(1, this.scroller.clientWidth));
+    const scrollLeft = Math.min(this.scroller.scrollLeft, Math.max(0, contentWidth - viewWidth));
+    const dpr = window.devicePixelRatio || 1;
+    this.canvas.style.width = `${viewWidth}px`;
+    this.canvas.style.height = `${contentHeight}px`;
+    this.canvas.width = Math.round(viewWidth * dpr);
+    this.canvas.height = Math.round(contentHeight * dpr);
+    this.canvas.setAttribute('aria-label', this.describe());
+
+    // From here on, units are mm of paper; x is measured from the content's left edge.
+    const mm = pxPerMm * dpr;
+    const x0 = scrollLeft / pxPerMm;
+    const x1 = x0 + viewWidth / pxPerMm;
+    ctx.setTransform(mm, 0, 0, mm, -x0 * mm, 0);
+    this.#drawGrid(x0, x1, size.height, mm);
+
+    const row = this.#rowHeightMm();
+    const speed = this.options.speed;
+    if (this.#layoutName() === 'standard') {
+      const t0 = this.options.pageStart;
+      GRID_ROWS.forEach((names, ri) => {
+        const y = 3 + row * (ri + 0.5);
+        this.#calibration(2, y, mm);
+        names.forEach((name, ci) => {
+          const xs = MARGIN_MM + ci * COLUMN_SECONDS * speed;
+          const from = t0 + ci * COLUMN_SECONDS;
+          this.#trace(this.standardIndex.get(name), from, from + COLUMN_SECONDS, xs, y, x0, x1, mm);
+          this.#label(name, xs + 1, y - row * 0.5 + 3.5, mm);
+          if (ci > 0) this.#separator(xs, y, mm);
+        });
+      });
+      const y = 3 + row * 3.5;
+      const ii = this.standardIndex.get('II');
+      this.#calibration(2, y, mm);
+      this.#trace(ii, t0, t0 + PAGE_SECONDS, MARGIN_MM, y, x0, x1, mm);
+      this.#label('II', MARGIN_MM + 1, y - row * 0.5 + 3.5, mm);
+      this.#beats(t0, t0 + PAGE_SECONDS, MARGIN_MM, y - row * 0.5 + 2.6, x0, x1, mm);
+    } else {
+      const beatsRow = r.beats ? 5 : 0;
+      if (r.beats) this.#beats(0, r.duration, MARGIN_MM, 3 + 3.2, x0, x1, mm);
+      r.leads.forEach((lead, i) => {
+        const y = 3 + beatsRow + row * (i + 0.5);
+        this.#trace(i, 0, r.duration, MARGIN_MM, y, x0, x1, mm);
+      });
+      // The calibration pulse and lead names follow the view so that they are always visible, on a
+      // band of paper of their own once the trace scrolls under them.
+      if (x0 > 0.5) {
+        ctx.fillStyle = 'rgba(255, 247, 245, 0.9)';
+        ctx.fillRect(x0, 0, MARGIN_MM - 1, size.height);
+      }
+      r.leads.forEach((lead, i) => {
+        const y = 3 + beatsRow + row * (i + 0.5);
+        this.#calibration(x0 + 2, y, mm);
+        this.#label(lead.name, x0 + 1, y - row * 0.5 + 3.5, mm, true);
+      });
+    }
+  }
+
+  #drawGrid(x0, x1, height, mm) {
+    const ctx = this.ctx;
+    ctx.fillStyle = '#fff7f5';
+    ctx.fillRect(x0, 0, x1 - x0, height);
+    const first = Math.floor(x0);
+    const last = Math.ceil(x1);
+    const line = (width, color, step) => {
+      ctx.beginPath();
+      ctx.lineWidth = width / mm;
+      ctx.strokeStyle = color;
+      for (let x = Math.ceil(first / step) * step; x <= last; x += step) {
+        ctx.moveTo(x, 0);
+        ctx.lineTo(x, height);
+      }
+      for (let y = 0; y <= height; y += step) {
+        ctx.moveTo(x0, y);
+        ctx.lineTo(x1, y);
+      }
+      ctx.stroke();
+    };
+    // Thin lines every 1 mm (0.04 s, 0.1 mV at 25 mm/s, 10 mm/mV), bold every 5 mm (0.2 s, 0.5 mV).
+    if (mm >= 2.5) line(Math.max(0.5, mm * 0.06), 'rgba(232, 120, 120, 0.45)', 1);
+    line(Math.max(1, mm * 0.16), 'rgba(214, 60, 60, 0.65)', 5);
+  }
+
+  // 1 mV, 0.2 s calibration pulse, drawn at the current gain and speed.
+  #calibration(x, y, mm) {
+    const ctx = this.ctx;
+    const h = this.options.gain;
+    const w = 0.2 * this.options.speed;
+    ctx.beginPath();
+    ctx.lineWidth = 1.3 / mm * (window.devicePixelRatio || 1);
+    ctx.strokeStyle = '#111';
+    ctx.moveTo(x, y);
+    ctx.lineTo(x + 1.5, y);
+    ctx.lineTo(x + 1.5, y - h);
+    ctx.lineTo(x + 1.5 + w, y - h);
+    ctx.lineTo(x + 1.5 + w, y);
+    ctx.lineTo(x + 3 + w, y);
+    ctx.stroke();
+  }
+
+  #separator(x, y, mm) {
+    const ctx = this.ctx;
+    ctx.beginPath();
+    ctx.lineWidth = 1.3 / mm * (window.devicePixelRatio || 1);
+    ctx.strokeStyle = '#111';
+    ctx.moveTo(x, y - 2.5);
+    ctx.lineTo(x, y + 2.5);
+    ctx.stroke();
+  }
+
+  #label(text, x, y, mm, opaque = false) {
+    const ctx = this.ctx;
+    const dpr = window.devicePixelRatio || 1;
+    ctx.font = `600 ${13 * dpr / mm}px system-ui, sans-serif`;
+    if (opaque) {
+      const w = ctx.measureText(text).width;
+      ctx.fillStyle = 'rgba(255, 247, 245, 0.85)';
+      ctx.fillRect(x - 0.5, y - 3.6, w + 1, 4.6);
+    }
+    ctx.fillStyle = '#111';
+    ctx.fillText(text, x, y);
+  }
+
+  // Draws samples of lead `index` between times t0 and t1, the segment starting at paper x `xs`, with
+  // its baseline at paper y `y`; only the part inside the visible [vx0, vx1] is drawn.
+  #trace(index, t0, t1, xs, y, vx0, vx1, mm) {
+    if (index === undefined) return;
+    const r = this.record;
+    const samples = r.leads[index].samples;
+    const rate = r.samplingRate;
+    const speed = this.options.speed;
+    const gain = this.options.gain * this.scale[index];
+    const base = this.baselines[index];
+    const tFrom = Math.max(t0, t0 + (vx0 - xs) / speed - 1 / rate);
+    const tTo = Math.min(t1, t0 + (vx1 - xs) / speed + 1 / rate);
+    if (tTo <= tFrom) return;
+    const first = Math.max(0, Math.floor(tFrom * rate));
+    const last = Math.min(samples.length - 1, Math.ceil(tTo * rate));
+    const ctx = this.ctx;
+    ctx.beginPath();
+    ctx.lineWidth = 1.25 / mm * (window.devicePixelRatio || 1);
+    ctx.lineJoin = 'round';
+    ctx.strokeStyle = '#101010';
+    const xOf = (i) => xs + (i / rate - t0) * speed;
+    const yOf = (v) => y - (v - base) * gain;
+    const samplesPerPixel = rate / (speed * mm);
+    let pen = false;
+    if (samplesPerPixel <= 1.5) {
+      for (let i = first; i <= last; i++) {
+        const v = samples[i];
+        if (!Number.isFinite(v)) { pen = false; continue; }
+        if (pen) ctx.lineTo(xOf(i), yOf(v)); else ctx.moveTo(xOf(i), yOf(v));
+        pen = true;
+      }
+    } else {
+      // More samples than device pixels: draw each pixel column's min-max span (keeps QRS peaks).
+      const step = samplesPerPixel;
+      for (let p = first; p <= last; p += step) {
+        const a = Math.floor(p);
+        const b = Math.min(last, Math.floor(p + step));
+        let lo = Infinity;
+        let hi = -Infinity;
+        for (let i = a; i <= b; i++) {
+          const v = samples[i];
+          if (Number.isFinite(v)) { if (v < lo) lo = v; if (v > hi) hi = v; }
+        }
+        if (lo > hi) { pen = false; continue; }
+        const x = xOf(a);
+        if (pen) ctx.lineTo(x, yOf(lo)); else ctx.moveTo(x, yOf(lo));
+        ctx.lineTo(x, yOf(hi));
+        pen = true;
+      }
+    }
+    ctx.stroke();
+  }
+
+  // Beat marks: a tick coloured by beat class, with the class letter for beats other than N.
+  #beats(t0, t1, xs, y, vx0, vx1, mm) {
+    const beats = this.record.beats;
+    if (!beats || !beats.times.length) return;
+    const { times, classes } = beats;
+    const speed = this.options.speed;
+    const ctx = this.ctx;
+    const dpr = window.devicePixelRatio || 1;
+    ctx.font = `700 ${11 * dpr / mm}px system-ui, sans-serif`;
+    ctx.textAlign = 'center';
+    const from = Math.max(t0, t0 + (vx0 - xs) / speed - 0.5);
+    const to = Math.min(t1, t0 + (vx1 - xs) / speed + 0.5);
+    let lo = 0;
+    let hi = times.length;
+    while (lo < hi) { const m = (lo + hi) >> 1; if (times[m] < from) lo = m + 1; else hi = m; }
+    for (let i = lo; i < times.length && times[i] <= to; i++) {
+      const label = classes[i];
+      const x = xs + (times[i] - t0) * speed;
+      ctx.fillStyle = BEAT_COLORS[label] ?? BEAT_COLORS['?'];
+      ctx.fillRect(x - 0.35, y - 1.6, 0.7, 2.2);
+      if (label !== 'N' && label !== '?') ctx.fillText(label, x, y - 2.1);
+    }
+    ctx.textAlign = 'start';
+  }
+}
+
+export { STANDARD_12, BEAT_COLORS, PAGE_SECONDS };

@@ -1,0 +1,182 @@
+// The page's Web Worker: owns the EcgLite wasm module (and ONNX Runtime Web when chosen), so that
+// reading and classifying a long recording never blocks the page. It speaks plain messages:
+//
+//   page -> worker  { type: 'open', id, files: [{ name, buffer }], csvOptions }
+//                   { type: 'onnx', id, key, precision }
+//   worker -> page  { type: 'ready', version, model, buildInfo } | { type: 'fatal', message }
+//                   { type: 'grouped', id, records: [{ key, name, kind, files }], problems, ignored }
+//                   { type: 'progress', id, text }
+//                   { type: 'record', id, key, summary, leads: [Float32Array] (transferred) }
+//                   { type: 'record-error', id, key, message }
+//                   { type: 'rhythm', id, key, rhythm } (beats as typed arrays, transferred)
+//                   { type: 'result', id, key, engine, result } | { type: 'result-error', id, key, engine, message }
+//                   { type: 'done', id }
+import { createEcgLite } from './ecglite.mjs';
+
+let ecg = null;
+let model = null;
+let modelError = '';
+let beatModel = null; // optional: without it beats are detected but not classified
+let buildInfo = {};
+const records = new Map(); // key -> EcgRecord of the current drop
+let nextKey = 1;
+
+const post = (message, transfer = []) => self.postMessage(message, transfer);
+
+const ready = (async () => {
+  try {
+    const response = await fetch('build-info.json');
+    if (response.ok) buildInfo = await response.json();
+  } catch { /* a page served without build-info.json still works with the default model */ }
+  ecg = await createEcgLite();
+  // Without a model the page still reads and draws recordings, and says why it cannot classify.
+  try {
+    model = await ecg.loadDefaultModel();
+  } catch (error) {
+    modelError = `the screening model could not be loaded: ${error.message}`;
+  }
+  if (buildInfo.beatModel) {
+    try {
+      beatModel = await ecg.loadDefaultBeatModel();
+    } catch { /* beats stay unclassified; the page says so */ }
+  }
+  post({ type: 'ready', version: ecg.version, model: model?.info ?? null, modelError, beatModel: beatModel?.info ?? null, buildInfo });
+})().catch((error) => {
+  post({ type: 'fatal', message: error.message });
+  throw error;
+});
+
+async function open({ id, files, csvOptions }) {
+  for (const record of records.values()) record.dispose();
+  records.clear();
+  const grouped = ecg.groupFiles(files.map((f) => ({ name: f.name, bytes: new Uint8Array(f.buffer) })));
+  const entries = grouped.records.map((group) => ({ key: nextKey++, group }));
+  post({
+    type: 'grouped',
+    id,
+    records: entries.map(({ key, group }) => ({
+      key,
+      name: group.name,
+      kind: group.kind,
+      files: group.kind === 'csv' ? [group.fileName]
+        : [group.headerName, ...Object.keys(group.files), ...(group.annotations ? [group.annotations.name] : [])],
+    })),
+    problems: grouped.problems,
+    ignored: grouped.ignored,
+  });
+
+  for (const [index, { key, group }] of entries.entries()) {
+    const of = entries.length > 1 ? ` (${index + 1} of ${entries.length})` : '';
+    post({ type: 'progress', id, text: `Reading ${group.name}${of}…` });
+    let record;
+    try {
+      record = ecg.readGroup(group, csvOptions);
+    } catch (error) {
+      post({ type: 'record-error', id, key, message: error.message });
+      continue;
+    }
+    records.set(key, record);
+    const leads = record.allSamples();
+    const summary = { ...record };
+    post({ type: 'record', id, key, summary, leads }, leads.map((l) => l.buffer));
+
+    post({ type: 'progress', id, text: `Classifying ${group.name}${of}…` });
+    try {
+      if (!model) throw new Error(modelError);
+      post({ type: 'result', id, key, engine: 'ecglite', result: ecg.classify(model, record) });
+    } catch (error) {
+      post({ type: 'result-error', id, key, engine: 'ecglite', message: error.message });
+    }
+
+    post({ type: 'progress', id, text: `Detecting beats in ${group.name}${of}…` });
+    try {
+      const rhythm = ecg.rhythm(record, {
+        beatModel,
+        annotations: group.annotations?.bytes,
+        annotationsName: group.annotations?.name,
+      });
+      rhythm.annotationsFile = group.annotations?.name ?? null;
+      post({ type: 'rhythm', id, key, rhythm }, [rhythm.beats.samples.buffer, rhythm.hrTrendBpm.buffer]);
+    } catch (error) {
+      post({ type: 'rhythm', id, key, rhythm: { error: error.message } });
+    }
+  }
+  post({ type: 'done', id });
+}
+
+// --- ONNX Runtime Web, loaded only when the user asks for the comparison ---
+
+let ortPromise = null;
+const sessions = new Map(); // precision -> Promise<{ session, createMs }>
+
+function loadOrt() {
+  ortPromise ??= (async () => {
+    const ort = await import('./vendor/ort.wasm.min.mjs');
+    ort.env.wasm.wasmPaths = new URL('./vendor/', self.location.href).href;
+    // One thread: the same footing as EcgLite's single-threaded module.
+    ort.env.wasm.numThreads = 1;
+    ort.env.wasm.proxy = false;
+    return ort;
+  })();
+  return ortPromise;
+}
+
+function session(precision) {
+  if (!sessions.has(precision)) {
+    sessions.set(precision, (async () => {
+      const ort = await loadOrt();
+      const file = `student-${precision}.onnx`;
+      if (buildInfo.onnxModels && !buildInfo.onnxModels.includes(file))
+        throw new Error(`models/${file} is not part of this build (scripts/build-wasm copies it from models/)`);
+      const response = await fetch(`models/${file}`);
+      if (!response.ok) throw new Error(`models/${file}: HTTP ${response.status}`);
+      const bytes = new Uint8Array(await response.arrayBuffer());
+      const t0 = performance.now();
+      const s = await ort.InferenceSession.create(bytes, { executionProviders: ['wasm'], graphOptimizationLevel: 'all' });
+      return { ort, session: s, createMs: performance.now() - t0 };
+    })());
+    sessions.get(precision).catch(() => sessions.delete(precision));
+  }
+  return sessions.get(precision);
+}
+
+async function runOnnx({ id, key, precision }) {
+  const engine = `onnx-${precision}`;
+  const record = records.get(key);
+  if (!model) {
+    post({ type: 'result-error', id, key, engine, message: modelError });
+    return;
+  }
+  if (!record) {
+    post({ type: 'result-error', id, key, engine, message: 'the record is no longer loaded (drop it again)' });
+    return;
+  }
+  try {
+    post({ type: 'progress', id, text: `Loading ONNX Runtime Web and the ${precision} model…` });
+    const { ort, session: s, createMs } = await session(precision);
+    post({ type: 'progress', id, text: `Running ONNX Runtime Web on ${record.name}…` });
+    // EcgLite prepares the input (same preprocessing as its own engine), ONNX Runtime runs the network.
+    const t0 = performance.now();
+    const input = ecg.networkInput(model, record);
+    const prepareMs = performance.now() - t0;
+    // All runs in one batch ([runs, channels, length]; the exported graph has a dynamic batch axis).
+    const t1 = performance.now();
+    const out = await s.run({ [s.inputNames[0]]: new ort.Tensor('float32', input.data, input.dims) });
+    const logits = out[s.outputNames[0]].data;
+    const inferenceMs = performance.now() - t1;
+    const result = ecg.combine(model, input, logits);
+    result.timing = { sessionMs: createMs, prepareMs, inferenceMs };
+    post({ type: 'result', id, key, engine, result });
+  } catch (error) {
+    post({ type: 'result-error', id, key, engine, message: error.message });
+  }
+}
+
+let queue = Promise.resolve();
+self.onmessage = ({ data }) => {
+  queue = queue.then(async () => {
+    await ready;
+    if (data.type === 'open') await open(data);
+    else if (data.type === 'onnx') await runOnnx(data);
+  }).catch((error) => post({ type: 'result-error', id: data.id, key: data.key, engine: data.type, message: error.message }));
+};
