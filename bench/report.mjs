@@ -64,6 +64,7 @@ export function renderMarkdown(res, { figures, targets }) {
       `on ${res.machine.cores} cores (other jobs running). Medians then include time slices lost to other processes; ` +
       'the p10 values (in parentheses) are closer to what an idle machine gives.');
 
+  if (res.chromium_error) L.push('', `> **Chromium not measured**: ${res.chromium_error}. The headline figures are Node's.`);
   L.push('', '## Targets', '');
   L.push(`Headline runtime: ${s.runtime ?? 'none measured'} (the product runs in browsers). Medians.`, '');
   L.push('| target | required | measured | |', '|---|---:|---:|---|');
@@ -85,7 +86,7 @@ export function renderMarkdown(res, { figures, targets }) {
   const mi = res.model_info;
   L.push(`- Models: \`${res.models.paths.int8}\`, \`${res.models.paths.fp32}\` (ours); \`${res.models.paths.onnxInt8}\` (QDQ), ` +
     `\`${res.models.paths.onnxFp32}\` (ORT). ${num(mi.int8.parameters)} parameters, ${num(mi.int8.macsPerWindow)} MACs per ` +
-    `${mi.int8.inputLength}-sample window`);
+    `${mi.int8.inputLength}-sample window${mi.int8.description ? `; int8 model's description: "${mi.int8.description}"` : ''}`);
   const lat = (res.chromium ?? res.node)?.latency;
   if (lat) {
     L.push(`- Records: ${lat.record_info.map((r) => `\`${r.name}\` (${r.leads} leads, ${r.duration_s} s at ${r.sampling_rate} Hz)`).join(' and ')} ` +

@@ -327,7 +327,13 @@ async function main() {
   }
   if (o.node) result.node = await runNode(cfg, o);
   if (o.browser) {
-    result.chromium = await runChromium(cfg, o);
+    try {
+      result.chromium = await runChromium(cfg, o);
+    } catch (e) {
+      // Node figures are still worth a report; say why the browser ones are missing.
+      result.chromium_error = e.message.split('\n')[0];
+      log(`Chromium: not measured: ${result.chromium_error}`);
+    }
   }
   if (o.native) {
     const ecglite = o.ecglite ? path.resolve(o.ecglite)
@@ -358,6 +364,7 @@ async function main() {
   const fig = main ? figures(main) : {};
   const summary = {
     runtime: main?.runtime ?? null,
+    chromium_error: result.chromium_error,
     model_source: models.source,
     ours_int8_ms: fig.ours_int8_ms ?? null,
     ours_fp32_ms: fig.ours_fp32_ms ?? null,

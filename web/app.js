@@ -78,7 +78,7 @@ function onWorkerMessage(msg) {
     const m = msg.model;
     $('about').textContent = m
       ? `EcgLite ${msg.version} · model ${m.name} (${m.precision}, ${formatCount(m.parameters)} parameters, ` +
-        `${m.classNames.length} classes, ${m.inputChannels} leads at ${m.samplingRate} Hz)`
+        `${m.classNames.length} classes, ${m.inputChannels} leads at ${m.samplingRate} Hz)${m.description ? `: ${m.description}` : ''}`
       : `EcgLite ${msg.version} · no model loaded`;
     if (!m) showProblems([`Recordings can be viewed but not classified: ${msg.modelError}`]);
     if (!state.buildInfo.onnxRuntime) {
@@ -427,7 +427,8 @@ function renderRhythm(entry) {
   }
   const lines = [];
   if (r.beatCount >= 2) {
-    const range = r.maxHrBpm > 0 ? ` (${Math.round(r.minHrBpm)} to ${Math.round(r.maxHrBpm)} over ${r.trendIntervalS} s intervals)` : '';
+    const range = r.maxHrBpm > 0 && r.durationS > 2 * r.trendIntervalS
+      ? ` (${Math.round(r.minHrBpm)} to ${Math.round(r.maxHrBpm)} over ${r.trendIntervalS} s intervals)` : '';
     lines.push(el('p', { class: 'verdict', id: 'heart-rate', text: `Heart rate ${Math.round(r.meanHrBpm)} beats per minute${range}` }));
   } else {
     lines.push(el('p', { class: 'notice', text: 'Fewer than two beats were detected: no heart rate.' }));

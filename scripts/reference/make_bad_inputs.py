@@ -238,7 +238,7 @@ def wfdb_cases():
     write("wfdb/zero-length/rec.hea", hea.replace("rec 12 100 300", "rec 12 100 0", 1))
     write("wfdb/zero-length/rec.dat", b"")
     case("wfdb/zero-length/rec", "info", 0)
-    case("wfdb/zero-length/rec", "classify", 1, "rec", "2.5 s")
+    case("wfdb/zero-length/rec", "classify", 1, "rec", "samples")
 
     write("wfdb/zero-signals/rec.hea", "rec 0 500 0\n")
     case("wfdb/zero-signals/rec", "info", 0)
@@ -297,6 +297,9 @@ def wfdb_cases():
     case("wfdb/one-sample/rec", "info", 0)
     case("wfdb/one-sample/rec", "dump", 0)
     case("wfdb/one-sample/rec", "classify", 1, "rec", "2.5 s")
+    case("wfdb/one-sample/rec", "beats", 0)  # no beat in 10 ms is a correct answer
+    case("wfdb/one-sample/rec", "rhythm", 1, "rec")  # a heart rate of "0 bpm" is not
+    case("wfdb/zero-signals/rec", "beats", 1, "rec")
 
     # A 2-lead MIT-BIH-like record (MLII + V1, 360 Hz, format 212): the 12-lead model cannot run.
     n = 3600
@@ -305,6 +308,7 @@ def wfdb_cases():
     write("wfdb/two-lead-mitbih/rec.dat", fmt212(cols))
     case("wfdb/two-lead-mitbih/rec", "info", 0)
     case("wfdb/two-lead-mitbih/rec", "classify", 1, "rec", "V2", "12-lead")
+    case("wfdb/two-lead-mitbih/rec", "rhythm", 0, "beats")  # beats and rhythm work on any leads
 
     # Limb leads only (I, II): the precordial leads are missing and cannot be derived.
     cols = [ecg_like(300, 100, k) for k in range(2)]
@@ -321,6 +325,7 @@ def wfdb_cases():
     write("wfdb/very-low-rate/rec.dat", bytes((v + 128) & 0xFF for frame in zip(*cols) for v in frame))
     case("wfdb/very-low-rate/rec", "info", 0)
     case("wfdb/very-low-rate/rec", "classify", 1, "rec", "limit")
+    case("wfdb/very-low-rate/rec", "beats", 1, "rec", "50 Hz")
 
     hea, dat = valid12("wfdb/very-high-rate", "rec")
     write("wfdb/very-high-rate/rec.hea", hea.replace("rec 12 100 300", "rec 12 1000000 300", 1))
@@ -333,6 +338,9 @@ def wfdb_cases():
     os.remove(os.path.join(ROOT, "wfdb/null-signals/rec.dat"))
     case("wfdb/null-signals/rec", "dump", 0)
     case("wfdb/null-signals/rec", "classify", 1, "rec", "no valid")
+    # No data is not "0 beats, 0 bpm" (which reads as asystole).
+    case("wfdb/null-signals/rec", "beats", 1, "rec", "no valid")
+    case("wfdb/null-signals/rec", "rhythm", 1, "rec", "no valid")
 
     # Byte offset (.mat style) past the end of the file.
     hea, dat = valid12("wfdb/offset-past-end", "rec")
@@ -488,7 +496,7 @@ def csv_cases():
     case("csv/backwards-time.csv", "info", 1, "backwards-time.csv", "time")
 
     write("csv/one-row.csv", csv_text(valid_csv_rows(n=1)))
-    case("csv/one-row.csv", "info", 1, "one-row.csv")
+    case("csv/one-row.csv", "info", 1, "one-row.csv", "time")
 
     write("csv/one-row-with-rate.csv", "Sample Rate,500 hertz\n" + csv_text([r[1:] for r in valid_csv_rows(n=1)]))
     case("csv/one-row-with-rate.csv", "info", 0)
@@ -534,7 +542,7 @@ def csv_cases():
 
     # Unterminated quote.
     write("csv/unterminated-quote.csv", '"time,I,II\n0,1,2\n0.01,1,2\n')
-    case("csv/unterminated-quote.csv", "info", 1, "unterminated-quote.csv")
+    case("csv/unterminated-quote.csv", "info", 1, "unterminated-quote.csv", "quote")
 
     # Duplicate lead names.
     rows_ = valid_csv_rows(n=260, leads=LEADS12[:11] + ["I"])

@@ -145,6 +145,9 @@ def csv_seeds():
     put(t, "nan-empty", "\0time,I,II\n0,1,NaN\n0.01,,2\n0.02,inf,3\n0.03,4,5\n")
     put(t, "ragged", "\0time,I,II\n0,1,2\n0.01,1\n")
     put(t, "bom-quoted", "\0\xef\xbb\xbf\"time\",\"I\",\"II\"\n0,\"1.5\",2\n0.002,1,2\n")
+    # Regressions found by fuzzing (work-cache/robustness-findings.md R10): a cell beyond float range.
+    put(t, "regress-float-overflow", b'\0\xef\xbb\xbf"time",>I","I+iniI"\n0,"1.51e308",2\n1.002,1,2\n')
+    put(t, "regress-float-overflow-single-cell", b"n1e308")
 
 
 def classify_seeds():
@@ -181,6 +184,20 @@ def annotation_seeds():
     put(t, "odd-length", beats + b"\1")
 
 
+def rhythm_seeds():
+    t = "fuzz_rhythm"
+    n = 300
+    cols = [[v / 200 for v in ecg_like(n, 100, k)] for k in range(3)]
+    rows = ["time,I,II,V1"] + ["%.2f,%.3f,%.3f,%.3f" % (i / 100, cols[0][i], cols[1][i], cols[2][i]) for i in range(n)]
+    put(t, "csv-3-lead", "\1" + "\n".join(rows) + "\n")
+    dcols = small_columns(1800, 2)
+    hea = b"r 2 360 1800\nr.dat 212 200 11 1024 0 0 0 MLII\nr.dat 212 200 11 1024 0 0 0 V1\n"
+    ann = (ann_word(28, 0) + ann_aux("(N") + b"".join(ann_word(1, 288) for _ in range(3))
+           + ann_word(28, 10) + ann_aux("(AFIB") + ann_word(5, 270) + b"\0\0")
+    put(t, "wfdb-2-lead-annotated", b"\2" + hea + SEP + fmt212(dcols) + SEP + ann)
+    put(t, "wfdb-2-lead", b"\0" + hea + SEP + fmt212(dcols))
+
+
 def model_seeds():
     t = "fuzz_model"
     for rel in ("tests/fixtures/model/tiny-int8.ecgm", "tests/fixtures/model/tiny-fp32.ecgm"):
@@ -202,6 +219,7 @@ def main():
     csv_seeds()
     classify_seeds()
     annotation_seeds()
+    rhythm_seeds()
     model_seeds()
     for t in sorted(os.listdir(ROOT)):
         files = os.listdir(os.path.join(ROOT, t))

@@ -313,6 +313,42 @@ test('ONNX Runtime Web runs the same network on EcgLite\'s input, side by side, 
   await page.close();
 });
 
+test('the README\'s ten-line browser embedding works as printed (installed package layout, same numbers as the CLI)', { skip: SKIP || NO_CLI }, async () => {
+  const { mkdirSync, copyFileSync, rmSync } = await import('node:fs');
+  const { startServer } = await import(path.join(ROOT, 'scripts', 'serve.mjs'));
+  const readme = readFileSync(path.join(ROOT, 'wasm', 'README.md'), 'utf8');
+  const html = readme.split('## Embedding in a page')[1].match(/```html\n([\s\S]*?)```/)[1];
+  const script = html.match(/<script type="module">\n([\s\S]*?)<\/script>/)[1];
+  const root = mkdtempSync(path.join(tmpdir(), 'ecglite-embed-'));
+  const pkg = path.join(root, 'node_modules', 'ecglite');
+  mkdirSync(path.join(pkg, 'models'), { recursive: true });
+  for (const f of ['ecglite.mjs', 'ecglite-core.mjs', 'ecglite-core.wasm', 'models/student-int8.ecgm']) copyFileSync(path.join(ROOT, 'wasm', f), path.join(pkg, f));
+  // The inline script as a file of its own: the server's CSP (rightly) forbids inline scripts.
+  writeFileSync(path.join(root, 'embed.mjs'), script);
+  writeFileSync(path.join(root, 'index.html'), html.replace(/<script type="module">[\s\S]*<\/script>/, '<script type="module" src="embed.mjs"></script>'));
+  const server = await startServer({ root, port: 0 });
+  const page = await env.context.newPage();
+  try {
+    const logged = [];
+    page.on('console', async (m) => { if (m.type() === 'log') logged.push(await m.args()[0].jsonValue()); });
+    page.on('pageerror', (e) => env.problems.push(`embed page error: ${e.message}`));
+    await page.goto(server.url);
+    await page.waitForFunction(() => document.readyState === 'complete');
+    await page.setInputFiles('#files', [path.join(SAMPLES, 'HR06001.hea'), path.join(SAMPLES, 'HR06001.mat')]);
+    for (let i = 0; i < 100 && !logged.length; i++) await page.waitForTimeout(100);
+    const [r] = cliJson('classify', path.join(SAMPLES, 'HR06001.hea'), '--model', path.join(ROOT, 'wasm', 'models', 'student-int8.ecgm'), '--json').records;
+    assert.equal(logged.length, 1);
+    for (const c of logged[0]) assert.ok(Math.abs(c.probability - r.probabilities[c.name]) <= 5e-6 * c.probability + 1e-9, c.name);
+  } finally {
+    await page.close();
+    await server.close();
+    rmSync(root, { recursive: true, force: true });
+    // Its requests went to its own local origin, not the page's: not counted as foreign.
+    const embedOrigin = server.url;
+    env.requests.splice(0, env.requests.length, ...env.requests.filter((u) => !u.startsWith(embedOrigin)));
+  }
+});
+
 test('the page runs the very module the npm package ships', { skip: SKIP }, () => {
   for (const file of ['ecglite.mjs', 'ecglite-core.mjs', 'ecglite-core.wasm'])
     assert.ok(readFileSync(path.join(WEB, file)).equals(readFileSync(path.join(ROOT, 'wasm', file))), file);

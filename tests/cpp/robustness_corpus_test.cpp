@@ -120,6 +120,46 @@ TEST(LargeInput, OneHourTwelveLead500HzIsReadAndClassifiedInBoundedMemory) {
   const long rss_mb = children_max_rss_kb() / 1024;
   std::printf("classify of 1 h 12-lead 500 Hz: peak RSS %ld MB (before: %ld MB)\n", rss_mb, before / 1024);
   EXPECT_LT(rss_mb, kCliMemoryLimitMb) << "1 h record needs more memory than the documented bound";
+
+  if (ECGLITE_TEST_ASAN) return;  // another minute under ASan for the same reader path
+  r = run_cli_limited("rhythm " + shell_quote(dir.path() + "/hour"));
+  expect_clean_exit(r, "rhythm");
+  EXPECT_EQ(r.status, 0) << r.err;
+}
+
+// The same hour as a CSV export with a time column (145 MB of text). Not under ASan: it measures
+// the memory bound (no RLIMIT there) and takes minutes; the WFDB hour above covers the code paths.
+TEST(LargeInput, OneHourTwelveLead500HzCsvIsClassifiedInBoundedMemory) {
+  if (ECGLITE_TEST_ASAN) GTEST_SKIP() << "memory bound not measurable under AddressSanitizer";
+  const std::string model = test_model_path();
+  if (model.empty()) GTEST_SKIP() << "no model file to classify with";
+  TempDir dir("hourcsv");
+  const std::string path = dir.path() + "/hour.csv";
+  {
+    // 400 distinct rows (one 0.8 s beat), repeated with the time column in front.
+    std::vector<std::string> rows(400);
+    for (int i = 0; i < 400; ++i) {
+      const double phase = i / 400.0;
+      const double mv = 1.2 * std::exp(-std::pow((phase - 0.3) / 0.015, 2)) +
+                        0.25 * std::exp(-std::pow((phase - 0.6) / 0.05, 2));
+      char cell[32];
+      for (int s = 0; s < 12; ++s) {
+        std::snprintf(cell, sizeof cell, ",%.3f", mv * (1 + 0.1 * s));
+        rows[i] += cell;
+      }
+    }
+    std::FILE* f = std::fopen(path.c_str(), "wb");
+    ASSERT_NE(f, nullptr);
+    std::fputs("time,I,II,III,aVR,aVL,aVF,V1,V2,V3,V4,V5,V6\n", f);
+    for (long i = 0; i < 3600L * 500; ++i)
+      std::fprintf(f, "%ld.%03ld%s\n", i / 500, (i % 500) * 2, rows[i % 400].c_str());
+    std::fclose(f);
+  }
+  const CliResult r = run_cli_limited("classify " + shell_quote(path) + " --model " + shell_quote(model));
+  expect_clean_exit(r, "classify");
+  EXPECT_EQ(r.status, 0) << r.err;
+  std::printf("classify of a 1 h 12-lead 500 Hz CSV: peak RSS %ld MB\n", children_max_rss_kb() / 1024);
+  EXPECT_LT(children_max_rss_kb() / 1024, kCliMemoryLimitMb);
 }
 
 // Length claims that exceed the sample limit are refused by the limit check even when the file

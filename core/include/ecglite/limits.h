@@ -1,5 +1,6 @@
 // Resource limits enforced by every reader before it allocates, so that a hostile or corrupt header
-// cannot make the CLI, the wasm module or the page allocate gigabytes. Documented in README.md.
+// cannot make the CLI, the wasm module or the page allocate gigabytes. Values, where each is enforced
+// and the memory the tools need: docs/LIMITS.md.
 #pragma once
 #include <cstddef>
 #include <cstdint>
