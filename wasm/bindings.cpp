@@ -298,49 +298,25 @@ val classify(const ecglite::Model& model, const ecglite::Record& record) {
 
 // --- the same network on another engine (ONNX Runtime Web) -------------------------------------
 //
-// networkInput() lays out, channel-major [runs][channels][length], exactly the windows that
-// classify() feeds the network (the core's preprocess(), preprocess_options() and
-// sliding_window_starts()); combine() turns one logit vector per run into a result by
-// classify_prepared()'s rule: maximum over the positions of a 10 s window, sigmoid, mean over
-// windows, the model's thresholds. tests/js/wasm_classify.test.mjs pins combine(networkInput) to
-// classify() through the EcgLite engine's own logits, so the two cannot drift apart.
-// TODO(core/screen owner): expose this pair from screen.h so that classify_prepared() and the
-// bindings share one implementation.
-
-std::vector<std::size_t> model_channels(const ecglite::ModelInfo& info) {
-  const auto& standard = ecglite::standard_lead_names();
-  std::vector<std::size_t> lead_of;
-  for (const auto& name : info.lead_names) {
-    const std::string want = ecglite::canonical_lead_name(name);
-    std::size_t k = 0;
-    while (k < standard.size() && standard[k] != want) ++k;
-    if (want.empty() || k == standard.size())
-      throw ecglite::Error("the model uses lead '" + name + "', which preprocessing does not provide");
-    lead_of.push_back(k);
-  }
-  return lead_of;
-}
+// networkInput() lays out, channel-major [runs][channels][length], exactly the runs classify()
+// makes (the core's plan_inference()); combine() hands another engine's logits to the core's
+// combine_logits(), so every engine shares one aggregation rule.
 
 val network_input(const ecglite::Model& model, const ecglite::Record& record) {
   return guarded([&] {
     const ecglite::ModelInfo& info = model.info();
     const ecglite::Prepared p = ecglite::preprocess(record, ecglite::preprocess_options(info));
-    const std::size_t channels = info.input_channels, length = info.input_length;
-    if (p.window_length < length)
-      throw ecglite::Error("record " + record.name + " is too short for the model's input window");
-    const std::vector<std::size_t> lead_of = model_channels(info);
-    const auto positions = ecglite::sliding_window_starts(p.window_length, length, info.window_stride);
-    const std::size_t runs = p.window_starts.size() * positions.size();
+    const ecglite::InferencePlan plan = ecglite::plan_inference(info, p);
+    const std::size_t channels = plan.lead_of.size(), length = info.input_length;
+    const std::size_t runs = plan.run_starts.size();
     std::vector<float> data(runs * channels * length);
-    std::vector<int> window_of;
     float* out = data.data();
-    for (std::size_t w = 0; w < p.window_starts.size(); ++w) {
-      for (std::size_t pos : positions) {
-        for (std::size_t c = 0; c < channels; ++c, out += length)
-          std::copy_n(p.leads[lead_of[c]].data() + p.window_starts[w] + pos, length, out);
-        window_of.push_back(static_cast<int>(w));
-      }
-    }
+    for (std::size_t r = 0; r < runs; ++r)
+      for (std::size_t c = 0; c < channels; ++c, out += length)
+        std::copy_n(p.leads[plan.lead_of[c]].data() + plan.run_starts[r], length, out);
+    std::vector<int> window_of(plan.window_of_run.begin(), plan.window_of_run.end());
+    std::vector<std::string> adaptations = p.adaptations;
+    adaptations.push_back(ecglite::describe_inference(info, plan));
     val o = val::object();
     o.set("data", js_floats(data));
     val dims = val::array();
@@ -349,8 +325,9 @@ val network_input(const ecglite::Model& model, const ecglite::Record& record) {
     dims.set(2, static_cast<double>(length));
     o.set("dims", dims);
     o.set("windowOf", val(emscripten::typed_memory_view(window_of.size(), window_of.data())).call<val>("slice"));
-    o.set("windows", static_cast<double>(p.window_starts.size()));
-    o.set("adaptations", js_strings(p.adaptations));
+    o.set("windows", static_cast<double>(plan.windows));
+    o.set("positionsPerWindow", static_cast<double>(plan.positions_per_window));
+    o.set("adaptations", js_strings(adaptations));
     o.set("warnings", js_strings(record.warnings));
     o.set("recordName", record.name);
     o.set("durationS", record.duration_s());
@@ -379,38 +356,15 @@ val network_logits(const ecglite::Model& model, const val& input) {
 val combine(const ecglite::Model& model, const val& input, const val& logits_js) {
   return guarded([&] {
     const ecglite::ModelInfo& info = model.info();
-    const std::size_t classes = info.class_names.size();
-    const std::vector<float> logits = floats_from_js(logits_js);
+    ecglite::InferencePlan plan;
     val window_of_js = input["windowOf"];
     const std::size_t runs = window_of_js["length"].as<std::size_t>();
-    const std::size_t windows = input["windows"].as<std::size_t>();
-    if (logits.size() != runs * classes || windows == 0)
-      throw ecglite::Error("expected " + std::to_string(runs * classes) + " logits (" + std::to_string(runs) +
-                           " runs x " + std::to_string(classes) + " classes), got " + std::to_string(logits.size()));
-    std::vector<float> best(windows * classes, -INFINITY);
-    for (std::size_t r = 0; r < runs; ++r) {
-      const std::size_t w = window_of_js[r].as<std::size_t>();
-      if (w >= windows) throw ecglite::Error("network input: window index out of range");
-      for (std::size_t k = 0; k < classes; ++k) best[w * classes + k] = std::max(best[w * classes + k], logits[r * classes + k]);
-    }
-    ecglite::ClassifyResult r;
+    for (std::size_t r = 0; r < runs; ++r) plan.window_of_run.push_back(window_of_js[r].as<std::size_t>());
+    plan.windows = input["windows"].as<std::size_t>();
+    ecglite::ClassifyResult r = ecglite::combine_logits(info, plan, floats_from_js(logits_js));
     r.record_name = string_or(input, "recordName", "");
     r.duration_s = number_or(input, "durationS", 0);
     r.source_rate_hz = number_or(input, "sourceRateHz", 0);
-    r.windows = windows;
-    r.inferences = runs;
-    for (std::size_t k = 0; k < classes; ++k) {
-      double sum = 0;
-      for (std::size_t w = 0; w < windows; ++w) sum += 1.0 / (1.0 + std::exp(-static_cast<double>(best[w * classes + k])));
-      ecglite::ClassResult c;
-      c.name = info.class_names[k];
-      c.description = info.class_descriptions[k];
-      c.probability = static_cast<float>(sum / windows);
-      c.threshold = info.thresholds[k];
-      c.positive = c.probability >= c.threshold;
-      if (c.positive) r.labels.push_back(c.name);
-      r.classes.push_back(c);
-    }
     val adaptations = input["adaptations"];
     const std::size_t m = adaptations.isUndefined() ? 0 : adaptations["length"].as<std::size_t>();
     for (std::size_t i = 0; i < m; ++i) r.adaptations.push_back(adaptations[i].as<std::string>());

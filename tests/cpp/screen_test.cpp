@@ -162,3 +162,31 @@ TEST(Screen, GenuinePtbxlRecordEndToEnd) {
   EXPECT_EQ(r.inferences, 7u);
   EXPECT_DOUBLE_EQ(r.source_rate_hz, 100);
 }
+
+TEST(Screen, PlanAndCombineReproduceClassifyPreparedForOtherEngines) {
+  const Model model = tiny("int8");
+  const Prepared p = synthetic_prepared(2500, 1000);
+  const InferencePlan plan = plan_inference(model.info(), p);
+  ASSERT_EQ(plan.windows, p.window_starts.size());
+  ASSERT_EQ(plan.run_starts.size(), plan.windows * plan.positions_per_window);
+
+  // another engine: channel-major windows through Model::logits, then the shared rule
+  const std::size_t channels = plan.lead_of.size(), length = model.info().input_length;
+  std::vector<float> logits, window(channels * length);
+  for (std::size_t start : plan.run_starts) {
+    for (std::size_t c = 0; c < channels; ++c)
+      std::copy_n(p.leads[plan.lead_of[c]].data() + start, length, window.data() + c * length);
+    const auto l = model.logits(window.data());
+    logits.insert(logits.end(), l.begin(), l.end());
+  }
+  const ClassifyResult combined = combine_logits(model.info(), plan, logits);
+  const ClassifyResult direct = classify_prepared(model, p);
+  ASSERT_EQ(combined.classes.size(), direct.classes.size());
+  for (std::size_t k = 0; k < direct.classes.size(); ++k)
+    EXPECT_NEAR(combined.classes[k].probability, direct.classes[k].probability, 1e-6) << k;
+  EXPECT_EQ(combined.labels, direct.labels);
+  EXPECT_EQ(direct.adaptations.back(), describe_inference(model.info(), plan));
+
+  logits.pop_back();
+  EXPECT_THROW(combine_logits(model.info(), plan, logits), Error);
+}

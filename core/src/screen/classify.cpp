@@ -42,11 +42,9 @@ std::vector<std::size_t> sliding_window_starts(std::size_t span, std::size_t len
   return starts;
 }
 
-ClassifyResult classify_prepared(const Model& model, const Prepared& prepared) {
-  const ModelInfo& info = model.info();
+InferencePlan plan_inference(const ModelInfo& info, const Prepared& prepared) {
   const std::size_t channels = static_cast<std::size_t>(info.input_channels);
   const std::size_t length = static_cast<std::size_t>(info.input_length);
-  const std::size_t classes = info.class_names.size();
   if (std::fabs(prepared.rate_hz - info.sampling_rate_hz) > 1e-9)
     throw Error("input was prepared at " + std::to_string(prepared.rate_hz) + " Hz but the model expects " +
                 std::to_string(info.sampling_rate_hz) + " Hz (preprocess with preprocess_options(model.info()))");
@@ -55,24 +53,88 @@ ClassifyResult classify_prepared(const Model& model, const Prepared& prepared) {
                 " long; the model needs at least " + format_seconds(length / info.sampling_rate_hz));
 
   // model input channel -> prepared lead, by name (a model may use fewer leads or another order)
+  InferencePlan plan;
   const auto& standard = standard_lead_names();
-  std::vector<std::size_t> lead_of(channels);
   for (std::size_t c = 0; c < channels; ++c) {
     const std::string want = canonical_lead_name(info.lead_names[c]);
     auto it = std::find(standard.begin(), standard.end(), want);
     if (want.empty() || it == standard.end() || static_cast<std::size_t>(it - standard.begin()) >= prepared.leads.size())
       throw Error("the model uses lead '" + info.lead_names[c] + "', which the preprocessed record does not have");
-    lead_of[c] = static_cast<std::size_t>(it - standard.begin());
+    plan.lead_of.push_back(static_cast<std::size_t>(it - standard.begin()));
   }
-  const std::size_t n = prepared.num_samples;
   for (std::size_t c = 0; c < channels; ++c)
-    if (prepared.leads[lead_of[c]].size() < n) throw Error("preprocessed leads are shorter than num_samples");
+    if (prepared.leads[plan.lead_of[c]].size() < prepared.num_samples)
+      throw Error("preprocessed leads are shorter than num_samples");
+
+  const auto positions = sliding_window_starts(prepared.window_length, length,
+                                               static_cast<std::size_t>(info.window_stride));
+  plan.windows = prepared.window_starts.size();
+  plan.positions_per_window = positions.size();
+  for (std::size_t w = 0; w < plan.windows; ++w) {
+    const std::size_t start = prepared.window_starts[w];
+    if (start + prepared.window_length > prepared.num_samples)
+      throw Error("a preprocessing window extends past the record");
+    for (std::size_t p : positions) {
+      plan.run_starts.push_back(start + p);
+      plan.window_of_run.push_back(w);
+    }
+  }
+  return plan;
+}
+
+std::string describe_inference(const ModelInfo& info, const InferencePlan& plan) {
+  const std::size_t runs = plan.run_starts.size();
+  return std::to_string(runs) + " inference" + (runs == 1 ? "" : "s") + " of " +
+         format_seconds(info.input_length / info.sampling_rate_hz) + " (" +
+         std::to_string(plan.positions_per_window) + " per window, stride " +
+         format_seconds(info.window_stride / info.sampling_rate_hz) +
+         "; maximum within each window, mean over windows)";
+}
+
+ClassifyResult combine_logits(const ModelInfo& info, const InferencePlan& plan, const std::vector<float>& logits) {
+  const std::size_t classes = info.class_names.size();
+  const std::size_t runs = plan.window_of_run.size();
+  if (plan.windows == 0 || logits.size() != runs * classes)
+    throw Error("expected " + std::to_string(runs * classes) + " logits (" + std::to_string(runs) + " runs x " +
+                std::to_string(classes) + " classes), got " + std::to_string(logits.size()));
+  std::vector<float> best(plan.windows * classes, -INFINITY);
+  for (std::size_t r = 0; r < runs; ++r) {
+    const std::size_t w = plan.window_of_run[r];
+    if (w >= plan.windows) throw Error("inference plan: window index out of range");
+    for (std::size_t k = 0; k < classes; ++k)
+      best[w * classes + k] = std::max(best[w * classes + k], logits[r * classes + k]);
+  }
+  ClassifyResult r;
+  r.windows = plan.windows;
+  r.inferences = runs;
+  for (std::size_t k = 0; k < classes; ++k) {
+    double sum = 0;
+    for (std::size_t w = 0; w < plan.windows; ++w)
+      sum += 1.0 / (1.0 + std::exp(-static_cast<double>(best[w * classes + k])));
+    ClassResult c;
+    c.name = info.class_names[k];
+    c.description = info.class_descriptions[k];
+    c.probability = static_cast<float>(sum / plan.windows);
+    c.threshold = info.thresholds[k];
+    c.positive = c.probability >= c.threshold;
+    if (c.positive) r.labels.push_back(c.name);
+    r.classes.push_back(c);
+  }
+  return r;
+}
+
+ClassifyResult classify_prepared(const Model& model, const Prepared& prepared) {
+  const ModelInfo& info = model.info();
+  const InferencePlan plan = plan_inference(info, prepared);
+  const std::size_t channels = plan.lead_of.size();
+  const std::size_t classes = info.class_names.size();
+  const std::size_t n = prepared.num_samples;
 
   // time-major copy of the whole record: every inference window is then a contiguous slice
   std::vector<float> tm(n * channels);
   bool finite = true;
   for (std::size_t c = 0; c < channels; ++c) {
-    const float* lead = prepared.leads[lead_of[c]].data();
+    const float* lead = prepared.leads[plan.lead_of[c]].data();
     for (std::size_t t = 0; t < n; ++t) {
       tm[t * channels + c] = lead[t];
       finite &= std::isfinite(lead[t]);
@@ -81,39 +143,14 @@ ClassifyResult classify_prepared(const Model& model, const Prepared& prepared) {
   if (!finite)  // a NaN would silently turn into a confident-looking probability
     throw Error("the preprocessed signal contains non-finite values (the record's samples are out of range)");
 
-  const auto positions = sliding_window_starts(prepared.window_length, length,
-                                               static_cast<std::size_t>(info.window_stride));
-  std::vector<double> prob_sum(classes, 0.0);
-  std::vector<float> logits(classes), best(classes);
-  ClassifyResult r;
-  for (std::size_t w : prepared.window_starts) {
-    if (w + prepared.window_length > n) throw Error("a preprocessing window extends past the record");
-    std::fill(best.begin(), best.end(), -INFINITY);
-    for (std::size_t p : positions) {
-      model.logits_time_major(&tm[(w + p) * channels], logits.data());
-      for (std::size_t k = 0; k < classes; ++k) best[k] = std::max(best[k], logits[k]);
-      ++r.inferences;
-    }
-    for (std::size_t k = 0; k < classes; ++k) prob_sum[k] += 1.0 / (1.0 + std::exp(-static_cast<double>(best[k])));
-  }
-  r.windows = prepared.window_starts.size();
+  std::vector<float> logits(plan.run_starts.size() * classes);
+  for (std::size_t r = 0; r < plan.run_starts.size(); ++r)
+    model.logits_time_major(&tm[plan.run_starts[r] * channels], &logits[r * classes]);
+
+  ClassifyResult r = combine_logits(info, plan, logits);
   r.duration_s = n / prepared.rate_hz;
-  for (std::size_t k = 0; k < classes; ++k) {
-    ClassResult c;
-    c.name = info.class_names[k];
-    c.description = info.class_descriptions[k];
-    c.probability = static_cast<float>(prob_sum[k] / r.windows);
-    c.threshold = info.thresholds[k];
-    c.positive = c.probability >= c.threshold;
-    if (c.positive) r.labels.push_back(c.name);
-    r.classes.push_back(c);
-  }
   r.adaptations = prepared.adaptations;
-  r.adaptations.push_back(std::to_string(r.inferences) + " inference" + (r.inferences == 1 ? "" : "s") + " of " +
-                          format_seconds(length / info.sampling_rate_hz) + " (" +
-                          std::to_string(positions.size()) + " per window, stride " +
-                          format_seconds(info.window_stride / info.sampling_rate_hz) +
-                          "; maximum within each window, mean over windows)");
+  r.adaptations.push_back(describe_inference(info, plan));
   return r;
 }
 
