@@ -1,0 +1,70 @@
+// The shipped models (models/*.ecgm) load, run the whole pipeline and separate the classes on the
+// committed mini PTB-XL fixture; with ../shared/data, every genuine PTB-XL record classifies.
+#include <dirent.h>
+
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "ecglite/read.h"
+#include "ecglite/screen.h"
+#include "test_support.h"
+
+using namespace ecglite;
+
+namespace {
+
+std::string shipped(const char* name) { return test::source_dir() + "/models/" + name; }
+
+}  // namespace
+
+TEST(ShippedModel, StudentsEvaluateTheMiniPtbxlFixture) {
+  for (const char* name : {"student-int8.ecgm", "student-fp32.ecgm"}) {
+    const Model model = Model::from_file(shipped(name));
+    EXPECT_EQ(model.info().class_names, (std::vector<std::string>{"NORM", "MI", "STTC", "CD", "HYP"}));
+    EXPECT_LE(model.info().parameters, 250000);
+    EvalOptions options;
+    options.folds = {1, 2, 3, 4, 5, 6, 7, 8, 9};
+    const EvalResult r = evaluate_ptbxl(model, test::fixture("ptbxl-mini"), options);
+    EXPECT_EQ(r.records_used, 20u) << name;
+    EXPECT_EQ(r.skipped_errors, 0u) << name;
+    // mostly training records: a working model separates them well; a broken one sits near 0.5
+    EXPECT_GT(r.macro_auc, 0.85) << name;
+  }
+}
+
+TEST(ShippedModel, Int8FileRespectsTheSizeBudget) {
+  const std::string bytes = test::read_text(shipped("student-int8.ecgm"));
+  EXPECT_LE(bytes.size(), 300u * 1024u);
+  const Model model = Model::from_file(shipped("student-int8.ecgm"));
+  EXPECT_EQ(model.info().precision, "int8");
+  // MACs per 10 s record under the sliding-window scheme the model file prescribes
+  const auto runs = sliding_window_starts(1000, model.info().input_length, model.info().window_stride).size();
+  EXPECT_LE(static_cast<long long>(runs) * model.info().macs_per_window, 25'000'000LL);
+}
+
+TEST(ShippedModel, EveryGenuinePtbxlRecordClassifies) {
+  ECGLITE_REQUIRE_DATA("ptbxl-raw");
+  const Model model = Model::from_file(shipped("student-int8.ecgm"));
+  std::vector<std::string> records = {test::data_dir() + "/ptbxl-raw/records100/00000/00001_lr"};
+  const std::string cinc = test::data_dir() + "/ptbxl-raw/cinc2021";
+  if (DIR* d = ::opendir(cinc.c_str())) {
+    while (dirent* e = ::readdir(d)) {
+      const std::string name = e->d_name;
+      if (name.size() > 4 && name.compare(name.size() - 4, 4, ".hea") == 0)
+        records.push_back(cinc + "/" + name.substr(0, name.size() - 4));
+    }
+    ::closedir(d);
+  }
+  ASSERT_GT(records.size(), 1u);
+  for (const auto& path : records) {
+    const ClassifyResult r = classify(model, read_record_file(path));
+    ASSERT_EQ(r.classes.size(), 5u) << path;
+    for (const auto& c : r.classes) {
+      EXPECT_TRUE(std::isfinite(c.probability)) << path;
+      EXPECT_GE(c.probability, 0.f);
+      EXPECT_LE(c.probability, 1.f);
+    }
+    EXPECT_EQ(r.windows, 1u) << path;
+  }
+}
