@@ -5,7 +5,8 @@
 //
 //   bench/profile-layers [MODEL.ecgm ...]      (builds this file natively and for wasm, runs both)
 //
-// Weights are zeros of the layer's shape: the kernels' time does not depend on the values.
+// The layers are packed from the model's own weights (nn::pack_conv_*), inputs are constant: the
+// kernels' time does not depend on the values.
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
@@ -83,34 +84,14 @@ void profile(const char* path) {
     const double macs = static_cast<double>(nd.length) * nd.channels * depth;
     double us = 0, us_scalar = 0;
     if (graph.int8) {
-      ecglite::nn::ConvInt8 c;
-      c.cout = nd.channels;
-      c.cout_padded = (nd.channels + 3) / 4 * 4;
-      c.depth = depth;
-      c.row = (depth + 7) / 8 * 8;
-      c.kernel = nd.kernel;
-      c.stride = nd.stride;
-      c.cin = nd.in_channels;
-      c.w.assign(static_cast<std::size_t>(c.cout_padded) * c.row, 0);
-      c.bias.assign(c.cout_padded, 0);
-      c.multiplier.assign(c.cout_padded, 1.0f);
+      const ecglite::nn::ConvInt8 c = ecglite::nn::pack_conv_int8(nd);
       std::vector<std::int16_t> x(padded * c.cin + c.row, 1);
       std::vector<std::uint8_t> y(static_cast<std::size_t>(nd.length) * c.cout);
       const int n = inner_for(macs);
       us = time_us([&] { ecglite::nn::conv_int8(c, x.data(), nd.length, y.data(), false); }, n);
       us_scalar = time_us([&] { ecglite::nn::conv_int8(c, x.data(), nd.length, y.data(), true); }, std::max(1, n / 8), 9);
     } else {
-      ecglite::nn::ConvF32 c;
-      c.cout = nd.channels;
-      c.cout_padded = (nd.channels + 3) / 4 * 4;
-      c.depth = depth;
-      c.row = (depth + 3) / 4 * 4;
-      c.kernel = nd.kernel;
-      c.stride = nd.stride;
-      c.cin = nd.in_channels;
-      c.relu = nd.relu;
-      c.w.assign(static_cast<std::size_t>(c.cout_padded) * c.row, 0.001f);
-      c.bias.assign(c.cout_padded, 0.0f);
+      const ecglite::nn::ConvF32 c = ecglite::nn::pack_conv_f32(nd);
       std::vector<float> x(padded * c.cin + c.row, 1.0f);
       std::vector<float> y(static_cast<std::size_t>(nd.length) * c.cout);
       const int n = inner_for(macs);

@@ -4,8 +4,8 @@
 // models/beats-int8.ecgm next to or above the executable; none found: classes are "?".
 // --reference adds the matched reference annotation of each beat (symbol and AAMI class, "-" when
 // no reference beat lies within 150 ms). --export-windows writes the classifier input of every beat
-// (float32 [beats][channels][window], see beats.h) for training, with the model's input spec when a
-// model is used, else the default spec.
+// (float32 [beats][channels][window], see beats.h) for training: the model's input when a model is
+// used, else every channel of beat_channel_names() with the default spec.
 #include <climits>
 #include <cmath>
 #include <cstdio>
@@ -122,9 +122,10 @@ int cmd_beats(int argc, char** argv, int first) {
   }
 
   if (args.has("--export-windows")) {
-    const BeatInputSpec spec = model ? beat_input_spec(model->info()) : BeatInputSpec{};
+    BeatInputSpec spec = model ? beat_input_spec(model->info()) : BeatInputSpec{};
+    if (!model) spec.channels = beat_channel_names();  // training picks its channels from all
     write_npy(args.get("--export-windows"), beat_inputs(record, samples, spec), samples.size(),
-              beat_channel_names().size(), static_cast<std::size_t>(spec.window));
+              spec.channels.size(), static_cast<std::size_t>(spec.window));
   }
 
   // Matched reference annotation per beat (index into `reference`, -1 for none).

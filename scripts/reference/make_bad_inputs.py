@@ -90,8 +90,9 @@ def header(name, fs, n, signals, cols=None, fmt="16", adc="16 0"):
     return "\n".join(lines) + "\n"
 
 
-def valid12(rel_dir, name, fs=100, n=300, leads=LEADS12):
-    """A valid 12-lead format-16 record (3 s at 100 Hz by default); returns (header text, data bytes)."""
+def valid12(rel_dir, name, fs=100, n=40, leads=LEADS12):
+    """A valid 12-lead format-16 record (0.4 s at 100 Hz by default: only cases that must reach the
+    model need the 2.5 s it takes); returns (header text, data bytes)."""
     cols = [ecg_like(n, fs, k) for k in range(len(leads))]
     hea = header(name, fs, n, leads, cols)
     dat = fmt16(cols)
@@ -102,7 +103,7 @@ def valid12(rel_dir, name, fs=100, n=300, leads=LEADS12):
 
 def wfdb_cases():
     # A valid reference record, so that a broken reader shows up as a difference from the bad cases.
-    valid12("wfdb/valid", "rec")
+    valid12("wfdb/valid", "rec", n=300)
     case("wfdb/valid/rec", "info", 0, "rec")
     case("wfdb/valid/rec", "dump", 0)
     case("wfdb/valid/rec", "classify", 0, "NORM")
@@ -122,7 +123,7 @@ def wfdb_cases():
 
     hea, dat = valid12("wfdb/truncated-signal", "rec")
     write("wfdb/truncated-signal/rec.dat", dat[: len(dat) // 2])
-    case("wfdb/truncated-signal/rec", "dump", 1, "rec.dat", "300")
+    case("wfdb/truncated-signal/rec", "dump", 1, "rec.dat", "40")
     case("wfdb/truncated-signal/rec", "classify", 1, "rec.dat")
 
     hea, dat = valid12("wfdb/odd-byte-signal", "rec", n=1)
@@ -207,7 +208,7 @@ def wfdb_cases():
     case("wfdb/nan-sampling-frequency/rec", "info", 1, "rec.hea", "sampling frequency")
 
     hea, dat = valid12("wfdb/negative-length", "rec")
-    write("wfdb/negative-length/rec.hea", hea.replace("rec 12 100 300", "rec 12 100 -5", 1))
+    write("wfdb/negative-length/rec.hea", hea.replace("rec 12 100 40", "rec 12 100 -5", 1))
     case("wfdb/negative-length/rec", "info", 1, "rec.hea", "length")
 
     hea, dat = valid12("wfdb/non-numeric-signal-count", "rec")
@@ -235,7 +236,7 @@ def wfdb_cases():
     case("wfdb/non-numeric-format/rec", "info", 1, "rec.hea", "sixteen")
 
     hea, dat = valid12("wfdb/zero-length", "rec")
-    write("wfdb/zero-length/rec.hea", hea.replace("rec 12 100 300", "rec 12 100 0", 1))
+    write("wfdb/zero-length/rec.hea", hea.replace("rec 12 100 40", "rec 12 100 0", 1))
     write("wfdb/zero-length/rec.dat", b"")
     case("wfdb/zero-length/rec", "info", 0)
     case("wfdb/zero-length/rec", "classify", 1, "rec", "samples")
@@ -289,7 +290,7 @@ def wfdb_cases():
 
     # A base time that is not a time.
     hea, dat = valid12("wfdb/bad-base-time", "rec")
-    write("wfdb/bad-base-time/rec.hea", hea.replace("rec 12 100 300", "rec 12 100 300 25:99:xx", 1))
+    write("wfdb/bad-base-time/rec.hea", hea.replace("rec 12 100 40", "rec 12 100 40 25:99:xx", 1))
     case("wfdb/bad-base-time/rec", "info", 1, "rec.hea", "25:99:xx")
 
     # One-sample record: readable, too short to classify.
@@ -318,7 +319,7 @@ def wfdb_cases():
 
     # Sampling rates far from the model's 100 Hz. 0.01 Hz: 3000 samples are 83 hours, 30 million
     # samples per lead after resampling to 100 Hz (1.4 GB for 12 leads): refused by a limit, not by
-    # running out of memory. 1 MHz: 300 samples are 0.3 ms, too short.
+    # running out of memory. 1 MHz: 40 samples are 0.04 ms, too short.
     leads8 = ["I", "II", "V1", "V2", "V3", "V4", "V5", "V6"]
     cols = [[max(-128, min(127, v // 4)) for v in ecg_like(3000, 100, k)] for k in range(8)]
     write("wfdb/very-low-rate/rec.hea", header("rec", 0.01, 3000, leads8, cols, fmt="80", adc="8 0"))
@@ -328,7 +329,7 @@ def wfdb_cases():
     case("wfdb/very-low-rate/rec", "beats", 1, "rec", "50 Hz")
 
     hea, dat = valid12("wfdb/very-high-rate", "rec")
-    write("wfdb/very-high-rate/rec.hea", hea.replace("rec 12 100 300", "rec 12 1000000 300", 1))
+    write("wfdb/very-high-rate/rec.hea", hea.replace("rec 12 100 40", "rec 12 1000000 40", 1))
     case("wfdb/very-high-rate/rec", "classify", 1, "rec", "2.5 s")
 
     # Null signals (format 0: no samples stored) are all invalid: nothing to classify (a result would
@@ -561,7 +562,7 @@ def main():
     wfdb_cases()
     annotation_cases()
     csv_cases()
-    with open(os.path.join(ROOT, "expected.tsv"), "w") as f:
+    with open(os.path.join(ROOT, "expected.tsv"), "w", encoding="utf-8") as f:
         f.write("# Written by scripts/reference/make_bad_inputs.py; run by tests/cpp/robustness_corpus_test.cpp.\n")
         f.write("# path (relative to this directory)\tcommand\texpected exit status\tsubstrings the message"
                 " (stderr on failure, stdout + stderr on success) must contain...\n")

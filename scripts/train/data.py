@@ -76,21 +76,25 @@ def read_index(data_dir: str) -> Index:
     diag = scp[scp["diagnostic"] == 1]["diagnostic_class"].dropna().to_dict()
     ids, paths, ys, folds = [], [], [], []
     missing = no_class = 0
+    labelled_rows: dict[int, int] = {}  # per fold, whether the files are present or not
     for ecg_id, row in db.iterrows():
-        base = os.path.join(data_dir, row["filename_lr"])
-        if not (os.path.isfile(base + ".hea") and os.path.isfile(base + ".dat")):
-            missing += 1
-            continue
+        # same order as `ecglite eval` (screen/ptbxl.cpp), so the two report the same counts
         labels = {diag[k] for k in ast.literal_eval(row["scp_codes"]) if k in diag}
         if not labels:
             no_class += 1
+            continue
+        labelled_rows[int(row["strat_fold"])] = labelled_rows.get(int(row["strat_fold"]), 0) + 1
+        base = os.path.join(data_dir, row["filename_lr"])
+        if not (os.path.isfile(base + ".hea") and os.path.isfile(base + ".dat")):
+            missing += 1
             continue
         ids.append(int(ecg_id))
         paths.append(base)
         ys.append([1.0 if c in labels else 0.0 for c in CLASSES])
         folds.append(int(row["strat_fold"]))
-    stats = {"database_rows": int(len(db)), "rows_files_absent": missing,
-             "rows_without_superclass": no_class, "records_labelled": len(ids)}
+    stats = {"database_rows": int(len(db)), "rows_without_superclass": no_class,
+             "rows_files_absent": missing, "records_labelled": len(ids),
+             "database_labelled_rows_per_fold": dict(sorted(labelled_rows.items()))}
     return Index(np.array(ids, dtype=np.int64), paths, np.array(ys, dtype=np.float32).reshape(-1, len(CLASSES)),
                  np.array(folds, dtype=np.int64), stats)
 

@@ -98,8 +98,6 @@ if __name__ == "__main__":
     import argparse
     import json
 
-    import torch
-
     import data
     import train as tr
 

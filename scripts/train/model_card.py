@@ -32,6 +32,16 @@ def _kb(n):
     return f"{n / 1024:.1f} KiB" if n < 1 << 20 else f"{n / (1 << 20):.2f} MiB"
 
 
+def _train_share(d: dict, p: dict) -> str:
+    full = d.get("database_labelled_rows_per_fold")
+    if not full:
+        return ""
+    have = sum(v for k, v in d["records_per_fold"].items() if int(k) in p["train_folds"])
+    total = sum(v for k, v in full.items() if int(k) in p["train_folds"])
+    return (f"The {have:,} training records are {have / total:.0%} of the {total:,} labelled rows of the same folds "
+            "in the full database. ")
+
+
 def render(m: dict) -> str:
     C = m["classes"]
     st, te, sh, q, pr, cv = m["student"], m["teacher"], m["shipped"], m["quantization"], m["pruning"], m["cross_validation"]
@@ -91,13 +101,13 @@ def render(m: dict) -> str:
       f"to this project: {d['records_used']:,} records with a diagnostic superclass in folds "
       f"{', '.join(str(k) for k in sorted(pf, key=int))} "
       f"({', '.join(f'fold {k}: {v}' for k, v in sorted(pf.items(), key=lambda kv: int(kv[0])))}). "
-      f"`ptbxl_database.csv` has {d['database_rows']:,} rows; {d['rows_files_absent']:,} were skipped because their "
-      f"files are absent, {d['rows_without_superclass']} had no superclass, "
+      f"`ptbxl_database.csv` has {d['database_rows']:,} rows: {d['rows_without_superclass']:,} have no diagnostic "
+      f"superclass, {d['rows_files_absent']:,} of the others were skipped because their files are absent, "
       f"{d['records_preprocess_failed']} failed preprocessing.")
     a("- **Limits of this subset**: the records are *derived* (band-passed 0.5-40 Hz, z-scored per lead and "
       "decimated to 100 Hz before distribution), so absolute amplitude in mV is unavailable; fold 10, the "
-      "benchmark's test fold, is absent, so there is no untouched test set. The full dataset has 21,799 "
-      "records; this one about 7 %, and the numbers below are not comparable with published fold-10 results.")
+      "benchmark's test fold, is absent, so there is no untouched test set. "
+      + _train_share(d, p) + "The numbers below are not comparable with published fold-10 results.")
     a(f"- Labels: {p['label_rule']}. Positives on fold {vf}: "
       + ", ".join(f"{c} {n}" for c, n in s_int8["positives"].items()) + f" (of {s_int8['n']} records).")
     a(f"- Input: {p['preprocessing']} (`ecglite preprocess`, the same C++ code the app runs; no Python "
@@ -113,7 +123,9 @@ def render(m: dict) -> str:
       "(no checkpoint is picked on validation).")
     ens = f", ensemble of {te['members']} seeds (mean logits)" if te["members"] > 1 else ""
     a(f"- Teacher: `{te['arch']}` ResNet-style 1D CNN{ens}, "
-      f"{te['parameters']:,} parameters, {tt['epochs']} epochs, lr {tt['lr']:g}.")
+      f"{te['parameters']:,} parameters, {tt['epochs']} epochs, lr {tt['lr']:g}, weight decay "
+      f"{tt['weight_decay']:g}, dropout {te.get('dropout', 'n/a')}"
+      + (f", exponential moving average of the weights (decay {tt['ema']:g})" if tt.get("ema") else "") + ".")
     a(f"- Student: plain strided conv stack (`{st['arch']}`: "
       + " -> ".join(f"{c}ch k{k} s{s}" for c, k, s in st["spec"]["stem"])
       + f" -> global average pool -> linear), {ts['epochs']} epochs, lr {ts['lr']:g}.")
@@ -157,6 +169,26 @@ def render(m: dict) -> str:
     a(f"| trained on labels only | {_ms(fm['plain_fp32'], 4)} | {_ms(fm['plain_int8_ptq'], 4)} | "
       + "; ".join(f"{r['fp32']['macro_auc']:.4f} / {r['int8_ptq']['macro_auc']:.4f}" for r in st["plain"]) + " |")
     a(f"| teacher | {_f(te['fold9']['macro_auc'], 4)} | | |")
+    a("")
+    a("### What this says")
+    a("")
+    kd, pl = fm["distilled_fp32"], fm["plain_fp32"]
+    gain = kd["mean"] - pl["mean"]
+    noise = max(kd["sd"], pl["sd"])
+    a(f"- Distillation changes the student's mean fold-{vf} macro AUC by {gain:+.4f} (seed sd up to {noise:.4f}): "
+      + ("a gain larger than the seed-to-seed spread." if gain > noise else
+         "within the seed-to-seed spread, so no measurable effect on this data."))
+    tdiff = kd["mean"] - te["fold9"]["macro_auc"]
+    a(f"- The distilled student is {abs(tdiff):.4f} {'above' if tdiff >= 0 else 'below'} the teacher on fold {vf} "
+      f"(cross-validated: student {cv['student_fp32']['mean']:.4f}, teacher {cv['teacher']['mean']:.4f}). "
+      + ("On ~1,400 training records a 0.13M-parameter CNN is not capacity-limited, so the "
+         f"{te['parameters'] / st['parameters']:.0f}x larger teacher has little to add."
+         if tdiff >= -0.005 else "The teacher's extra capacity helps on this data."))
+    i8 = fm["distilled_" + int8_key]["mean"] - kd["mean"]
+    a(f"- int8 ({q['method']}) changes the mean macro AUC by {i8:+.4f}; the int8 file is "
+      f"{files['student-int8.ecgm']['bytes'] / files['student-fp32.ecgm']['bytes']:.0%} of the fp32 one.")
+    a(f"- Fold {vf} has {s_int8['n']} records (HYP: {s_int8['positives'].get('HYP')} positives), so differences of "
+      "a few thousandths are noise; the cross-validated mean ± sd is the better estimate.")
     a("")
     a("### Cross-validated estimate")
     a("")

@@ -19,7 +19,6 @@ os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 import torch
 import torch.nn as nn
-import torch.nn.functional as F
 
 WINDOW = 250   # samples per inference window (2.5 s at 100 Hz)
 STRIDE = 125   # sliding-window step within a 10 s record

@@ -25,7 +25,7 @@ import models
 
 
 def _convbns(model: models.Net):
-    """(ConvBN module, spec setter) of every prunable layer, in order, with the consumer of its output."""
+    """The feature layers, and (kind, index, layer) of every stem conv and residual block in order."""
     feats = list(model.features)
     items = []
     for i, layer in enumerate(feats):

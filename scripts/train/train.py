@@ -207,6 +207,7 @@ def main(argv=None) -> None:
     spec = dict(models.ARCHS[a.arch]["spec"])
     if cfg.dropout is not None:
         spec["dropout"] = cfg.dropout
+    set_seed(cfg.seed)  # the initial weights too (torch's startup seed is random)
     m = models.build(spec)
     teacher = None
     if a.teacher:

@@ -19,12 +19,19 @@ namespace ecglite {
 // The AAMI classes in the order of the model's outputs.
 const std::vector<std::string>& beat_class_names();   // N, S, V, F, Q
 
-// The input channels of a beat model, in order (the model file's lead_names):
-//   ECG      the lead, band-passed, divided by the record's median QRS amplitude
-//   RR_pre   RR interval before the beat / local mean RR (the 10 RR intervals around the beat)
-//   RR_post  RR interval after the beat / local mean RR
-//   RR_local local mean RR / long-term mean RR (the RR intervals within +-150 s)
-//   RR_abs   local mean RR in seconds
+// The input channels a beat model may use, by name (the model file's lead_names say which, in
+// which order; all but ECG and ECG_dev are constant over the window):
+//   ECG           the lead, band-passed, divided by the record's median QRS amplitude
+//   ECG_dev       ECG minus the record's local median beat (the median, sample by sample, of the
+//                 windows of the ~512 beats around), i.e. how this beat differs from the usual one
+//   RR_pre        RR interval before the beat / long-term mean RR (RR intervals within +-150 s)
+//   RR_post       RR interval after the beat / long-term mean RR
+//   RR_local      local mean RR (the 10 RR intervals around the beat) / long-term mean RR
+//   RR_pre_local  RR interval before the beat / local mean RR
+//   RR_irregular  median |difference of successive RR intervals| around the beat / local mean RR
+//                 (high in atrial fibrillation, where premature-looking beats are not ectopic)
+//   RR_abs        local mean RR in seconds
+// RR features are clipped to [0, 4].
 const std::vector<std::string>& beat_channel_names();
 
 struct BeatInputSpec {
@@ -33,16 +40,19 @@ struct BeatInputSpec {
   double band_high_hz = 40;
   int filter_order = 2;
   int window = 96;             // samples; the window is [beat - window/2, beat + window/2)
+  std::vector<std::string> channels = {"ECG", "ECG_dev", "RR_pre", "RR_post", "RR_local",
+                                       "RR_pre_local", "RR_irregular"};
 };
 
-// The spec a model was trained with (its sampling rate, band, filter order, input length). Throws
-// Error when `info` is not a beat model (classes N S V F Q, channels beat_channel_names()).
+// The spec a model was trained with (its sampling rate, band, filter order, input length and
+// channels). Throws Error when `info` is not a beat model (classes N S V F Q, channels among
+// beat_channel_names()).
 BeatInputSpec beat_input_spec(const ModelInfo& info);
 
 // The lead the classifier reads: the first lead named MLII or II, else lead 0.
 int beat_lead(const Record& record);
 
-// The input of every beat, [beats][channels][window] floats, channel-major per beat. `beats` are
+// The input of every beat, [beats][spec.channels][window] floats, channel-major per beat. `beats` are
 // sample indices of `record` (ascending, as detect_qrs returns them).
 std::vector<float> beat_inputs(const Record& record, const std::vector<std::int64_t>& beats,
                                const BeatInputSpec& spec = {});
@@ -57,7 +67,7 @@ struct Beat {
 std::vector<Beat> classify_beats(const Model& model, const Record& record,
                                  const std::vector<std::int64_t>& beats);
 
-// True when `info` describes a beat model (the classes and channels above).
+// True when `info` describes a beat model (classes N S V F Q, channels among beat_channel_names()).
 bool is_beat_model(const ModelInfo& info);
 
 }  // namespace ecglite

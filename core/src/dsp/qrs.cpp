@@ -184,6 +184,13 @@ std::vector<std::int64_t> detect_qrs(const Record& record, const QrsOptions& o) 
     if (k < 0 || k >= static_cast<int>(record.leads.size()))
       throw Error(record.name + ": lead index " + std::to_string(k) + " out of range (the record has " +
                   std::to_string(record.leads.size()) + " leads)");
+  // No valid sample in any lead used is "no data", not "no beats" (which would read as asystole).
+  const bool any_valid = std::any_of(leads.begin(), leads.end(), [&](int k) {
+    const auto& x = record.leads[k].samples;
+    return std::any_of(x.begin(), x.end(), [](float v) { return !std::isnan(v); });
+  });
+  if (!any_valid && record.length() > 0)
+    throw Error(record.name + ": the leads have no valid samples (all missing): nothing to detect beats in");
   const std::size_t n = record.length();
   if (n < 3) return {};
 

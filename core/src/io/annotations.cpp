@@ -4,6 +4,7 @@
 // length-prefixed text padded to an even length). Word 0 ends the file.
 #include "ecglite/annotations.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 
@@ -150,6 +151,11 @@ AnnotationFile parse_annotations(const Bytes& bytes, const std::string& source_n
     if (!have_current) return;
     have_current = false;
     if (current.code == 0) return;  // NOTQRS placeholder
+    // A SKIP backwards past the start leaves a negative time, where no record has a sample (and
+    // consumers index by sample).
+    if (current.sample < 0)
+      throw Error(source_name + ": an annotation at sample " + std::to_string(current.sample) +
+                  ", before the start of the record (a SKIP interval is corrupt)");
     if (out.annotations.size() >= kMaxAnnotations)
       throw Error(source_name + ": more than " + std::to_string(kMaxAnnotations) +
                   " annotations (split the record or its annotation file)");
@@ -208,6 +214,12 @@ AnnotationFile parse_annotations(const Bytes& bytes, const std::string& source_n
   flush();
   if (!ended)
     out.warnings.push_back(source_name + ": no end-of-file word (the file may be truncated)");
+  // Data after the end word is ignored, as by WFDB, but not silently: a signal file given as
+  // annotations ends at its first zero sample.
+  if (ended && std::any_of(bytes.begin() + pos, bytes.end(), [](std::uint8_t b) { return b != 0; }))
+    out.warnings.push_back(source_name + ": the end-of-file word at byte " + std::to_string(pos - 2) +
+                           " is followed by " + std::to_string(n - pos) +
+                           " more bytes, ignored (is this a WFDB annotation file?)");
 
   // The definition table at sample 0 (annot.c's put_ann_table) redefines mnemonics; WFDB consumes it.
   std::vector<Annotation> kept;

@@ -58,51 +58,14 @@ void Model::Impl::plan() {
     }
     if (nd.op != nn::Op::Conv) continue;
     const nn::Node& in = graph.nodes[nd.a];
-    const int depth = nd.kernel * nd.in_channels;
     const std::size_t padded_len = static_cast<std::size_t>(nd.pad_left) + in.length + nd.pad_right;
     if (int8) {
-      nn::ConvInt8& c = conv8[i];
-      c.cout = nd.channels;
-      c.cout_padded = (nd.channels + 3) / 4 * 4;
-      c.depth = depth;
-      c.row = (depth + 7) / 8 * 8;
-      c.kernel = nd.kernel;
-      c.stride = nd.stride;
-      c.cin = nd.in_channels;
-      c.w.assign(static_cast<std::size_t>(c.cout_padded) * c.row, 0);
-      c.bias.assign(c.cout_padded, 0);
-      c.multiplier.assign(c.cout_padded, 1.0f);
-      for (int o = 0; o < nd.channels; ++o) {
-        for (int ci = 0; ci < nd.in_channels; ++ci)
-          for (int k = 0; k < nd.kernel; ++k)
-            c.w[static_cast<std::size_t>(o) * c.row + k * nd.in_channels + ci] =
-                nd.qweight[(static_cast<std::size_t>(o) * nd.in_channels + ci) * nd.kernel + k];
-        c.bias[o] = nd.qbias[o];
-        c.multiplier[o] = nd.multiplier[o];
-      }
-      c.out_zero_point = nd.out_zero_point;
-      c.out_min = nd.relu ? nd.out_zero_point : 0;
-      c.out_max = 255;
+      conv8[i] = nn::pack_conv_int8(nd);
+      const nn::ConvInt8& c = conv8[i];
       scratch_bytes = std::max(scratch_bytes, (padded_len * c.cin + c.row) * sizeof(std::int16_t));
     } else {
-      nn::ConvF32& c = conv32[i];
-      c.cout = nd.channels;
-      c.cout_padded = (nd.channels + 3) / 4 * 4;
-      c.depth = depth;
-      c.row = (depth + 3) / 4 * 4;
-      c.kernel = nd.kernel;
-      c.stride = nd.stride;
-      c.cin = nd.in_channels;
-      c.relu = nd.relu;
-      c.w.assign(static_cast<std::size_t>(c.cout_padded) * c.row, 0.0f);
-      c.bias.assign(c.cout_padded, 0.0f);
-      for (int o = 0; o < nd.channels; ++o) {
-        for (int ci = 0; ci < nd.in_channels; ++ci)
-          for (int k = 0; k < nd.kernel; ++k)
-            c.w[static_cast<std::size_t>(o) * c.row + k * nd.in_channels + ci] =
-                nd.weight[(static_cast<std::size_t>(o) * nd.in_channels + ci) * nd.kernel + k];
-        c.bias[o] = nd.bias[o];
-      }
+      conv32[i] = nn::pack_conv_f32(nd);
+      const nn::ConvF32& c = conv32[i];
       scratch_bytes = std::max(scratch_bytes, (padded_len * c.cin + c.row) * sizeof(float));
     }
   }

@@ -86,6 +86,28 @@ void conv_f32_simd(const ConvF32& c, const float* x, int t_out, float* y) {
 
 }  // namespace
 
+ConvF32 pack_conv_f32(const Node& nd) {
+  ConvF32 c;
+  c.cout = nd.channels;
+  c.cout_padded = (nd.channels + 3) / 4 * 4;
+  c.depth = nd.kernel * nd.in_channels;
+  c.row = (c.depth + 3) / 4 * 4;
+  c.kernel = nd.kernel;
+  c.stride = nd.stride;
+  c.cin = nd.in_channels;
+  c.relu = nd.relu;
+  c.w.assign(static_cast<std::size_t>(c.cout_padded) * c.row, 0.0f);
+  c.bias.assign(c.cout_padded, 0.0f);
+  for (int o = 0; o < nd.channels; ++o) {
+    for (int ci = 0; ci < nd.in_channels; ++ci)
+      for (int k = 0; k < nd.kernel; ++k)
+        c.w[static_cast<std::size_t>(o) * c.row + k * nd.in_channels + ci] =
+            nd.weight[(static_cast<std::size_t>(o) * nd.in_channels + ci) * nd.kernel + k];
+    c.bias[o] = nd.bias[o];
+  }
+  return c;
+}
+
 void conv_f32(const ConvF32& c, const float* x, int t_out, float* y, bool scalar) {
 #if ECGLITE_SIMD
   if (!scalar) return conv_f32_simd(c, x, t_out, y);

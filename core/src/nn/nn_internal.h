@@ -42,12 +42,16 @@ void parse_model_file(const std::uint8_t* data, std::size_t size, ModelInfo* inf
 
 // ---- kernels (kernels_int8.cpp, kernels_f32.cpp) ----
 
-// int8 conv weights repacked for the kernels: rows of K*Cin int16 values in [k][ci] order,
-// padded with zeros to a multiple of 8 (`row`), and output channels padded to a multiple of 4.
+// int8 conv weights repacked for the kernels, depth index j = k*Cin + ci. For each block of 4
+// output channels and each pair of depths (j, j+1), the 8 int16 values w[o..o+3][j..j+1] lie side
+// by side: one dot (wasm i32x4.dot_i16x8 / SSE2 pmaddwd) of such a vector with the input pair
+// broadcast gives the partial sums of 4 output channels, lane = channel, so the accumulators need
+// no horizontal sums. Depth padded with zeros to a multiple of 2 (`row`), output channels to a
+// multiple of 4.
 struct ConvInt8 {
   int cout = 0, cout_padded = 0, row = 0, depth = 0;  // depth = K*Cin
   int kernel = 0, stride = 0, cin = 0;
-  std::vector<std::int16_t> w;        // [cout_padded][row]
+  std::vector<std::int16_t> w;        // [cout_padded / 4][row / 2][4][2]
   std::vector<std::int32_t> bias;     // [cout_padded]
   std::vector<float> multiplier;      // [cout_padded]
   std::int32_t out_zero_point = 0, out_min = 0, out_max = 255;
@@ -60,6 +64,10 @@ struct ConvF32 {
   std::vector<float> w;     // [cout_padded][row], row a multiple of 4
   std::vector<float> bias;  // [cout_padded]
 };
+
+// The kernels' form of a conv node (weights repacked, channels padded).
+ConvInt8 pack_conv_int8(const Node& conv);
+ConvF32 pack_conv_f32(const Node& conv);
 
 // x: centered (q - zero_point) padded input [T_padded][cin] plus >= row - depth slack values;
 // y: [t_out][cout] quint8.

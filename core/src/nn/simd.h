@@ -24,6 +24,8 @@ using vf = v128_t;
 inline vi zero_i() { return wasm_i32x4_splat(0); }
 inline vf zero_f() { return wasm_f32x4_splat(0.0f); }
 inline vi load_i(const void* p) { return wasm_v128_load(p); }
+// 4 bytes at p (two int16) repeated in every 32-bit lane
+inline vi load_splat32_i(const void* p) { return wasm_v128_load32_splat(p); }
 inline vf load_f(const float* p) { return wasm_v128_load(p); }
 inline void store_f(float* p, vf v) { wasm_v128_store(p, v); }
 inline vf splat_f(float v) { return wasm_f32x4_splat(v); }
@@ -45,11 +47,6 @@ inline vi round_f_i32(vf a) {
 }
 inline vi splat_i32(std::int32_t v) { return wasm_i32x4_splat(v); }
 // [a0 a1 a2 a3] -> [sum a0, sum a1, sum a2, sum a3]
-inline vi hsum4_i(vi a0, vi a1, vi a2, vi a3) {
-  vi s01 = wasm_i32x4_add(wasm_i32x4_shuffle(a0, a1, 0, 4, 1, 5), wasm_i32x4_shuffle(a0, a1, 2, 6, 3, 7));
-  vi s23 = wasm_i32x4_add(wasm_i32x4_shuffle(a2, a3, 0, 4, 1, 5), wasm_i32x4_shuffle(a2, a3, 2, 6, 3, 7));
-  return wasm_i32x4_add(wasm_i32x4_shuffle(s01, s23, 0, 1, 4, 5), wasm_i32x4_shuffle(s01, s23, 2, 3, 6, 7));
-}
 inline vf hsum4_f(vf a0, vf a1, vf a2, vf a3) {
   vf s01 = wasm_f32x4_add(wasm_i32x4_shuffle(a0, a1, 0, 4, 1, 5), wasm_i32x4_shuffle(a0, a1, 2, 6, 3, 7));
   vf s23 = wasm_f32x4_add(wasm_i32x4_shuffle(a2, a3, 0, 4, 1, 5), wasm_i32x4_shuffle(a2, a3, 2, 6, 3, 7));
@@ -67,6 +64,11 @@ using vf = __m128;
 inline vi zero_i() { return _mm_setzero_si128(); }
 inline vf zero_f() { return _mm_setzero_ps(); }
 inline vi load_i(const void* p) { return _mm_loadu_si128(static_cast<const __m128i*>(p)); }
+inline vi load_splat32_i(const void* p) {
+  std::int32_t v;
+  std::memcpy(&v, p, sizeof v);
+  return _mm_set1_epi32(v);
+}
 inline vf load_f(const float* p) { return _mm_loadu_ps(p); }
 inline void store_f(float* p, vf v) { _mm_storeu_ps(p, v); }
 inline vf splat_f(float v) { return _mm_set1_ps(v); }
@@ -79,11 +81,6 @@ inline vf min_f(vf a, vf b) { return _mm_min_ps(a, b); }
 inline vf cvt_i32_f(vi a) { return _mm_cvtepi32_ps(a); }
 inline vi round_f_i32(vf a) { return _mm_cvtps_epi32(a); }
 inline vi splat_i32(std::int32_t v) { return _mm_set1_epi32(v); }
-inline vi hsum4_i(vi a0, vi a1, vi a2, vi a3) {
-  vi s01 = _mm_add_epi32(_mm_unpacklo_epi32(a0, a1), _mm_unpackhi_epi32(a0, a1));
-  vi s23 = _mm_add_epi32(_mm_unpacklo_epi32(a2, a3), _mm_unpackhi_epi32(a2, a3));
-  return _mm_add_epi32(_mm_unpacklo_epi64(s01, s23), _mm_unpackhi_epi64(s01, s23));
-}
 inline vf hsum4_f(vf a0, vf a1, vf a2, vf a3) {
   vf s01 = _mm_add_ps(_mm_unpacklo_ps(a0, a1), _mm_unpackhi_ps(a0, a1));
   vf s23 = _mm_add_ps(_mm_unpacklo_ps(a2, a3), _mm_unpackhi_ps(a2, a3));

@@ -27,6 +27,28 @@ double median(std::vector<double> v) {
 
 float clip(double v) { return static_cast<float>(std::clamp(v, 0.0, double(kFeatureMax))); }
 
+enum class Channel { kEcg, kEcgDev, kRrPre, kRrPost, kRrLocal, kRrPreLocal, kRrIrregular, kRrAbs };
+
+Channel channel_of(const std::string& name) {
+  const auto& names = beat_channel_names();
+  const auto it = std::find(names.begin(), names.end(), name);
+  if (it == names.end())
+    throw Error("unknown beat model input channel '" + name + "' (known: ECG, ECG_dev, RR_pre, RR_post, "
+                "RR_local, RR_pre_local, RR_irregular, RR_abs)");
+  return static_cast<Channel>(it - names.begin());
+}
+
+constexpr std::size_t kTemplateBlock = 64;      // beats sharing one median beat ...
+constexpr std::size_t kTemplateNeighbours = 224;  // ... made of the beats within this many around it
+
+double median_of(std::vector<double>& v) {  // numpy's median (mean of the middle two); reorders v
+  if (v.empty()) return 0;
+  const std::size_t m = v.size() / 2;
+  std::nth_element(v.begin(), v.begin() + m, v.end());
+  if (v.size() % 2) return v[m];
+  return (v[m] + *std::max_element(v.begin(), v.begin() + m)) / 2;
+}
+
 // Everything beat_inputs needs, computed once per record; fill() writes one beat's input.
 class BeatFeatures {
  public:
@@ -35,6 +57,8 @@ class BeatFeatures {
     const double fs = record.sampling_rate_hz;
     if (!(fs > 0)) throw Error(record.name + ": unknown sampling rate (cannot classify beats)");
     if (record.leads.empty()) throw Error(record.name + ": no leads (cannot classify beats)");
+    if (spec.window < 2 || spec.window > 4096) throw Error("beat window must be 2..4096 samples");
+    for (const std::string& name : spec.channels) channels_.push_back(channel_of(name));
     std::vector<float> x = record.leads[beat_lead(record)].samples;
     fill_invalid(x);
     if (std::fabs(fs - spec.rate_hz) > 1e-9 * fs) x = resample(x, fs, spec.rate_hz);
@@ -54,8 +78,62 @@ class BeatFeatures {
     }
     const double m = median(amplitudes);
     scale_ = m > 0 ? 1 / m : 1;
+    for (Channel c : channels_)
+      if (c == Channel::kEcgDev) make_templates();
+    make_rr_features(beats, fs);
+  }
 
-    // RR intervals in seconds; rr[j] is between beats j and j+1.
+  std::size_t size() const { return count_; }
+  std::size_t floats_per_beat() const { return channels_.size() * static_cast<std::size_t>(spec_.window); }
+
+  void fill(std::size_t i, float* out) const {
+    const std::size_t w = static_cast<std::size_t>(spec_.window);
+    for (std::size_t c = 0; c < channels_.size(); ++c) {
+      float* o = out + c * w;
+      switch (channels_[c]) {
+        case Channel::kEcg: window(i, o); break;
+        case Channel::kEcgDev: {
+          window(i, o);
+          const float* t = &templates_[(i / kTemplateBlock) * w];
+          for (std::size_t k = 0; k < w; ++k) o[k] -= t[k];
+          break;
+        }
+        default: std::fill(o, o + w, rr_[kRrCount * i + (static_cast<int>(channels_[c]) - 2)]);
+      }
+    }
+  }
+
+ private:
+  static constexpr std::size_t kRrCount = 6;  // RR_pre .. RR_abs
+
+  float sample(std::int64_t s) const {
+    return s >= 0 && s < static_cast<std::int64_t>(ecg_.size()) ? static_cast<float>(ecg_[s] * scale_) : 0.0f;
+  }
+  void window(std::size_t i, float* out) const {
+    const std::int64_t start = centre_[i] - spec_.window / 2;
+    for (int t = 0; t < spec_.window; ++t) out[t] = sample(start + t);
+  }
+
+  // The median beat of each block of kTemplateBlock beats, over the beats within
+  // kTemplateNeighbours of the block.
+  void make_templates() {
+    const std::size_t w = static_cast<std::size_t>(spec_.window);
+    const std::size_t blocks = (count_ + kTemplateBlock - 1) / kTemplateBlock;
+    templates_.assign(blocks * w, 0.0f);
+    std::vector<double> column;
+    for (std::size_t b = 0; b < blocks; ++b) {
+      const std::size_t lo = b * kTemplateBlock >= kTemplateNeighbours ? b * kTemplateBlock - kTemplateNeighbours : 0;
+      const std::size_t hi = std::min(count_, (b + 1) * kTemplateBlock + kTemplateNeighbours);
+      for (std::size_t t = 0; t < w; ++t) {
+        column.clear();
+        for (std::size_t j = lo; j < hi; ++j) column.push_back(sample(centre_[j] - spec_.window / 2 + static_cast<std::int64_t>(t)));
+        templates_[b * w + t] = static_cast<float>(median_of(column));
+      }
+    }
+  }
+
+  void make_rr_features(const std::vector<std::int64_t>& beats, double fs) {
+    // rr[j] is the interval between beats j and j+1, in seconds.
     std::vector<double> rr;
     for (std::size_t j = 0; j + 1 < count_; ++j) rr.push_back((beats[j + 1] - beats[j]) / fs);
     std::vector<double> prefix(rr.size() + 1, 0);
@@ -65,9 +143,17 @@ class BeatFeatures {
       hi = std::min<std::int64_t>(hi, static_cast<std::int64_t>(rr.size()));
       return hi > lo ? (prefix[hi] - prefix[lo]) / (hi - lo) : kDefaultRrS;
     };
-    features_.resize(count_ * 4);
+    // change[k]: |RR after beat k - RR before it|; the first and last beats borrow their neighbour's.
+    std::vector<double> change(count_, 0);
+    for (std::size_t k = 1; k + 1 < count_; ++k) change[k] = std::fabs(rr[k] - rr[k - 1]);
+    if (count_ >= 3) {
+      change[0] = change[1];
+      change[count_ - 1] = change[count_ - 2];
+    }
+    rr_.resize(count_ * kRrCount);
     const std::int64_t span = std::llround(kLongRrHalfWindowS * fs);
-    std::size_t lo = 0, hi = 0;  // rr indices whose start beat lies within +-150 s
+    std::size_t lo = 0, hi = 0;  // rr indices whose first beat lies within +-150 s
+    std::vector<double> nearby;
     for (std::size_t i = 0; i < count_; ++i) {
       const std::int64_t k = static_cast<std::int64_t>(i);
       const double pre = i > 0 ? rr[i - 1] : (rr.empty() ? kDefaultRrS : rr[0]);
@@ -76,33 +162,27 @@ class BeatFeatures {
       while (lo < rr.size() && beats[lo] < beats[i] - span) ++lo;
       while (hi < rr.size() && beats[hi] <= beats[i] + span) ++hi;
       const double longer = mean(static_cast<std::int64_t>(lo), static_cast<std::int64_t>(hi));
-      features_[4 * i + 0] = clip(pre / local);
-      features_[4 * i + 1] = clip(post / local);
-      features_[4 * i + 2] = clip(local / longer);
-      features_[4 * i + 3] = clip(local);
+      nearby.assign(change.begin() + std::max<std::int64_t>(0, k - kLocalRrBefore),
+                    change.begin() + std::min<std::int64_t>(static_cast<std::int64_t>(count_), k + kLocalRrAfter + 1));
+      const double irregular = median_of(nearby);
+      float* f = &rr_[kRrCount * i];
+      f[0] = clip(pre / longer);
+      f[1] = clip(post / longer);
+      f[2] = clip(local / longer);
+      f[3] = clip(pre / local);
+      f[4] = clip(irregular / local);
+      f[5] = clip(local);
     }
   }
 
-  std::size_t size() const { return count_; }
-  std::size_t floats_per_beat() const { return 5 * static_cast<std::size_t>(spec_.window); }
-
-  void fill(std::size_t i, float* out) const {
-    const int w = spec_.window;
-    const std::int64_t start = centre_[i] - w / 2, n = static_cast<std::int64_t>(ecg_.size());
-    for (int t = 0; t < w; ++t) {
-      const std::int64_t s = start + t;
-      out[t] = s >= 0 && s < n ? static_cast<float>(ecg_[s] * scale_) : 0.0f;
-    }
-    for (int c = 0; c < 4; ++c) std::fill(out + (c + 1) * w, out + (c + 2) * w, features_[4 * i + c]);
-  }
-
- private:
   BeatInputSpec spec_;
   std::size_t count_;
+  std::vector<Channel> channels_;
   std::vector<float> ecg_;
   double scale_ = 1;
   std::vector<std::int64_t> centre_;
-  std::vector<float> features_;  // [beat][4]
+  std::vector<float> templates_;  // [block][window]
+  std::vector<float> rr_;         // [beat][kRrCount]
 };
 
 }  // namespace
@@ -113,25 +193,32 @@ const std::vector<std::string>& beat_class_names() {
 }
 
 const std::vector<std::string>& beat_channel_names() {
-  static const std::vector<std::string> names = {"ECG", "RR_pre", "RR_post", "RR_local", "RR_abs"};
+  static const std::vector<std::string> names = {"ECG",      "ECG_dev",      "RR_pre",       "RR_post",
+                                                 "RR_local", "RR_pre_local", "RR_irregular", "RR_abs"};
   return names;
 }
 
 bool is_beat_model(const ModelInfo& info) {
-  return info.class_names == beat_class_names() && info.lead_names == beat_channel_names() &&
-         info.input_channels == static_cast<int>(beat_channel_names().size());
+  if (info.class_names != beat_class_names() || info.lead_names.empty() ||
+      info.input_channels != static_cast<int>(info.lead_names.size()))
+    return false;
+  const auto& known = beat_channel_names();
+  for (const auto& name : info.lead_names)
+    if (std::find(known.begin(), known.end(), name) == known.end()) return false;
+  return true;
 }
 
 BeatInputSpec beat_input_spec(const ModelInfo& info) {
   if (!is_beat_model(info))
     throw Error(info.name + ": not a beat classification model (it must have the classes N S V F Q "
-                "and the input channels ECG RR_pre RR_post RR_local RR_abs; use models/beats-int8.ecgm)");
+                "and input channels named as in beats.h; use models/beats-int8.ecgm)");
   BeatInputSpec spec;
   spec.rate_hz = info.sampling_rate_hz;
   spec.band_low_hz = info.band_low_hz;
   spec.band_high_hz = info.band_high_hz;
   spec.filter_order = info.filter_order;
   spec.window = info.input_length;
+  spec.channels = info.lead_names;
   return spec;
 }
 

@@ -1,0 +1,180 @@
+// Beat classifier input (beat_inputs) on constructed records, model validation, and the shipped
+// models/beats-int8.ecgm on the committed MIT-BIH excerpt (two runs of ventricular tachycardia).
+#include <cmath>
+
+#include "ecglite/annotations.h"
+#include "ecglite/beats.h"
+#include "ecglite/error.h"
+#include "ecglite/qrs.h"
+#include "ecglite/read.h"
+#include "ecglite/rhythm.h"
+#include "test_support.h"
+
+using namespace ecglite;
+using ecglite::test::fixture;
+using ecglite::test::read_text;
+using ecglite::test::run_cli;
+using ecglite::test::source_dir;
+
+namespace {
+
+// Narrow spikes (QRS-like) at the given sample indices of a 128 Hz single-lead record, so that no
+// resampling is involved and the window content is predictable.
+Record spikes(const std::vector<std::int64_t>& beats, std::size_t n, double fs = 128) {
+  Record r;
+  r.name = "spikes";
+  r.sampling_rate_hz = fs;
+  Lead lead;
+  lead.name = "MLII";
+  lead.samples.assign(n, 0.0f);
+  for (auto b : beats)
+    for (int d = -3; d <= 3; ++d)
+      if (b + d >= 0 && b + d < static_cast<std::int64_t>(n)) lead.samples[b + d] = static_cast<float>(std::exp(-d * d / 2.0));
+  r.leads.push_back(lead);
+  return r;
+}
+
+std::string models_dir() { return source_dir() + "/models/"; }
+
+}  // namespace
+
+TEST(Beats, InputChannelsOnARegularRhythmWithOnePrematureBeat) {
+  std::vector<std::int64_t> beats;
+  for (int i = 0; i < 40; ++i) beats.push_back(200 + 128 * i);  // RR 1 s
+  beats[20] -= 40;  // premature: RR before 88 samples, after 168
+  const Record r = spikes(beats, 200 + 128 * 41);
+  BeatInputSpec spec;
+  spec.channels = beat_channel_names();
+  const std::vector<float> x = beat_inputs(r, beats, spec);
+  const std::size_t w = 96, c = spec.channels.size(), per = c * w;
+  ASSERT_EQ(x.size(), beats.size() * per);
+  auto at = [&](std::size_t beat, const char* channel, std::size_t t) {
+    const std::size_t k = std::find(spec.channels.begin(), spec.channels.end(), channel) - spec.channels.begin();
+    return x[beat * per + k * w + t];
+  };
+  // ECG: the QRS is at the window centre, scaled to the median QRS amplitude (1).
+  const std::size_t b = 10;
+  std::size_t peak = 0;
+  for (std::size_t t = 0; t < w; ++t)
+    if (at(b, "ECG", t) > at(b, "ECG", peak)) peak = t;
+  EXPECT_NEAR(static_cast<double>(peak), 48, 1);
+  EXPECT_NEAR(at(b, "ECG", peak), 1.0, 0.05);
+  // ECG_dev: identical beats do not differ from the median beat.
+  for (std::size_t t = 0; t < w; ++t) EXPECT_NEAR(at(b, "ECG_dev", t), 0, 1e-4);
+  // RR channels are constant over the window.
+  for (std::size_t t = 1; t < w; ++t) EXPECT_EQ(at(b, "RR_pre", t), at(b, "RR_pre", 0));
+  EXPECT_NEAR(at(b, "RR_pre", 0), 1.0, 0.02);
+  EXPECT_NEAR(at(b, "RR_post", 0), 1.0, 0.02);
+  EXPECT_NEAR(at(b, "RR_local", 0), 1.0, 0.02);
+  EXPECT_NEAR(at(b, "RR_pre_local", 0), 1.0, 1e-6);
+  EXPECT_NEAR(at(b, "RR_irregular", 0), 0.0, 1e-6);
+  EXPECT_NEAR(at(b, "RR_abs", 0), 1.0, 1e-6);
+  // The premature beat: short RR before, long after.
+  EXPECT_NEAR(at(20, "RR_pre", 0), 88.0 / 128, 0.02);
+  EXPECT_NEAR(at(20, "RR_post", 0), 168.0 / 128, 0.02);
+  EXPECT_LT(at(20, "RR_pre_local", 0), 0.75);
+  // A beat near the start: its window is zero-padded, not read out of range.
+  const std::vector<float> edge = beat_inputs(r, {10, 200}, spec);
+  EXPECT_EQ(edge[0], 0.0f);
+}
+
+TEST(Beats, ResampledRecordsGiveTheSameWindows) {
+  std::vector<std::int64_t> at128;
+  for (int i = 0; i < 30; ++i) at128.push_back(150 + 110 * i);
+  const Record r = spikes(at128, 150 + 110 * 31);
+  BeatInputSpec spec;
+  spec.channels = {"RR_pre", "RR_local"};
+  const std::vector<float> a = beat_inputs(r, at128, spec);
+  // The same beat times at 360 Hz: RR features depend on time, not on sample counts.
+  Record r360 = r;
+  r360.sampling_rate_hz = 360;
+  r360.leads[0].samples.assign(static_cast<std::size_t>((150 + 110 * 31) * 360 / 128), 0.0f);
+  std::vector<std::int64_t> at360;
+  for (auto s : at128) at360.push_back(std::llround(s * 360.0 / 128));
+  const std::vector<float> b = beat_inputs(r360, at360, spec);
+  ASSERT_EQ(a.size(), b.size());
+  for (std::size_t i = 0; i < a.size(); i += 96) EXPECT_NEAR(a[i], b[i], 0.01);
+}
+
+TEST(Beats, LeadChoiceAndModelValidation) {
+  Record r;
+  r.sampling_rate_hz = 360;
+  for (const char* name : {"V1", "ML II", "II"}) r.leads.push_back(Lead{name, "mV", {}});
+  EXPECT_EQ(beat_lead(r), 1);
+  r.leads[1].name = "V5";
+  EXPECT_EQ(beat_lead(r), 2);
+  r.leads[2].name = "aVF";
+  EXPECT_EQ(beat_lead(r), 0);
+
+  const Model superclass = Model::from_file(fixture("model/tiny-int8.ecgm"));
+  EXPECT_FALSE(is_beat_model(superclass.info()));
+  EXPECT_THROW(beat_input_spec(superclass.info()), Error);
+  const Record excerpt = read_record_file(fixture("mitdb/205_20s"));
+  EXPECT_THROW(classify_beats(superclass, excerpt, {100, 400}), Error);
+  BeatInputSpec bad;
+  bad.channels = {"ECG", "nonsense"};
+  EXPECT_THROW(beat_inputs(excerpt, {100, 400}, bad), Error);
+  EXPECT_TRUE(beat_inputs(excerpt, {}, BeatInputSpec{}).empty());
+}
+
+TEST(Beats, ShippedModelOnMitdbExcerpt) {
+  const Model model = Model::from_file(models_dir() + "beats-int8.ecgm");
+  ASSERT_TRUE(is_beat_model(model.info()));
+  EXPECT_EQ(model.info().precision, "int8");
+  const Record r = read_record_file(fixture("mitdb/205_20s"));
+  const AnnotationFile ann = read_annotations_file(fixture("mitdb/205_20s"), "atr");
+  std::vector<Annotation> ref_beats;
+  std::vector<std::int64_t> ref;
+  for (const auto& a : ann.annotations)
+    if (is_beat_code(a.code)) ref_beats.push_back(a), ref.push_back(a.sample);
+  const std::vector<std::int64_t> det = detect_qrs(r);
+  const std::vector<Beat> beats = classify_beats(model, r, det);
+  ASSERT_EQ(beats.size(), det.size());
+  const std::vector<std::int64_t> match = match_beats(ref, det, 54);
+  int v_ref = 0, v_hit = 0, n_ref = 0, n_hit = 0;
+  for (std::size_t i = 0; i < beats.size(); ++i) {
+    EXPECT_NE(std::string("NSVFQ").find(beats[i].cls), std::string::npos);
+    EXPECT_GT(beats[i].probability, 0.2f);
+    EXPECT_LE(beats[i].probability, 1.0f);
+    if (match[i] < 0) continue;
+    const char truth = aami_class(ref_beats[static_cast<std::size_t>(match[i])].code);
+    if (truth == 'V') v_ref++, v_hit += beats[i].cls == 'V';
+    if (truth == 'N') n_ref++, n_hit += beats[i].cls == 'N';
+  }
+  EXPECT_EQ(v_ref, 24);
+  EXPECT_GE(v_hit, 20);  // the two VT runs
+  EXPECT_GE(n_hit, n_ref * 3 / 4);
+
+  const RhythmAnalysis a = analyze_rhythm(r, &model);
+  EXPECT_TRUE(a.summary.classified);
+  EXPECT_GE(a.summary.ventricular.runs, 2);
+  EXPECT_GE(a.summary.ventricular.longest_run, 8);
+}
+
+TEST(Beats, CliClassifiesAndExportsWindows) {
+  const std::string model = models_dir() + "beats-int8.ecgm";
+  auto r = run_cli("beats " + fixture("mitdb/205_20s") + " --json --model " + model);
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("\"model\": \"beats-int8\""), std::string::npos);
+  EXPECT_NE(r.out.find("\"class\": \"V\""), std::string::npos);
+  EXPECT_EQ(r.out.find("\"class\": \"?\""), std::string::npos);
+
+  const std::string npy = ::testing::TempDir() + "beats_windows.npy";
+  auto e = run_cli("beats " + fixture("mitdb/205_20s") + " --no-model --export-windows " + npy);
+  ASSERT_EQ(e.status, 0) << e.err;
+  const std::string bytes = read_text(npy);
+  ASSERT_GT(bytes.size(), 128u);
+  EXPECT_EQ(bytes.substr(0, 6), "\x93NUMPY");
+  EXPECT_NE(bytes.find("'shape': (40, 8, 96)"), std::string::npos);
+  const std::size_t header = 10 + (static_cast<unsigned char>(bytes[8]) | static_cast<unsigned char>(bytes[9]) << 8);
+  EXPECT_EQ(header % 64, 0u);
+  EXPECT_EQ(bytes.size(), header + 40u * 8 * 96 * 4);
+  std::remove(npy.c_str());
+
+  auto rhythm = run_cli("rhythm " + fixture("mitdb/205_20s") + " --json --model " + model);
+  ASSERT_EQ(rhythm.status, 0) << rhythm.err;
+  EXPECT_NE(rhythm.out.find("\"classified\": true"), std::string::npos);
+  auto wrong = run_cli("beats " + fixture("mitdb/205_20s") + " --model " + fixture("model/tiny-int8.ecgm"));
+  EXPECT_EQ(wrong.status, 1);
+  EXPECT_NE(wrong.err.find("not a beat classification model"), std::string::npos);
+}
