@@ -32,6 +32,10 @@ function inputs() {
   const wfdbDir = path.join(FIXTURES, 'wfdb');
   for (const n of readdirSync(wfdbDir).filter((n) => n.endsWith('.hea') && !/_\d+\.hea$|_layout\.hea$/.test(n)))
     list.push({ file: path.join(wfdbDir, n), open: (ecg) => readWfdbRecord(ecg, path.join(wfdbDir, n.slice(0, -4))) });
+  // the committed mini PTB-XL fixture: real 12-lead records, so the comparison never depends on shared data
+  const mini = path.join(FIXTURES, 'ptbxl-mini', 'records100', '00000');
+  for (const n of readdirSync(mini).filter((n) => n.endsWith('.hea')).slice(0, 4))
+    list.push({ file: path.join(mini, n), open: (ecg) => readWfdbRecord(ecg, path.join(mini, n.slice(0, -4))) });
   for (const rec of ['ptbxl-raw/cinc2021/HR06005', 'ptbxl/records100/00000/00010_lr', 'mitdb/100']) {
     if (hasData(`${rec}.hea`)) list.push({ file: path.join(DATA_DIR, `${rec}.hea`), open: (ecg) => readWfdbRecord(ecg, path.join(DATA_DIR, rec)) });
   }
