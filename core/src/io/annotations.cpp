@@ -4,6 +4,8 @@
 // length-prefixed text padded to an even length). Word 0 ends the file.
 #include "ecglite/annotations.h"
 
+#include "wfdb_internal.h"
+
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
@@ -194,7 +196,7 @@ AnnotationFile parse_annotations(const Bytes& bytes, const std::string& source_n
         if (pos + len > n) throw corrupt("auxiliary text cut short");
         if (have_current) {
           const char* text = reinterpret_cast<const char*>(bytes.data() + pos);
-          current.aux.assign(text, strnlen(text, len));
+          current.aux = wfdb::clean_text_line(std::string(text, strnlen(text, len)));
         }
         pos += (len + 1) & ~std::size_t(1);
         break;

@@ -96,47 +96,6 @@ double parse_number(const std::string& text, const std::string& what, const Line
   return v;
 }
 
-// A header line as WFDB reads it, made safe to store and show: it ends at a NUL (fgets + strtok), bytes
-// that are not UTF-8 are taken as Latin-1 (older headers write "µV", "°C" that way), and control
-// characters other than tab and CR become '?'.
-std::string clean_line(const std::string& raw) {
-  std::string line = raw.substr(0, raw.find('\0'));
-  std::string out;
-  out.reserve(line.size());
-  const auto* p = reinterpret_cast<const unsigned char*>(line.data());
-  const std::size_t n = line.size();
-  for (std::size_t i = 0; i < n;) {
-    const unsigned c = p[i];
-    if (c < 0x80) {
-      out += (c < 0x20 && c != '\t' && c != '\r') || c == 0x7f ? '?' : static_cast<char>(c);
-      ++i;
-      continue;
-    }
-    // A well-formed UTF-8 sequence (no overlong forms, no surrogates) is kept as is.
-    const std::size_t len = (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
-    bool valid = len > 0 && i + len <= n;
-    unsigned cp = valid ? c & (0x7F >> len) : 0;
-    for (std::size_t k = 1; valid && k < len; ++k) {
-      valid = (p[i + k] & 0xC0) == 0x80;
-      cp = (cp << 6) | (p[i + k] & 0x3F);
-    }
-    valid = valid && !((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) ||
-                       (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) || (cp >= 0xD800 && cp <= 0xDFFF));
-    if (valid && cp >= 0xA0) {
-      out.append(line, i, len);
-      i += len;
-    } else if (c >= 0xA0) {  // Latin-1
-      out += static_cast<char>(0xC0 | (c >> 6));
-      out += static_cast<char>(0x80 | (c & 0x3F));
-      ++i;
-    } else {  // C1 control or stray byte
-      out += '?';
-      ++i;
-    }
-  }
-  return out;
-}
-
 bool all_digits(const std::string& s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c); });
 }
@@ -322,6 +281,48 @@ std::string comment_text(const std::string& line) {
 
 namespace wfdb {
 
+// A header line as WFDB reads it, made safe to store and show: it ends at a NUL (fgets + strtok), bytes
+// that are not UTF-8 are taken as Latin-1 (older headers write "µV", "°C" that way), and control
+// characters other than tab and CR become '?'.
+std::string clean_text_line(const std::string& raw) {
+  std::string line = raw.substr(0, raw.find('\0'));
+  std::string out;
+  out.reserve(line.size());
+  const auto* p = reinterpret_cast<const unsigned char*>(line.data());
+  const std::size_t n = line.size();
+  for (std::size_t i = 0; i < n;) {
+    const unsigned c = p[i];
+    if (c < 0x80) {
+      out += (c < 0x20 && c != '\t' && c != '\r') || c == 0x7f ? '?' : static_cast<char>(c);
+      ++i;
+      continue;
+    }
+    // A well-formed UTF-8 sequence (no overlong forms, no surrogates) is kept as is.
+    const std::size_t len = (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+    bool valid = len > 0 && i + len <= n;
+    unsigned cp = valid ? c & (0x7F >> len) : 0;
+    for (std::size_t k = 1; valid && k < len; ++k) {
+      valid = (p[i + k] & 0xC0) == 0x80;
+      cp = (cp << 6) | (p[i + k] & 0x3F);
+    }
+    valid = valid && !((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) ||
+                       (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) || (cp >= 0xD800 && cp <= 0xDFFF));
+    if (valid && cp >= 0xA0) {
+      out.append(line, i, len);
+      i += len;
+    } else if (c >= 0xA0) {  // Latin-1
+      out += static_cast<char>(0xC0 | (c >> 6));
+      out += static_cast<char>(0x80 | (c & 0x3F));
+      ++i;
+    } else {  // C1 control or stray byte
+      out += '?';
+      ++i;
+    }
+  }
+  return out;
+}
+
+
 std::string short_text(const std::string& s, std::size_t max_bytes) {
   if (s.size() <= max_bytes) return s;
   std::size_t cut = max_bytes;
@@ -370,7 +371,7 @@ WfdbHeader parse_wfdb_header(const std::string& text, const std::string& source_
   while (pos < text.size()) {
     std::size_t nl = text.find('\n', pos);
     if (nl == std::string::npos) nl = text.size();
-    const std::string line = clean_line(text.substr(pos, nl - pos));
+    const std::string line = wfdb::clean_text_line(text.substr(pos, nl - pos));
     pos = nl + 1;
     ++line_number;
     const std::vector<Token> tokens = tokenize(line);

@@ -94,6 +94,10 @@ std::string format_list();  // "8, 16, 24, ..." for messages
 std::string short_text(const std::string& s, std::size_t max_bytes = 40);
 std::string quoted(const std::string& s);  // 'short_text(s)'
 
+// Text from a file made safe to store and show: ends at a NUL, non-UTF-8 bytes read as Latin-1,
+// control characters other than tab and CR replaced by '?'. Header lines and annotation aux text.
+std::string clean_text_line(const std::string& raw);
+
 // "signal 2 (V1)" for messages.
 std::string signal_label(const WfdbSignalSpec& s, int index);
 

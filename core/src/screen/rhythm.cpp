@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 
 #include "ecglite/error.h"
@@ -111,6 +112,14 @@ RhythmAnalysis analyze_rhythm(const Record& record, const Model* beat_model,
                               const std::vector<Annotation>* reference, const RhythmOptions& options) {
   RhythmAnalysis a;
   const std::vector<std::int64_t> samples = detect_qrs(record, options.qrs);
+  // Below two seconds there is at most one beat: no rate, no rhythm, only a misleading summary.
+  constexpr double kMinSeconds = 2.0;
+  if (record.duration_s() < kMinSeconds) {
+    char text[160];
+    std::snprintf(text, sizeof text, " is %.2f s long; rhythm analysis needs at least %.0f s of signal",
+                  record.duration_s(), kMinSeconds);
+    throw Error("record " + record.name + text);
+  }
   if (beat_model) {
     a.beats = classify_beats(*beat_model, record, samples);
   } else {
