@@ -112,8 +112,8 @@ RhythmAnalysis analyze_rhythm(const Record& record, const Model* beat_model,
                               const std::vector<Annotation>* reference, const RhythmOptions& options) {
   RhythmAnalysis a;
   const std::vector<std::int64_t> samples = detect_qrs(record, options.qrs);
-  // Below two seconds there is at most one beat: no rate, no rhythm, only a misleading summary.
-  constexpr double kMinSeconds = 2.0;
+  // Under a second there is at most one beat: no rate, no rhythm, only a misleading summary.
+  constexpr double kMinSeconds = 1.0;
   if (record.duration_s() < kMinSeconds) {
     char text[160];
     std::snprintf(text, sizeof text, " is %.2f s long; rhythm analysis needs at least %.0f s of signal",
