@@ -31,6 +31,29 @@ double Args::get_double(const std::string& name, double fallback) const {
   return value;
 }
 
+std::vector<int> parse_index_list(const std::string& option, const std::string& text, long max,
+                                  const std::string& what, const std::string& example) {
+  std::vector<int> list;
+  std::size_t pos = 0;
+  while (pos <= text.size()) {
+    std::size_t comma = text.find(',', pos);
+    if (comma == std::string::npos) comma = text.size();
+    const std::string item = text.substr(pos, comma - pos);
+    char* end = nullptr;
+    const long v = std::strtol(item.c_str(), &end, 10);
+    if (item.empty() || *end != '\0' || v < 0 || v > max)
+      throw Error(option + " expects " + what + " numbers separated by commas (e.g. " + example + "), got '" +
+                  text + "'");
+    list.push_back(static_cast<int>(v));
+    pos = comma + 1;
+  }
+  return list;
+}
+
+std::vector<int> parse_lead_list(const std::string& text) {
+  return parse_index_list("--leads", text, 63, "lead", "0 or 0,1");
+}
+
 Args parse_args(int argc, char** argv, int first, const std::set<std::string>& flags,
                 const std::set<std::string>& valued) {
   Args args;

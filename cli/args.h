@@ -17,6 +17,14 @@ struct Args {
   double get_double(const std::string& name, double fallback) const;
 };
 
+// "0,2,5" -> {0, 2, 5}: the value of `option` as non-negative integers up to `max`. The error names the
+// option, what the numbers are (`what`: "signal", "lead") and an example.
+std::vector<int> parse_index_list(const std::string& option, const std::string& text, long max,
+                                  const std::string& what, const std::string& example);
+
+// --leads of the beat and rhythm commands: lead numbers 0-63.
+std::vector<int> parse_lead_list(const std::string& text);
+
 // `flags` are options that take no value; every other --option takes the next argument.
 // Throws ecglite::Error for an unknown option (naming the allowed ones) or a missing value.
 Args parse_args(int argc, char** argv, int first, const std::set<std::string>& flags,

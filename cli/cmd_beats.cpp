@@ -6,19 +6,18 @@
 // no reference beat lies within 150 ms). --export-windows writes the classifier input of every beat
 // (float32 [beats][channels][window], see beats.h) for training: the model's input when a model is
 // used, else every channel of beat_channel_names() with the default spec.
-#include <climits>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <string>
-#include <sys/stat.h>
-#include <unistd.h>
 #include <vector>
 
 #include "args.h"
 #include "commands.h"
+#include "model_path.h"
+#include "npy.h"
 #include "ecglite/annotations.h"
 #include "ecglite/beats.h"
 #include "ecglite/error.h"
@@ -28,37 +27,12 @@
 
 namespace ecglite::cli {
 
-// Shared by cmd_beats, cmd_qrs_eval and cmd_rhythm (defined here).
-std::vector<int> parse_lead_list(const std::string& text);
-std::string find_beats_model(const Args& args, const char* argv0);
-
 namespace {
 
-bool is_file(const std::string& path) {
-  struct stat st;
-  return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
-}
-
-std::string executable_dir() {
-  char buf[PATH_MAX];
-  const ssize_t n = ::readlink("/proc/self/exe", buf, sizeof buf - 1);
-  const std::string exe = n > 0 ? std::string(buf, static_cast<std::size_t>(n)) : ".";
-  const auto slash = exe.find_last_of('/');
-  return slash == std::string::npos ? "." : exe.substr(0, slash);
-}
-
-// numpy .npy version 1.0, float32 C order.
+// numpy .npy, float32 C order [rows][channels][length].
 void write_npy(const std::string& path, const std::vector<float>& data, std::size_t rows, std::size_t channels,
                std::size_t length) {
-  std::string dict = "{'descr': '<f4', 'fortran_order': False, 'shape': (" + std::to_string(rows) + ", " +
-                     std::to_string(channels) + ", " + std::to_string(length) + "), }";
-  dict.append((64 - (10 + dict.size() + 1) % 64) % 64, ' ');
-  dict += '\n';
-  std::string header = "\x93NUMPY\x01";
-  header += '\0';
-  header += static_cast<char>(dict.size() & 0xff);
-  header += static_cast<char>((dict.size() >> 8) & 0xff);
-  header += dict;
+  const std::string header = npy_float32_header({rows, channels, length});
   std::unique_ptr<FILE, int (*)(FILE*)> f(std::fopen(path.c_str(), "wb"), &std::fclose);
   if (!f) throw Error(path + ": cannot write (" + std::strerror(errno) + ")");
   static_assert(sizeof(float) == 4, "float32");
@@ -69,34 +43,6 @@ void write_npy(const std::string& path, const std::vector<float>& data, std::siz
 }
 
 }  // namespace
-
-std::vector<int> parse_lead_list(const std::string& text) {
-  std::vector<int> leads;
-  std::size_t pos = 0;
-  while (pos <= text.size()) {
-    std::size_t comma = text.find(',', pos);
-    if (comma == std::string::npos) comma = text.size();
-    const std::string item = text.substr(pos, comma - pos);
-    char* end = nullptr;
-    const long v = std::strtol(item.c_str(), &end, 10);
-    if (item.empty() || *end != '\0' || v < 0 || v > 63)
-      throw Error("--leads expects lead numbers separated by commas (e.g. 0 or 0,1), got '" + text + "'");
-    leads.push_back(static_cast<int>(v));
-    pos = comma + 1;
-  }
-  return leads;
-}
-
-// --model, else $ECGLITE_BEATS_MODEL, else models/beats-int8.ecgm near the executable; "" if none.
-std::string find_beats_model(const Args& args, const char* /*argv0*/) {
-  if (args.has("--no-model")) return "";
-  if (args.has("--model")) return args.get("--model");
-  if (const char* env = std::getenv("ECGLITE_BEATS_MODEL"); env && *env) return env;
-  const std::string dir = executable_dir();
-  for (const char* rel : {"/models/", "/../models/", "/../../models/", "/../share/ecglite/models/"})
-    if (is_file(dir + rel + "beats-int8.ecgm")) return dir + rel + "beats-int8.ecgm";
-  return "";
-}
 
 int cmd_beats(int argc, char** argv, int first) {
   const Args args = parse_args(argc, argv, first, {"--json", "--no-model"},

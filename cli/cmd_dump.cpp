@@ -21,23 +21,6 @@ namespace ecglite::cli {
 
 namespace {
 
-std::vector<int> parse_signal_list(const std::string& text) {
-  std::vector<int> list;
-  std::size_t pos = 0;
-  while (pos <= text.size()) {
-    std::size_t comma = text.find(',', pos);
-    if (comma == std::string::npos) comma = text.size();
-    const std::string item = text.substr(pos, comma - pos);
-    char* end = nullptr;
-    const long v = std::strtol(item.c_str(), &end, 10);
-    if (item.empty() || *end != '\0' || v < 0 || v > 1'000'000)
-      throw Error("--signals expects signal numbers separated by commas (e.g. 0,2), got '" + text + "'");
-    list.push_back(static_cast<int>(v));
-    pos = comma + 1;
-  }
-  return list;
-}
-
 // Collects output and writes it in large blocks (records have millions of samples).
 class Output {
  public:
@@ -141,7 +124,7 @@ int cmd_dump(int argc, char** argv, int first) {
   if (args.positional.size() != 1)
     throw Error("usage: ecglite dump RECORD [--digital] [--from N] [--to N] [--signals i,j,...]");
   const std::string& path = args.positional[0];
-  const std::vector<int> signals = args.has("--signals") ? parse_signal_list(args.get("--signals")) : std::vector<int>{};
+  const std::vector<int> signals = args.has("--signals") ? parse_index_list("--signals", args.get("--signals"), 1'000'000, "signal", "0,2") : std::vector<int>{};
   if (is_csv_path(path))
     dump_record(path, args, signals);
   else

@@ -14,6 +14,7 @@
 
 #include "args.h"
 #include "commands.h"
+#include "npy.h"
 #include "ecglite/error.h"
 #include "ecglite/preprocess.h"
 #include "ecglite/read.h"
@@ -37,23 +38,6 @@ std::vector<std::string> read_list(const std::string& path) {
     paths.push_back(line.substr(begin, end - begin + 1));
   }
   return paths;
-}
-
-// numpy .npy format version 1.0: magic, header length, a Python dict literal padded with spaces
-// to a multiple of 64 bytes and ended by '\n', then the little-endian float32 data in C order.
-std::string npy_header(std::size_t rows) {
-  std::string dict = "{'descr': '<f4', 'fortran_order': False, 'shape': (" + std::to_string(rows) +
-                     ", " + std::to_string(kLeads) + ", " + std::to_string(kWindow) + "), }";
-  const std::size_t prefix = 10;  // magic (6) + version (2) + header length (2)
-  std::size_t total = prefix + dict.size() + 1;
-  dict.append((64 - total % 64) % 64, ' ');
-  dict += '\n';
-  std::string header = "\x93NUMPY";
-  header += '\x01';
-  header += '\x00';
-  header += static_cast<char>(dict.size() & 0xff);
-  header += static_cast<char>((dict.size() >> 8) & 0xff);
-  return header + dict;
 }
 
 void append_le(std::string& out, float value) {
@@ -112,7 +96,7 @@ int cmd_preprocess(int argc, char** argv, int first) {
 
   std::size_t skipped = 0;
   try {
-    const std::string header = npy_header(records.size());
+    const std::string header = npy_float32_header({records.size(), kLeads, kWindow});
     std::string row;
     row.reserve(kLeads * kWindow * 4);
     bool ok = std::fwrite(header.data(), 1, header.size(), out) == header.size();

@@ -28,8 +28,6 @@
 
 namespace ecglite::cli {
 
-std::vector<int> parse_lead_list(const std::string& text);  // cmd_beats.cpp
-
 namespace {
 
 bool exists(const std::string& path) {

@@ -12,15 +12,13 @@
 
 #include "args.h"
 #include "commands.h"
+#include "model_path.h"
 #include "ecglite/annotations.h"
 #include "ecglite/error.h"
 #include "ecglite/read.h"
 #include "ecglite/rhythm.h"
 
 namespace ecglite::cli {
-
-std::vector<int> parse_lead_list(const std::string& text);          // cmd_beats.cpp
-std::string find_beats_model(const Args& args, const char* argv0);  // cmd_beats.cpp
 
 namespace {
 

@@ -28,20 +28,32 @@ std::string executable_dir(const char* argv0) {
 
 }  // namespace
 
+std::string find_shipped_model(const std::string& file_name, const char* argv0, std::vector<std::string>* tried) {
+  const std::string dir = executable_dir(argv0);
+  for (const char* rel : {"/models/", "/../models/", "/../../models/", "/../share/ecglite/models/"}) {
+    const std::string path = dir + rel + file_name;
+    if (is_file(path)) return path;
+    if (tried) tried->push_back(path);
+  }
+  return "";
+}
+
 std::string find_model(const Args& args, const char* argv0) {
   if (args.has("--model")) return args.get("--model");
   if (const char* env = std::getenv("ECGLITE_MODEL"); env && *env) return env;
-  const std::string dir = executable_dir(argv0);
   std::vector<std::string> tried;
-  for (const char* rel : {"/models/", "/../models/", "/../../models/", "/../share/ecglite/models/"}) {
-    std::string path = dir + rel + "student-int8.ecgm";
-    if (is_file(path)) return path;
-    tried.push_back(path);
-  }
+  if (std::string path = find_shipped_model("student-int8.ecgm", argv0, &tried); !path.empty()) return path;
   std::string list;
   for (const auto& t : tried) list += "\n  " + t;
   throw Error("no model found: pass --model FILE (e.g. --model models/student-int8.ecgm) or set "
               "ECGLITE_MODEL; looked for the default model in:" + list);
+}
+
+std::string find_beats_model(const Args& args, const char* argv0) {
+  if (args.has("--no-model")) return "";
+  if (args.has("--model")) return args.get("--model");
+  if (const char* env = std::getenv("ECGLITE_BEATS_MODEL"); env && *env) return env;
+  return find_shipped_model("beats-int8.ecgm", argv0, nullptr);
 }
 
 std::string describe_model(const ModelInfo& m, const std::string& path) {
