@@ -143,8 +143,8 @@ TEST(Beats, ShippedModelOnMitdbExcerpt) {
     if (truth == 'V') v_ref++, v_hit += beats[i].cls == 'V';
     if (truth == 'N') n_ref++, n_hit += beats[i].cls == 'N';
   }
-  EXPECT_EQ(v_ref, 24);
-  EXPECT_GE(v_hit, 20);  // the two VT runs
+  EXPECT_EQ(v_ref, 18);   // two runs of ventricular tachycardia and an isolated PVC
+  EXPECT_GE(v_hit, 16);
   EXPECT_GE(n_hit, n_ref * 3 / 4);
 
   const RhythmAnalysis a = analyze_rhythm(r, &model);
