@@ -7,6 +7,7 @@
 #include <cstdio>
 
 #include "dsp_internal.h"
+#include "../common/text.h"
 #include "ecglite/error.h"
 #include "ecglite/limits.h"
 #include "ecglite/preprocess.h"
@@ -14,15 +15,7 @@
 namespace ecglite {
 namespace {
 
-// "25 s", "9.99 s": durations in messages, to the centisecond without trailing zeros.
-std::string seconds(double s) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.2f", s);
-  std::string text = buf;
-  while (text.back() == '0') text.pop_back();
-  if (text.back() == '.') text.pop_back();
-  return text + " s";
-}
+using text::seconds;
 
 std::string join(const std::vector<std::string>& items) {
   std::string out;

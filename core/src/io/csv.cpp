@@ -6,6 +6,7 @@
 // preprocessing z-scores each lead anyway); empty, NaN and infinite cells become NaN samples with a
 // warning; text columns (annotations) are ignored with a warning; a row of only empty cells is
 // skipped like a blank line.
+#include "../common/text.h"
 #include "ecglite/csv.h"
 
 #include <algorithm>
@@ -30,17 +31,8 @@ struct Line {
   std::size_t number;      // 1-based, for messages
 };
 
-std::string lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
-std::string trim(const std::string& s) {
-  std::size_t b = 0, e = s.size();
-  while (b < e && std::isspace(static_cast<unsigned char>(s[b]))) ++b;
-  while (e > b && std::isspace(static_cast<unsigned char>(s[e - 1]))) --e;
-  return s.substr(b, e - b);
-}
+using text::lower;
+using text::trim;
 
 std::string file_stem(const std::string& path) {
   std::string base = path.substr(path.find_last_of("/\\") == std::string::npos ? 0 : path.find_last_of("/\\") + 1);

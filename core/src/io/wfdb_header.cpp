@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "../common/text.h"
 #include "ecglite/error.h"
 #include "ecglite/wfdb.h"
 #include "wfdb_internal.h"
@@ -15,6 +16,8 @@
 namespace ecglite {
 
 namespace {
+
+using text::trim;
 
 constexpr int kKnownFormats[] = {0, 8, 16, 24, 32, 61, 80, 160, 212, 310, 311, 508, 516, 524};
 constexpr std::size_t kMaxSegments = 1'000'000;
@@ -52,13 +55,6 @@ std::vector<Token> tokenize(const std::string& line) {
     if (i > start) tokens.push_back({line.substr(start, i - start), i});
   }
   return tokens;
-}
-
-std::string trim(const std::string& s) {
-  std::size_t b = 0, e = s.size();
-  while (b < e && std::isspace(static_cast<unsigned char>(s[b]))) ++b;
-  while (e > b && std::isspace(static_cast<unsigned char>(s[e - 1]))) --e;
-  return s.substr(b, e - b);
 }
 
 // Reports errors as "<source>: line N: <what> (<hint>)".

@@ -4,23 +4,11 @@
 #include <cmath>
 #include <cstdio>
 
+#include "../common/text.h"
 #include "ecglite/error.h"
 #include "ecglite/screen.h"
 
 namespace ecglite {
-
-namespace {
-
-std::string format_seconds(double s) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.2f", s);
-  std::string t = buf;
-  while (t.back() == '0') t.pop_back();
-  if (t.back() == '.') t.pop_back();
-  return t + " s";
-}
-
-}  // namespace
 
 PreprocessOptions preprocess_options(const ModelInfo& info) {
   PreprocessOptions o;
@@ -49,8 +37,8 @@ InferencePlan plan_inference(const ModelInfo& info, const Prepared& prepared) {
     throw Error("input was prepared at " + std::to_string(prepared.rate_hz) + " Hz but the model expects " +
                 std::to_string(info.sampling_rate_hz) + " Hz (preprocess with preprocess_options(model.info()))");
   if (prepared.window_starts.empty() || prepared.window_length < length)
-    throw Error("the record is " + format_seconds(prepared.num_samples / prepared.rate_hz) +
-                " long; the model needs at least " + format_seconds(length / info.sampling_rate_hz));
+    throw Error("the record is " + text::seconds(prepared.num_samples / prepared.rate_hz) +
+                " long; the model needs at least " + text::seconds(length / info.sampling_rate_hz));
 
   // model input channel -> prepared lead, by name (a model may use fewer leads or another order)
   InferencePlan plan;
@@ -85,9 +73,9 @@ InferencePlan plan_inference(const ModelInfo& info, const Prepared& prepared) {
 std::string describe_inference(const ModelInfo& info, const InferencePlan& plan) {
   const std::size_t runs = plan.run_starts.size();
   return std::to_string(runs) + " inference" + (runs == 1 ? "" : "s") + " of " +
-         format_seconds(info.input_length / info.sampling_rate_hz) + " (" +
+         text::seconds(info.input_length / info.sampling_rate_hz) + " (" +
          std::to_string(plan.positions_per_window) + " per window, stride " +
-         format_seconds(info.window_stride / info.sampling_rate_hz) +
+         text::seconds(info.window_stride / info.sampling_rate_hz) +
          "; maximum within each window, mean over windows)";
 }
 
