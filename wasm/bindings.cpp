@@ -459,6 +459,14 @@ val rhythm(const ecglite::Record& record, const val& options) {
 EMSCRIPTEN_BINDINGS(ecglite) {
   using namespace emscripten;
   function("version", +[]() { return std::string(ECGLITE_VERSION); });
+  function("limits", +[]() {
+    const ecglite::Limits& l = ecglite::default_limits();
+    val o = val::object();
+    o.set("maxSignals", static_cast<double>(l.max_signals));
+    o.set("maxTotalSamples", static_cast<double>(l.max_total_samples));
+    o.set("maxFileBytes", static_cast<double>(l.max_file_bytes));
+    return o;
+  });
 
   class_<ecglite::Record>("Record")
       .function("summary", &record_summary)

@@ -118,6 +118,8 @@ export class EcgLite {
     this.#core = core;
     /** Version of the C++ core (the same as `ecglite --version`). */
     this.version = core.version();
+    /** The core's resource limits (docs/LIMITS.md): check file sizes against maxFileBytes before reading. */
+    this.limits = Object.freeze(core.limits());
   }
 
   /** What a WFDB header says, including the signal files and segment headers it needs. */

@@ -222,6 +222,8 @@ export interface RhythmSummary {
 export class EcgLite {
   /** Version of the C++ core, as `ecglite --version`. */
   readonly version: string;
+  /** The core's resource limits (the same as the CLI's): check a file's size before reading it. */
+  readonly limits: { readonly maxSignals: number; readonly maxTotalSamples: number; readonly maxFileBytes: number };
   parseHeader(headerText: string | BytesLike, sourceName?: string): HeaderInfo;
   /** A WFDB record from its header and the files it names (name -> bytes). */
   readWfdb(headerText: string | BytesLike, files?: Record<string, BytesLike> | Map<string, BytesLike>, headerName?: string): EcgRecord;

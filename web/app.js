@@ -72,6 +72,7 @@ function entryByKey(key) { return state.entries.find((e) => e.key === key); }
 function onWorkerMessage(msg) {
   if (msg.type === 'ready') {
     state.ready = true;
+    state.limits = msg.limits;
     state.modelInfo = msg.model;
     state.buildInfo = msg.buildInfo || {};
     document.body.dataset.ready = 'true';
@@ -100,7 +101,7 @@ function onWorkerMessage(msg) {
   switch (msg.type) {
     case 'grouped': {
       state.entries = msg.records.map((r) => ({ ...r, other: {} }));
-      const problems = msg.problems.map((p) => p.message);
+      const problems = [...(state.intakeProblems || []), ...msg.problems.map((p) => p.message)];
       if (msg.ignored.length) problems.push(`Not used: ${msg.ignored.join(', ')} (not a header, signal or CSV file).`);
       showProblems(problems);
       renderRecordList();
@@ -209,7 +210,14 @@ async function openFiles(files) {
   let loaded = 0;
   setStatus(`Loading ${files.length} file${files.length > 1 ? 's' : ''} (${formatBytes(total)})…`, 0);
   const payload = [];
+  const maxBytes = state.limits?.maxFileBytes ?? Infinity;  // the core's limit, checked before reading
+  // Files refused or unreadable here stay listed when the worker reports its own findings.
+  state.intakeProblems = files.filter((f) => f.size > maxBytes).map((f) =>
+    `${f.name}: ${formatBytes(f.size)} is more than the ${formatBytes(maxBytes)} a file may have here; ` +
+    'split the recording or export a shorter part');
+  showProblems(state.intakeProblems);
   for (const file of files) {
+    if (file.size > maxBytes) continue;
     try {
       const buffer = await readFile(file, (n) => {
         loaded += n;
@@ -217,7 +225,8 @@ async function openFiles(files) {
       });
       payload.push({ name: file.name, buffer });
     } catch (error) {
-      showProblems([`${file.name}: could not be read (${error.message})`]);
+      state.intakeProblems.push(`${file.name}: could not be read (${error.message})`);
+      showProblems(state.intakeProblems);
     }
   }
   if (id !== state.requestId) return;

@@ -3,7 +3,7 @@
 //
 //   page -> worker  { type: 'open', id, files: [{ name, buffer }], csvOptions }
 //                   { type: 'onnx', id, key, precision }
-//   worker -> page  { type: 'ready', version, model, buildInfo } | { type: 'fatal', message }
+//   worker -> page  { type: 'ready', version, limits, model, buildInfo } | { type: 'fatal', message }
 //                   { type: 'grouped', id, records: [{ key, name, kind, files }], problems, ignored }
 //                   { type: 'progress', id, text }
 //                   { type: 'record', id, key, summary, leads: [Float32Array] (transferred) }
@@ -40,7 +40,7 @@ const ready = (async () => {
       beatModel = await ecg.loadDefaultBeatModel();
     } catch { /* beats stay unclassified; the page says so */ }
   }
-  post({ type: 'ready', version: ecg.version, model: model?.info ?? null, modelError, beatModel: beatModel?.info ?? null, buildInfo });
+  post({ type: 'ready', version: ecg.version, limits: ecg.limits, model: model?.info ?? null, modelError, beatModel: beatModel?.info ?? null, buildInfo });
 })().catch((error) => {
   post({ type: 'fatal', message: error.message });
   throw error;

@@ -187,3 +187,9 @@ test('disposed records refuse use with a clear message', { skip: NO_MODULE }, as
   r.dispose();
   assert.throws(() => r.samples(0), /disposed/);
 });
+
+test('the module reports the core limits the page checks file sizes against', { skip }, async () => {
+  const ecg = await ecglite();
+  assert.deepEqual({ ...ecg.limits }, { maxSignals: 64, maxTotalSamples: 40_000_000, maxFileBytes: 512 * 1024 * 1024 });
+  assert.ok(Object.isFrozen(ecg.limits));
+});
