@@ -182,6 +182,8 @@ def annotation_seeds():
         + ann_word(22, 0) + ann_aux("42 X custom beat") + ann_word(42, 300) + b"\0\0")
     put(t, "no-end-word", beats)
     put(t, "odd-length", beats + b"\1")
+    # Latin-1 aux text comes back as UTF-8, longer than the bytes it came from (a CI fuzz finding).
+    put(t, "latin1-aux", ann_word(1, 5) + ann_word(63, 8) + bytes([0xE9] * 8) + b"\0\0")
 
 
 def rhythm_seeds():
