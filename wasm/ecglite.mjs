@@ -3,7 +3,6 @@
 // (ecglite-core.mjs + ecglite-core.wasm, built from the same C++ core as the `ecglite` CLI):
 // it turns returned errors into thrown Errors, owns the wasm objects' lifetimes, and pairs dropped
 // files into records. The web page imports this very file. Types: index.d.ts.
-import createEcgLiteCore from './ecglite-core.mjs';
 
 const isNode = typeof process === 'object' && !!(process.versions && process.versions.node) &&
   typeof window === 'undefined' && typeof importScripts === 'undefined';
@@ -332,13 +331,47 @@ export class EcgLite {
  * Instantiates the module. In Node the .wasm next to this file is read from disk; in browsers and
  * workers it is fetched from the same directory (override with options.wasmBinary or options.locateFile).
  */
+// Browsers: the wasm is fetched and compiled while the Emscripten glue is still being imported (the
+// two used to follow each other: glue, then wasm), which is most of the start-up on a cold page.
+async function compileCoreWasm(url) {
+  try {
+    return await WebAssembly.compileStreaming(fetch(url, { credentials: 'same-origin' }));
+  } catch {
+    // Not served as application/wasm (compileStreaming requires it), or not found: fetch it plainly,
+    // which also says which of the two it was.
+    const response = await fetch(url, { credentials: 'same-origin' });
+    if (!response.ok) throw new Error(`${new URL(url).pathname}: HTTP ${response.status} (is ecglite-core.wasm deployed next to ecglite.mjs, or passed with locateFile/wasmBinary?)`);
+    return WebAssembly.compile(await response.arrayBuffer());
+  }
+}
+
 export async function createEcgLite(options = {}) {
   const moduleOptions = {};
-  if (options.wasmBinary) moduleOptions.wasmBinary = toBytes(options.wasmBinary, 'wasmBinary');
-  else if (isNode) moduleOptions.wasmBinary = await readPackageFile('./ecglite-core.wasm');
+  let compiled = null;
+  if (options.wasmBinary) {
+    moduleOptions.wasmBinary = toBytes(options.wasmBinary, 'wasmBinary');
+  } else if (isNode) {
+    moduleOptions.wasmBinary = await readPackageFile('./ecglite-core.wasm');
+  } else {
+    const here = new URL('./', import.meta.url).href;
+    const url = options.locateFile ? options.locateFile('ecglite-core.wasm', here) : new URL('ecglite-core.wasm', here).href;
+    compiled = compileCoreWasm(url);
+    compiled.catch(() => {});  // awaited below; this only keeps an early failure from being "unhandled"
+  }
   if (options.locateFile) moduleOptions.locateFile = options.locateFile;
   moduleOptions.print = options.print ?? (() => {});
   moduleOptions.printErr = options.printErr ?? ((text) => console.warn(`ecglite: ${text}`));
+  const { default: createEcgLiteCore } = await import('./ecglite-core.mjs');
+  if (compiled) {
+    const module = await compiled;
+    let failed;
+    const instantiationFailed = new Promise((_, reject) => { failed = reject; });
+    moduleOptions.instantiateWasm = (imports, receiveInstance) => {
+      WebAssembly.instantiate(module, imports).then((instance) => receiveInstance(instance, module), failed);
+      return {};  // asynchronous: Emscripten waits for receiveInstance
+    };
+    return new EcgLite(await Promise.race([createEcgLiteCore(moduleOptions), instantiationFailed]));
+  }
   return new EcgLite(await createEcgLiteCore(moduleOptions));
 }
 

@@ -6,7 +6,7 @@ export type BytesLike = Uint8Array | ArrayBuffer | ArrayBufferView;
 export interface CreateOptions {
   /** The bytes of ecglite-core.wasm; by default read from disk (Node) or fetched next to ecglite.mjs. */
   wasmBinary?: BytesLike;
-  /** Emscripten's hook to find ecglite-core.wasm under another URL (browsers). */
+  /** Where to fetch ecglite-core.wasm from (browsers): called as locateFile('ecglite-core.wasm', directory of ecglite.mjs). */
   locateFile?: (path: string, scriptDirectory: string) => string;
   print?: (text: string) => void;
   printErr?: (text: string) => void;

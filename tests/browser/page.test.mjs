@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { cliJson, NO_CLI } from '../js/support.mjs';
+import { cliJson, ecglite, NO_CLI } from '../js/support.mjs';
 import { DATA_DIR, ROOT, SAMPLES, SKIP, WEB, drop, launch, pick, screenshotPath, settled, shownProbabilities } from './support.mjs';
 
 const MODEL = path.join(WEB, 'models', 'student-int8.ecgm');
@@ -346,6 +346,36 @@ test('the README\'s ten-line browser embedding works as printed (installed packa
     // Its requests went to its own local origin, not the page's: not counted as foreign.
     const embedOrigin = server.url;
     env.requests.splice(0, env.requests.length, ...env.requests.filter((u) => !u.startsWith(embedOrigin)));
+  }
+});
+
+test('the module finds its wasm next to itself, through locateFile even when served as octet-stream, and says so when it is missing', { skip: SKIP }, async () => {
+  const { copyFileSync, rmSync } = await import('node:fs');
+  const { startServer } = await import(path.join(ROOT, 'scripts', 'serve.mjs'));
+  const root = mkdtempSync(path.join(tmpdir(), 'ecglite-wasm-'));
+  for (const f of ['ecglite.mjs', 'ecglite-core.mjs']) copyFileSync(path.join(ROOT, 'wasm', f), path.join(root, f));
+  // The plain name is absent; the same bytes under another name get no application/wasm type.
+  copyFileSync(path.join(ROOT, 'wasm', 'ecglite-core.wasm'), path.join(root, 'core.bin'));
+  writeFileSync(path.join(root, 'index.html'), '<!doctype html><title>wasm</title>');
+  const server = await startServer({ root, port: 0 });
+  const page = await env.context.newPage();
+  try {
+    await page.goto(server.url);
+    const outcome = await page.evaluate(async () => {
+      const { createEcgLite } = await import('/ecglite.mjs');
+      const missing = await createEcgLite().then(() => 'created', (e) => e.message);
+      const ecg = await createEcgLite({ locateFile: (file, dir) => `${dir}core.bin` });
+      return { missing, version: ecg.version, maxSignals: ecg.limits.maxSignals };
+    });
+    assert.match(outcome.missing, /ecglite-core\.wasm: HTTP 404 \(is ecglite-core\.wasm deployed next to ecglite\.mjs/);
+    const node = await ecglite();
+    assert.deepEqual([outcome.version, outcome.maxSignals], [node.version, node.limits.maxSignals]);
+  } finally {
+    await page.close();
+    await server.close();
+    rmSync(root, { recursive: true, force: true });
+    const origin = server.url;
+    env.requests.splice(0, env.requests.length, ...env.requests.filter((u) => !u.startsWith(origin)));
   }
 });
 
