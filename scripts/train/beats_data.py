@@ -31,6 +31,11 @@ DEFAULT_MITDB = os.path.abspath(os.path.join(data.REPO, "..", "shared", "data", 
 CACHE_DIR = os.path.join(data.REPO, "work-cache", "beats")
 
 
+def training_log_path(model_path: str) -> str:
+    """Where beats_train.py records how a model was made (CV figures, offsets, time), next to it."""
+    return os.path.splitext(model_path)[0] + "-train.json"
+
+
 def _binary_key(ecglite: str) -> str:
     h = hashlib.sha256()
     with open(ecglite, "rb") as f:
