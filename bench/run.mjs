@@ -35,7 +35,7 @@ SIMD128 peak; native records/s. Writes docs/BENCHMARKS.md. Progress goes to stde
   --records-dir DIR      PTB-XL records for the native run (default ../shared/data/ptbxl/records100)
   --native-records N     records for the native run (default all; --quick 300)
   --runs N --warmup N    timed runs / warm-up runs per configuration (default 200 / 20; --quick 40 / 5)
-  --startups N           cold start-ups per engine (default 7; --quick 2)
+  --startups N           cold start-ups per engine (default 15; --quick 2)
   --no-browser --no-node --no-native   skip a part
   --out FILE             the report (default docs/BENCHMARKS.md; "-" for none)`;
 
@@ -72,7 +72,7 @@ function parseArgs(argv) {
   };
   o.runs = o.runs ? int(o.runs, '--runs') : o.quick ? 40 : 200;
   o.warmup = o.warmup ? int(o.warmup, '--warmup') : o.quick ? 5 : 20;
-  o.startups = o.startups ? int(o.startups, '--startups') : o.quick ? 2 : 7;
+  o.startups = o.startups ? int(o.startups, '--startups') : o.quick ? 2 : 15;
   o.nativeRecords = o.nativeRecords ? int(o.nativeRecords, '--native-records') : o.quick ? 300 : Infinity;
   o.out = o.out ?? path.join(ROOT, 'docs', 'BENCHMARKS.md');
   return o;
