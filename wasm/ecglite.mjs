@@ -327,12 +327,8 @@ export class EcgLite {
   }
 }
 
-/**
- * Instantiates the module. In Node the .wasm next to this file is read from disk; in browsers and
- * workers it is fetched from the same directory (override with options.wasmBinary or options.locateFile).
- */
-// Browsers: the wasm is fetched and compiled while the Emscripten glue is still being imported (the
-// two used to follow each other: glue, then wasm), which is most of the start-up on a cold page.
+// Browsers: the wasm is fetched and compiled while the Emscripten glue is still being imported, not
+// after it: one network round trip less on a cold page (bench/startup-phases.mjs).
 async function compileCoreWasm(url) {
   try {
     return await WebAssembly.compileStreaming(fetch(url, { credentials: 'same-origin' }));
@@ -340,11 +336,15 @@ async function compileCoreWasm(url) {
     // Not served as application/wasm (compileStreaming requires it), or not found: fetch it plainly,
     // which also says which of the two it was.
     const response = await fetch(url, { credentials: 'same-origin' });
-    if (!response.ok) throw new Error(`${new URL(url).pathname}: HTTP ${response.status} (is ecglite-core.wasm deployed next to ecglite.mjs, or passed with locateFile/wasmBinary?)`);
+    if (!response.ok) throw new Error(`${new URL(url, import.meta.url).pathname}: HTTP ${response.status} (is ecglite-core.wasm deployed next to ecglite.mjs, or passed with locateFile/wasmBinary?)`);
     return WebAssembly.compile(await response.arrayBuffer());
   }
 }
 
+/**
+ * Instantiates the module. In Node the .wasm next to this file is read from disk; in browsers and
+ * workers it is fetched from the same directory (override with options.wasmBinary or options.locateFile).
+ */
 export async function createEcgLite(options = {}) {
   const moduleOptions = {};
   let compiled = null;
