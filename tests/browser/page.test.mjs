@@ -353,7 +353,7 @@ test('the README\'s ten-line browser embedding works as printed (installed packa
   }
 });
 
-test('the module finds its wasm next to itself, through locateFile even when served as octet-stream, and says so when it is missing', { skip: SKIP }, async () => {
+test('the module says clearly when its wasm is missing, and loads it through locateFile even when served as octet-stream', { skip: SKIP }, async () => {
   const { copyFileSync, rmSync } = await import('node:fs');
   const { startServer } = await import(path.join(ROOT, 'scripts', 'serve.mjs'));
   const root = mkdtempSync(path.join(tmpdir(), 'ecglite-wasm-'));
