@@ -50,9 +50,7 @@ class Mlp(nn.Module):
 def train(v, y, n_rr, split, seed, epochs=6):
     torch.manual_seed(seed)
     net = Mlp(n_rr, v.shape[1] - n_rr, split)
-    counts = np.maximum(np.bincount(y, minlength=5), 1).astype(np.float64)
-    weight = torch.tensor(counts.sum() / counts, dtype=torch.float32)
-    weight /= weight.mean()
+    weight = bt.class_weights(y)
     opt = torch.optim.Adam(net.parameters(), 3e-3)
     vt, yt = torch.tensor(v), torch.tensor(y)
     g = torch.Generator().manual_seed(seed)
@@ -78,9 +76,7 @@ def main():
     x, y, rec = bt.load_ds1(args.ecglite, args.mitdb)
     rr = np.ascontiguousarray(x[:, 1:, 0])  # the RR channels are constant over the window
     dev = np.ascontiguousarray(x[:, 0, ::4])
-    records = np.array(bd.DS1)
-    np.random.RandomState(1).shuffle(records)  # the folds of beats_train.py
-    folds = np.array_split(records, args.folds)
+    folds = bt.patient_folds(args.folds)
     t0 = time.time()
     print("variant   score   S Se/+P/F1        V Se/+P/F1        (DS1 %d-fold patient CV)" % args.folds)
     for name, v, split in [("rr", rr, False), ("rr+dev", np.c_[rr, dev], False), ("split", np.c_[rr, dev], True)]:

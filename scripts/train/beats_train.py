@@ -110,13 +110,25 @@ def augment(x: torch.Tensor, g: torch.Generator) -> torch.Tensor:
     return x
 
 
+def class_weights(y: np.ndarray) -> torch.Tensor:
+    """Class-balanced cross-entropy weights: 1/frequency, scaled to mean 1."""
+    counts = np.maximum(np.bincount(y, minlength=5), 1).astype(np.float64)
+    weight = torch.tensor(counts.sum() / counts, dtype=torch.float32)
+    return weight / weight.mean()
+
+
+def patient_folds(folds: int) -> list:
+    """The DS1 records in `folds` cross-validation folds (a fixed shuffle: the same folds everywhere)."""
+    records = np.array(bd.DS1)
+    np.random.RandomState(1).shuffle(records)
+    return np.array_split(records, folds)
+
+
 def train(x: np.ndarray, y: np.ndarray, epochs: int, seed: int = 0, lr: float = 2e-3) -> BeatNet:
     torch.manual_seed(seed)
     g = torch.Generator().manual_seed(seed)
     net = BeatNet()
-    counts = np.maximum(np.bincount(y, minlength=5), 1).astype(np.float64)
-    weight = torch.tensor(counts.sum() / counts, dtype=torch.float32)
-    weight /= weight.mean()
+    weight = class_weights(y)
     opt = torch.optim.Adam(net.parameters(), lr=lr, weight_decay=1e-4)
     xt, yt = torch.tensor(x), torch.tensor(y)
     steps = epochs * ((len(xt) + 255) // 256)
@@ -182,9 +194,7 @@ def main():
     print("DS1: %d labelled beats, per class %s" % (len(y), np.bincount(y, minlength=5).tolist()), flush=True)
 
     # Cross-validation over DS1 patients: decision offsets and the figures of the model card.
-    records = np.array(bd.DS1)
-    np.random.RandomState(1).shuffle(records)
-    folds = np.array_split(records, args.folds)
+    folds = patient_folds(args.folds)
     cv_logits = np.zeros((len(y), 5), np.float32)
     for k, held in enumerate(folds):
         te = np.isin(rec, held)
