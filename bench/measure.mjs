@@ -309,3 +309,33 @@ export async function measureSimdPeak(env, { calls = 60, targetMs = 1 } = {}) {
     .reduce((a, [k, v]) => (v.g_per_s > a.g_per_s ? { kernel: k, ...v } : a), { g_per_s: 0 });
   return { kernels: result, int8_gmacs: best('int8_'), f32_gflops: best('f32_') };
 }
+
+/**
+ * A long recording, as the page analyses one in its worker: read it from its bytes, then rhythm()
+ * with the beat classifier (QRS detection, beat classes, heart-rate trend, ectopy). The target of
+ * the long-recordings issue: a 30-minute 2-lead record in under 2 s in the browser.
+ * files: { header: Uint8Array, signals: { name: Uint8Array } }; cfg.longRecord: { name, beatModel, runs }.
+ * One untimed warm-up pass first, then cfg.longRecord.runs timed passes.
+ */
+export async function measureLongRecord(env, cfg, files) {
+  const ecg = await env.createOurs(await env.importOurs());
+  const beatModel = ecg.loadModel(await env.bytes(cfg.longRecord.beatModel));
+  const read = [], analyse = [], total = [];
+  let facts = null;
+  for (let i = 0; i <= cfg.longRecord.runs; ++i) {
+    const t0 = now();
+    const record = ecg.readWfdb(files.header, files.signals);
+    const t1 = now();
+    const summary = ecg.rhythm(record, { beatModel });
+    const t2 = now();
+    facts = { record: cfg.longRecord.name, duration_s: summary.durationS, leads: record.leads.length,
+      sampling_rate: summary.samplingRate, beats: summary.beatCount, class_counts: summary.classCounts };
+    record.dispose();
+    if (i === 0) continue;
+    read.push(t1 - t0);
+    analyse.push(t2 - t1);
+    total.push(t2 - t0);
+  }
+  beatModel.dispose();
+  return { ...facts, read_ms: stats(read), rhythm_ms: stats(analyse), total_ms: stats(total) };
+}
