@@ -162,7 +162,7 @@ function summarizeStartups(samples) {
   };
 }
 
-async function runNode(cfg, o) {
+async function runNode(cfg, o, longRecordFiles) {
   const env = nodeEnv(cfg);
   log('Node: SIMD peak');
   const peak = await measureSimdPeak(env, cfg.peak);
@@ -203,7 +203,7 @@ async function openPage(browser, url, fetched) {
   return { context, page };
 }
 
-async function runChromium(cfg, o) {
+async function runChromium(cfg, o, longRecordFiles) {
   let chromium;
   try {
     ({ chromium } = await import('playwright-core'));
@@ -303,20 +303,20 @@ function loadAverage() {
   return { one: a1, five: a5 };
 }
 
-let longRecordFiles = null;  // kept out of cfg, which is copied into every page and process
 const base64 = (bytes) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
 
-// The long recording's files, read here once; both runtimes get the same bytes. Skipped (with the reason) when the record or the beat classifier is absent.
+// The long recording, read here once so that both runtimes get the same bytes: { spec, files }.
+// spec goes into cfg (copied into every page and process), files only where they are measured.
+// Without the record or the beat classifier: spec.skipped says why, files is null.
 function loadLongRecord(o) {
   const base = path.resolve(ROOT, o.longRecord ?? '../shared/data/mitdb/208').replace(/\.hea$/, '');
   const spec = { name: path.basename(base), beatModel: 'models/beats-int8.ecgm', runs: o.quick ? 2 : 5 };
-  if (!fileOk(path.join(ROOT, spec.beatModel))) return { ...spec, skipped: `${spec.beatModel} not found` };
-  if (!fileOk(`${base}.hea`)) return { ...spec, skipped: `${base}.hea not found (--long-record PATH)` };
+  if (!fileOk(path.join(ROOT, spec.beatModel))) return { spec: { ...spec, skipped: `${spec.beatModel} not found` }, files: null };
+  if (!fileOk(`${base}.hea`)) return { spec: { ...spec, skipped: `${base}.hea not found (--long-record PATH)` }, files: null };
   // Its signal files as the page pairs them: same name, .dat or .mat (readWfdb names what is missing).
   const signals = {};
   for (const ext of ['dat', 'mat']) if (fileOk(`${base}.${ext}`)) signals[`${spec.name}.${ext}`] = new Uint8Array(readFileSync(`${base}.${ext}`));
-  longRecordFiles = { header: new Uint8Array(readFileSync(`${base}.hea`)), signals };
-  return spec;
+  return { spec, files: { header: new Uint8Array(readFileSync(`${base}.hea`)), signals } };
 }
 
 async function main() {
@@ -335,6 +335,7 @@ async function main() {
 
   const buildDir = process.env.ECGLITE_BENCH_BUILD_DIR || path.join(ROOT, 'build', 'bench');
   const simdPeak = buildSimdPeak(buildDir);
+  const longRecord = loadLongRecord(o);
   const cfg = {
     ours: { module: `${wasmDir}/ecglite.mjs` },
     ort: { module: `${ortDir}/ort.wasm.min.mjs`, dir: `${ortDir}/` },
@@ -349,9 +350,9 @@ async function main() {
     block: Math.min(20, o.runs),
     peak: { calls: o.quick ? 30 : 100, targetMs: 1 },
     inputDims: null,
-    longRecord: loadLongRecord(o),
+    longRecord: longRecord.spec,
   };
-  if (!longRecordFiles) log(`long recording: not measured: ${cfg.longRecord.skipped}`);
+  if (!longRecord.files) log(`long recording: not measured: ${cfg.longRecord.skipped}`);
 
   const downloads = {
     ours: sizes([`${wasmDir}/ecglite.mjs`, `${wasmDir}/ecglite-core.mjs`, `${wasmDir}/ecglite-core.wasm`, models.paths.int8]),
@@ -371,10 +372,10 @@ async function main() {
     cfg.inputDims = ecg.networkInput(model, ecg.readWfdb(await env.bytes(spec.header), files)).dims;
     result.model_info = { int8: model.info, fp32: ecg.loadModel(await env.bytes(cfg.models.fp32)).info };
   }
-  if (o.node) result.node = await runNode(cfg, o);
+  if (o.node) result.node = await runNode(cfg, o, longRecord.files);
   if (o.browser) {
     try {
-      result.chromium = await runChromium(cfg, o);
+      result.chromium = await runChromium(cfg, o, longRecord.files);
     } catch (e) {
       // Node figures are still worth a report; say why the browser ones are missing.
       result.chromium_error = e.message.split('\n')[0];
