@@ -88,13 +88,7 @@ void conv_f32_simd(const ConvF32& c, const float* x, int t_out, float* y) {
 
 ConvF32 pack_conv_f32(const Node& nd) {
   ConvF32 c;
-  c.cout = nd.channels;
-  c.cout_padded = (nd.channels + 3) / 4 * 4;
-  c.depth = nd.kernel * nd.in_channels;
-  c.row = (c.depth + 3) / 4 * 4;
-  c.kernel = nd.kernel;
-  c.stride = nd.stride;
-  c.cin = nd.in_channels;
+  static_cast<ConvShape&>(c) = conv_shape(nd, 4);
   c.relu = nd.relu;
   c.w.assign(static_cast<std::size_t>(c.cout_padded) * c.row, 0.0f);
   c.bias.assign(c.cout_padded, 0.0f);

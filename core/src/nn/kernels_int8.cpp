@@ -135,13 +135,7 @@ void conv_int8_simd(const ConvInt8& c, const std::int16_t* x, int t_out, std::ui
 
 ConvInt8 pack_conv_int8(const Node& nd) {
   ConvInt8 c;
-  c.cout = nd.channels;
-  c.cout_padded = (nd.channels + 3) / 4 * 4;
-  c.depth = nd.kernel * nd.in_channels;
-  c.row = (c.depth + 1) / 2 * 2;
-  c.kernel = nd.kernel;
-  c.stride = nd.stride;
-  c.cin = nd.in_channels;
+  static_cast<ConvShape&>(c) = conv_shape(nd, 2);
   c.w.assign(static_cast<std::size_t>(c.cout_padded) * c.row, 0);
   c.bias.assign(c.cout_padded, 0);
   c.multiplier.assign(c.cout_padded, 1.0f);

@@ -48,18 +48,32 @@ void parse_model_file(const std::uint8_t* data, std::size_t size, ModelInfo* inf
 // broadcast gives the partial sums of 4 output channels, lane = channel, so the accumulators need
 // no horizontal sums. Depth padded with zeros to a multiple of 2 (`row`), output channels to a
 // multiple of 4.
-struct ConvInt8 {
-  int cout = 0, cout_padded = 0, row = 0, depth = 0;  // depth = K*Cin
+// What both kernels' forms of a conv share: output channels padded to 4, weight rows of `row`
+// values (depth = K*Cin, padded to the kernel's row multiple).
+struct ConvShape {
+  int cout = 0, cout_padded = 0, row = 0, depth = 0;
   int kernel = 0, stride = 0, cin = 0;
+};
+inline ConvShape conv_shape(const Node& conv, int row_multiple) {
+  ConvShape c;
+  c.cout = conv.channels;
+  c.cout_padded = (conv.channels + 3) / 4 * 4;
+  c.depth = conv.kernel * conv.in_channels;
+  c.row = (c.depth + row_multiple - 1) / row_multiple * row_multiple;
+  c.kernel = conv.kernel;
+  c.stride = conv.stride;
+  c.cin = conv.in_channels;
+  return c;
+}
+
+struct ConvInt8 : ConvShape {
   std::vector<std::int16_t> w;        // [cout_padded / 4][row / 2][4][2]
   std::vector<std::int32_t> bias;     // [cout_padded]
   std::vector<float> multiplier;      // [cout_padded]
   std::int32_t out_zero_point = 0, out_min = 0, out_max = 255;
 };
 
-struct ConvF32 {
-  int cout = 0, cout_padded = 0, row = 0, depth = 0;
-  int kernel = 0, stride = 0, cin = 0;
+struct ConvF32 : ConvShape {
   bool relu = false;
   std::vector<float> w;     // [cout_padded][row], row a multiple of 4
   std::vector<float> bias;  // [cout_padded]
