@@ -318,53 +318,40 @@ test('ONNX Runtime Web runs the same network on EcgLite\'s input, side by side, 
 });
 
 test('the README\'s ten-line browser embedding works as printed (installed package layout, same numbers as the CLI)', { skip: SKIP || NO_CLI }, async () => {
-  const { mkdirSync, copyFileSync, rmSync } = await import('node:fs');
-  const { startServer } = await import(path.join(ROOT, 'scripts', 'serve.mjs'));
+  const { mkdirSync, copyFileSync } = await import('node:fs');
   const readme = readFileSync(path.join(ROOT, 'wasm', 'README.md'), 'utf8');
   const html = readme.split('## Embedding in a page')[1].match(/```html\n([\s\S]*?)```/)[1];
   const script = html.match(/<script type="module">\n([\s\S]*?)<\/script>/)[1];
-  const root = mkdtempSync(path.join(tmpdir(), 'ecglite-embed-'));
-  const pkg = path.join(root, 'node_modules', 'ecglite');
-  mkdirSync(path.join(pkg, 'models'), { recursive: true });
-  for (const f of ['ecglite.mjs', 'ecglite-core.mjs', 'ecglite-core.wasm', 'models/student-int8.ecgm']) copyFileSync(path.join(ROOT, 'wasm', f), path.join(pkg, f));
-  // The inline script as a file of its own: the server's CSP (rightly) forbids inline scripts.
-  writeFileSync(path.join(root, 'embed.mjs'), script);
-  writeFileSync(path.join(root, 'index.html'), html.replace(/<script type="module">[\s\S]*<\/script>/, '<script type="module" src="embed.mjs"></script>'));
-  const server = await startServer({ root, port: 0 });
-  const page = await env.context.newPage();
-  try {
+  await env.withSite('ecglite-embed-', (root) => {
+    const pkg = path.join(root, 'node_modules', 'ecglite');
+    mkdirSync(path.join(pkg, 'models'), { recursive: true });
+    for (const f of ['ecglite.mjs', 'ecglite-core.mjs', 'ecglite-core.wasm', 'models/student-int8.ecgm']) copyFileSync(path.join(ROOT, 'wasm', f), path.join(pkg, f));
+    // The inline script as a file of its own: the server's CSP (rightly) forbids inline scripts.
+    writeFileSync(path.join(root, 'embed.mjs'), script);
+    writeFileSync(path.join(root, 'index.html'), html.replace(/<script type="module">[\s\S]*<\/script>/, '<script type="module" src="embed.mjs"></script>'));
+  }, async (page, url) => {
     const logged = [];
     page.on('console', async (m) => { if (m.type() === 'log') logged.push(await m.args()[0].jsonValue()); });
     page.on('pageerror', (e) => env.problems.push(`embed page error: ${e.message}`));
-    await page.goto(server.url);
+    await page.goto(url);
     await page.waitForFunction(() => document.readyState === 'complete');
     await page.setInputFiles('#files', [path.join(SAMPLES, 'HR06001.hea'), path.join(SAMPLES, 'HR06001.mat')]);
     for (let i = 0; i < 100 && !logged.length; i++) await page.waitForTimeout(100);
     const [r] = cliJson('classify', path.join(SAMPLES, 'HR06001.hea'), '--model', path.join(ROOT, 'wasm', 'models', 'student-int8.ecgm'), '--json').records;
     assert.equal(logged.length, 1);
     for (const c of logged[0]) assert.ok(Math.abs(c.probability - r.probabilities[c.name]) <= 5e-6 * c.probability + 1e-9, c.name);
-  } finally {
-    await page.close();
-    await server.close();
-    rmSync(root, { recursive: true, force: true });
-    // Its requests went to its own local origin, not the page's: not counted as foreign.
-    const embedOrigin = server.url;
-    env.requests.splice(0, env.requests.length, ...env.requests.filter((u) => !u.startsWith(embedOrigin)));
-  }
+  });
 });
 
 test('the module says clearly when its wasm is missing, and loads it through locateFile even when served as octet-stream', { skip: SKIP }, async () => {
-  const { copyFileSync, rmSync } = await import('node:fs');
-  const { startServer } = await import(path.join(ROOT, 'scripts', 'serve.mjs'));
-  const root = mkdtempSync(path.join(tmpdir(), 'ecglite-wasm-'));
-  for (const f of ['ecglite.mjs', 'ecglite-core.mjs']) copyFileSync(path.join(ROOT, 'wasm', f), path.join(root, f));
-  // The plain name is absent; the same bytes under another name get no application/wasm type.
-  copyFileSync(path.join(ROOT, 'wasm', 'ecglite-core.wasm'), path.join(root, 'core.bin'));
-  writeFileSync(path.join(root, 'index.html'), '<!doctype html><title>wasm</title>');
-  const server = await startServer({ root, port: 0 });
-  const page = await env.context.newPage();
-  try {
-    await page.goto(server.url);
+  const { copyFileSync } = await import('node:fs');
+  await env.withSite('ecglite-wasm-', (root) => {
+    for (const f of ['ecglite.mjs', 'ecglite-core.mjs']) copyFileSync(path.join(ROOT, 'wasm', f), path.join(root, f));
+    // The plain name is absent; the same bytes under another name get no application/wasm type.
+    copyFileSync(path.join(ROOT, 'wasm', 'ecglite-core.wasm'), path.join(root, 'core.bin'));
+    writeFileSync(path.join(root, 'index.html'), '<!doctype html><title>wasm</title>');
+  }, async (page, url) => {
+    await page.goto(url);
     const outcome = await page.evaluate(async () => {
       const { createEcgLite } = await import('/ecglite.mjs');
       const missing = await createEcgLite().then(() => 'created', (e) => e.message);
@@ -374,13 +361,7 @@ test('the module says clearly when its wasm is missing, and loads it through loc
     assert.match(outcome.missing, /ecglite-core\.wasm: HTTP 404 \(is ecglite-core\.wasm deployed next to ecglite\.mjs/);
     const node = await ecglite();
     assert.deepEqual([outcome.version, outcome.maxSignals], [node.version, node.limits.maxSignals]);
-  } finally {
-    await page.close();
-    await server.close();
-    rmSync(root, { recursive: true, force: true });
-    const origin = server.url;
-    env.requests.splice(0, env.requests.length, ...env.requests.filter((u) => !u.startsWith(origin)));
-  }
+  });
 });
 
 test('the page runs the very module the npm package ships', { skip: SKIP }, () => {

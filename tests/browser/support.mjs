@@ -58,6 +58,27 @@ export async function launch() {
       await page.waitForSelector('body[data-ready="true"]', { timeout: 30000 });
       return page;
     },
+    /**
+     * A throw-away site: fill(root) writes its files into a temp directory, which is served on a
+     * local origin of its own; run(page, url) gets a fresh page of the shared browser. Its requests
+     * are not counted as foreign (they never left the machine) and the directory is removed.
+     */
+    async withSite(prefix, fill, run) {
+      const site = mkdtempSync(path.join(tmpdir(), prefix));
+      let siteServer;
+      let page;
+      try {
+        await fill(site);
+        siteServer = await startServer({ root: site, port: 0 });
+        page = await context.newPage();
+        return await run(page, siteServer.url);
+      } finally {
+        await page?.close();
+        await siteServer?.close();
+        rmSync(site, { recursive: true, force: true });
+        if (siteServer) requests.splice(0, requests.length, ...requests.filter((u) => !u.startsWith(siteServer.url)));
+      }
+    },
     foreignRequests() {
       return requests.filter((u) => !u.startsWith(`${origin}/`) && !u.startsWith('data:') && !u.startsWith('blob:'));
     },
