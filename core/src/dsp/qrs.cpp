@@ -6,6 +6,7 @@
 #include <cmath>
 #include <string>
 
+#include "../common/stats.h"
 #include "ecglite/error.h"
 #include "ecglite/preprocess.h"
 
@@ -24,14 +25,7 @@ constexpr double kNoiseReference = 0.02;  // weight 1/2 at this noise level (cle
 constexpr int kLevelMemory = 8;        // beats / noise peaks in the running medians
 constexpr double kSlopeWindowS = 0.075;
 
-double median(std::vector<double> v) {
-  if (v.empty()) return 0;
-  const std::size_t m = v.size() / 2;
-  std::nth_element(v.begin(), v.begin() + m, v.end());
-  if (v.size() % 2) return v[m];
-  const double upper = v[m];
-  return (upper + *std::max_element(v.begin(), v.begin() + m)) / 2;
-}
+using stats::median;
 
 // Linear-interpolated percentile (numpy's default) of v[begin, end); reorders the range.
 double percentile(std::vector<float>::iterator begin, std::vector<float>::iterator end, double q) {

@@ -5,6 +5,7 @@
 #include <cctype>
 #include <cmath>
 
+#include "../common/stats.h"
 #include "ecglite/error.h"
 #include "ecglite/preprocess.h"
 
@@ -18,7 +19,9 @@ constexpr double kLongRrHalfWindowS = 150;
 constexpr float kFeatureMax = 4;                // RR features are clipped to [0, 4]
 constexpr double kDefaultRrS = 1.0;             // a lone beat has no RR interval
 
-double median(std::vector<double> v) {
+// The upper of the two middle values for an even count (not numpy's mean of both): the amplitude
+// scale the shipped beat model was trained with.
+double upper_median(std::vector<double> v) {
   if (v.empty()) return 0;
   const std::size_t m = v.size() / 2;
   std::nth_element(v.begin(), v.begin() + m, v.end());
@@ -41,13 +44,6 @@ Channel channel_of(const std::string& name) {
 constexpr std::size_t kTemplateBlock = 64;      // beats sharing one median beat ...
 constexpr std::size_t kTemplateNeighbours = 224;  // ... made of the beats within this many around it
 
-double median_of(std::vector<double>& v) {  // numpy's median (mean of the middle two); reorders v
-  if (v.empty()) return 0;
-  const std::size_t m = v.size() / 2;
-  std::nth_element(v.begin(), v.begin() + m, v.end());
-  if (v.size() % 2) return v[m];
-  return (v[m] + *std::max_element(v.begin(), v.begin() + m)) / 2;
-}
 
 // Everything beat_inputs needs, computed once per record; fill() writes one beat's input.
 class BeatFeatures {
@@ -76,7 +72,7 @@ class BeatFeatures {
         a = std::max(a, double(std::fabs(ecg_[t])));
       amplitudes.push_back(a);
     }
-    const double m = median(amplitudes);
+    const double m = upper_median(amplitudes);
     scale_ = m > 0 ? 1 / m : 1;
     for (Channel c : channels_)
       if (c == Channel::kEcgDev) make_templates();
@@ -127,7 +123,7 @@ class BeatFeatures {
       for (std::size_t t = 0; t < w; ++t) {
         column.clear();
         for (std::size_t j = lo; j < hi; ++j) column.push_back(sample(centre_[j] - spec_.window / 2 + static_cast<std::int64_t>(t)));
-        templates_[b * w + t] = static_cast<float>(median_of(column));
+        templates_[b * w + t] = static_cast<float>(stats::median(column));
       }
     }
   }
@@ -164,7 +160,7 @@ class BeatFeatures {
       const double longer = mean(static_cast<std::int64_t>(lo), static_cast<std::int64_t>(hi));
       nearby.assign(change.begin() + std::max<std::int64_t>(0, k - kLocalRrBefore),
                     change.begin() + std::min<std::int64_t>(static_cast<std::int64_t>(count_), k + kLocalRrAfter + 1));
-      const double irregular = median_of(nearby);
+      const double irregular = stats::median(nearby);
       float* f = &rr_[kRrCount * i];
       f[0] = clip(pre / longer);
       f[1] = clip(post / longer);
