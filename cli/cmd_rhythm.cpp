@@ -64,8 +64,15 @@ int cmd_rhythm(int argc, char** argv, int first) {
     struct stat st;
     if (args.has("--annotator"))
       annotations = std::make_unique<AnnotationFile>(read_annotations_file(path, args.get("--annotator")));
-    else if (::stat((base + ".atr").c_str(), &st) == 0)
-      annotations = std::make_unique<AnnotationFile>(read_annotations_file(path, "atr"));
+    else if (::stat((base + ".atr").c_str(), &st) == 0) {
+      // Found, not asked for: a damaged file only costs the reference rhythms, not the analysis.
+      try {
+        annotations = std::make_unique<AnnotationFile>(read_annotations_file(path, "atr"));
+      } catch (const Error& e) {
+        std::fprintf(stderr, "ecglite rhythm: warning: reference rhythms left out: %s "
+                     "(--no-annotations skips the file)\n", e.what());
+      }
+    }
   }
 
   const RhythmAnalysis a = analyze_rhythm(record, model.get(), annotations ? &annotations->annotations : nullptr,

@@ -90,12 +90,23 @@ async function open({ id, files, csvOptions }) {
 
     post({ type: 'progress', id, text: `Detecting beats in ${group.name}${of}…` });
     try {
-      const rhythm = ecg.rhythm(record, {
+      const analyse = (annotations) => ecg.rhythm(record, {
         beatModel,
-        annotations: group.annotations?.bytes,
-        annotationsName: group.annotations?.name,
+        annotations: annotations?.bytes,
+        annotationsName: annotations?.name,
       });
-      rhythm.annotationsFile = group.annotations?.name ?? null;
+      // The reference annotations only add rhythm episodes: if they cannot be read, the beats are
+      // still detected and classified, and the page says why the annotations were left out.
+      let rhythm, annotationsError = null;
+      try {
+        rhythm = analyse(group.annotations);
+      } catch (error) {
+        if (!group.annotations) throw error;
+        annotationsError = error.message;
+        rhythm = analyse(null);
+      }
+      rhythm.annotationsFile = annotationsError ? null : group.annotations?.name ?? null;
+      rhythm.annotationsError = annotationsError;
       post({ type: 'rhythm', id, key, rhythm }, [rhythm.beats.samples.buffer, rhythm.hrTrendBpm.buffer]);
     } catch (error) {
       post({ type: 'rhythm', id, key, rhythm: { error: error.message } });

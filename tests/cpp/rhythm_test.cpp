@@ -1,7 +1,10 @@
 // Rhythm summary: heart rate, trend, ectopic runs and pauses on constructed beat sequences; the
 // committed MIT-BIH excerpt end to end; and (with ../shared/data) the reference rhythm durations of
 // all 48 MIT-BIH records against the database's published "Table of rhythms".
+#include <sys/stat.h>
+
 #include <cmath>
+#include <fstream>
 #include <regex>
 
 #include "ecglite/annotations.h"
@@ -15,6 +18,7 @@ using ecglite::test::data_dir;
 using ecglite::test::fixture;
 using ecglite::test::read_text;
 using ecglite::test::run_cli;
+using ecglite::test::source_dir;
 
 namespace {
 
@@ -116,6 +120,29 @@ TEST(Rhythm, AnalyzeExcerptEndToEnd) {
   ASSERT_EQ(text.status, 0) << text.err;
   EXPECT_NE(text.out.find("beats             40"), std::string::npos) << text.out;
   EXPECT_EQ(run_cli("rhythm " + fixture("mitdb/205_20s") + " --trend 0").status, 1);
+}
+
+// A RECORD.atr found next to the record (not asked for with --annotator) that cannot be read costs
+// the reference rhythms only; asked for, it is an error.
+TEST(Rhythm, DamagedAnnotationFileFoundBesideTheRecordIsAWarning) {
+  const std::string dir = ::testing::TempDir() + "ecglite_bad_atr_" + std::to_string(::getpid());
+  ::mkdir(dir.c_str(), 0755);
+  for (const char* ext : {".hea", ".dat"}) {
+    std::ofstream(dir + "/205_20s" + ext, std::ios::binary) << read_text(fixture("mitdb/205_20s") + ext);
+  }
+  std::ofstream(dir + "/205_20s.atr", std::ios::binary)
+      << read_text(source_dir() + "/tests/bad-inputs/ann/garbage/rec.atr");
+
+  auto found = run_cli("rhythm " + dir + "/205_20s --no-model --json");
+  ASSERT_EQ(found.status, 0) << found.err;
+  EXPECT_NE(found.out.find("\"beats_detected\": 40"), std::string::npos) << found.out;
+  EXPECT_NE(found.out.find("\"reference_rhythms\": []"), std::string::npos) << found.out;
+  EXPECT_NE(found.err.find("warning: reference rhythms left out: "), std::string::npos) << found.err;
+  EXPECT_NE(found.err.find("205_20s.atr"), std::string::npos) << found.err;
+
+  auto asked = run_cli("rhythm " + dir + "/205_20s --no-model --annotator atr");
+  EXPECT_EQ(asked.status, 1);
+  EXPECT_NE(asked.err.find("205_20s.atr"), std::string::npos) << asked.err;
 }
 
 // mitdbdir/tables.htm, "Table of rhythms (entire records)": minutes:seconds per rhythm, rounded.
