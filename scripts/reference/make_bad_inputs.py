@@ -126,6 +126,13 @@ def wfdb_cases():
     case("wfdb/truncated-signal/rec", "dump", 1, "rec.dat", "40")
     case("wfdb/truncated-signal/rec", "classify", 1, "rec.dat")
 
+    # The header of one record with the (longer) signal file of another: every checksum fails.
+    valid12("wfdb/other-records-signal", "rec")
+    other = [ecg_like(300, 100, k + 3) for k in range(len(LEADS12))]
+    write("wfdb/other-records-signal/rec.dat", fmt16(other))
+    case("wfdb/other-records-signal/rec", "info", 0, "checksum mismatch")
+    case("wfdb/other-records-signal/rec", "classify", 1, "rec", "all 12 signals disagree with the checksums")
+
     hea, dat = valid12("wfdb/odd-byte-signal", "rec", n=1)
     write("wfdb/odd-byte-signal/rec.dat", dat[:-1])  # last format-16 sample cut in half
     case("wfdb/odd-byte-signal/rec", "dump", 1, "rec.dat")

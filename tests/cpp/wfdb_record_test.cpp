@@ -257,6 +257,30 @@ TEST(WfdbRecord, ChecksumMismatchIsAWarning) {
   EXPECT_EQ(rec.num_samples(), 360);
 }
 
+// The header of one record with a longer signal file of another (here: the same file shifted by
+// one frame): every checksum fails. Reading still works (info, dump show it); analysing does not.
+TEST(WfdbRecord, SignalFileOfAnotherRecordIsRefusedForAnalysis) {
+  auto files = all_fixture_files();
+  Bytes& dat = files["mitdb100_1s.dat"];
+  dat.insert(dat.begin(), {0x00, 0x00, 0x00});  // one 212 frame (2 samples) in front
+  const std::string header = ecglite::test::read_text(fixture("mitdb100_1s.hea"));
+  const WfdbRecord rec = from_memory(header, files);
+  EXPECT_EQ(rec.warnings.size(), 2u);
+  EXPECT_CONTAINS(error_of([&] { rec.to_record(); }),
+                  "mitdb100_1s: the samples of all 2 signals disagree with the checksums in the header");
+
+  // One signal's checksum changed: a damaged file, still analysed (with the warning).
+  std::string one_off = header;
+  one_off.replace(one_off.find(" 0 V5"), 0, "1");
+  EXPECT_EQ(from_memory(one_off, all_fixture_files()).to_record().warnings.size(), 1u);
+
+  // All checksums 0: a writer that does not compute them; a warning per signal, no refusal.
+  std::string zeros = header;
+  zeros.replace(zeros.find("20844"), 5, "0");
+  zeros.replace(zeros.find("28153"), 5, "0");
+  EXPECT_EQ(from_memory(zeros, all_fixture_files()).to_record().warnings.size(), 2u);
+}
+
 TEST(WfdbRecord, TruncatedSignalFileNamesTheFileAndBothLengths) {
   auto files = all_fixture_files();
   files["mitdb100_1s.dat"].resize(500);

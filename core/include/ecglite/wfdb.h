@@ -115,8 +115,11 @@ struct WfdbRecord {
   std::int64_t num_samples() const { return digital.empty() ? 0 : (std::int64_t)digital[0].size(); }
   // Exact physical value (double) of one sample; NaN for kInvalidSample.
   double physical(int signal, std::int64_t sample) const;
-  // Converts to the common record model (float physical values). Throws Error for records read
-  // with expand_frames whose signals have different lengths.
+  // Converts to the common record model (float physical values), the input of every analysis.
+  // Throws Error for records read with expand_frames whose signals have different lengths, and
+  // when every signal's samples contradict a (not all-zero) checksum in the header: analysing
+  // another record's signal file would give a confident wrong answer. (read_wfdb itself only warns,
+  // so `ecglite info`/`dump` still show such a file.)
   Record to_record() const;
 };
 

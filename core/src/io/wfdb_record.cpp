@@ -221,6 +221,21 @@ double WfdbRecord::physical(int signal, std::int64_t sample) const {
 }
 
 Record WfdbRecord::to_record() const {
+  // One signal off is a damaged file (a warning); every signal off is, in practice, another
+  // record's or a corrupt signal file, and analysing it would give a confident wrong answer.
+  // Headers whose checksums are all 0 come from writers that fill the field without computing it.
+  int checked = 0, mismatched = 0, zero = 0;
+  for (std::size_t s = 0; s < header.signals.size() && s < computed_checksums.size(); ++s) {
+    const std::optional<int>& stated = header.signals[s].checksum;
+    if (!stated || !computed_checksums[s]) continue;
+    ++checked;
+    zero += *stated == 0;
+    if ((static_cast<std::uint32_t>(*stated) & 0xffff) != *computed_checksums[s]) ++mismatched;
+  }
+  if (checked > 0 && mismatched == checked && zero < checked)
+    throw Error(header.record_name + ": the samples of " + (checked == 1 ? "its signal" : "all " + std::to_string(checked) + " signals") +
+                " disagree with the checksums in the header: the signal file is corrupt or belongs to another "
+                "record (a header and its .dat/.mat must come from the same record)");
   Record r;
   r.name = header.record_name;
   r.sampling_rate_hz = header.sampling_frequency;
