@@ -212,6 +212,19 @@ TEST(Leads, KeepsGivenLimbLeadsAndConvertsUnitsForDerivation) {
   EXPECT_NEAR(leads[3][5], -(r.leads[0].samples[5] + r.leads[1].samples[5] / 1000) / 2, 1e-6);
 }
 
+// The whole stage, not only the mapping: preprocess() recomputes the derived leads after filling
+// invalid samples, and must convert units there too (it once derived from uV and mV as they were).
+TEST(Preprocess, LimbLeadsDerivedFromIAndIIInDifferentUnitsEqualTheSameUnits) {
+  auto same = make_record(100, 300, {"I", "II", "V1", "V2", "V3", "V4", "V5", "V6"});
+  same.leads[0].samples[7] = std::numeric_limits<float>::quiet_NaN();  // a sample to fill
+  auto mixed = same;
+  mixed.leads[0].units = "uV";
+  for (float& v : mixed.leads[0].samples) v *= 1000;
+  const auto a = ecglite::preprocess(same), b = ecglite::preprocess(mixed);
+  for (std::size_t k = 0; k < 12; ++k)
+    EXPECT_LT(max_error(b.leads[k], {a.leads[k].begin(), a.leads[k].end()}), 1e-4) << "lead " << k;
+}
+
 TEST(Leads, MissingLeadsErrorNamesThemAndTheNeed) {
   ecglite::Record r = make_record(360, 100, {"MLII", "V5"});
   r.name = "100";

@@ -31,10 +31,11 @@ struct PreprocessOptions {
 
 // Reorders leads to the standard 12 by name and derives missing limb leads from I and II
 // (III = II - I, aVR = -(I+II)/2, aVL = I - II/2, aVF = II - I/2). Returns the 12 leads in
-// standard order; `derived` receives the names of derived leads. Throws Error naming the missing
-// leads when the 12 cannot be formed.
-std::vector<std::vector<float>> map_to_standard_leads(const Record& record,
-                                                      std::vector<std::string>* derived);
+// standard order; `derived` receives the names of derived leads, `lead_ii_scale` the factor that
+// expresses lead II in the units of lead I (1 when their units agree; uV and V are converted), which
+// the derivation applies. Throws Error naming the missing leads when the 12 cannot be formed.
+std::vector<std::vector<float>> map_to_standard_leads(const Record& record, std::vector<std::string>* derived,
+                                                      double* lead_ii_scale = nullptr);
 
 // Polyphase resampling with a Kaiser-windowed FIR anti-aliasing filter, equal to
 // scipy.signal.resample_poly(x, up, down) with up/down = the reduced ratio of the two rates

@@ -21,9 +21,9 @@ ResampleRatio resample_ratio(double from_hz, double to_hz);
 std::size_t resampled_length(std::size_t n, const ResampleRatio& ratio);
 
 // Recomputes the limb leads named in `derived` (III, aVR, aVL, aVF) of a 12-lead standard-order
-// set from its leads I and II.
-void derive_limb_leads(std::vector<std::vector<float>>& leads,
-                       const std::vector<std::string>& derived);
+// set from its leads I and II, lead II multiplied by lead_ii_scale (its units -> lead I's).
+void derive_limb_leads(std::vector<std::vector<float>>& leads, const std::vector<std::string>& derived,
+                       double lead_ii_scale);
 
 // "12.5" for 12.5, "500" for 500: rates and durations in messages.
 std::string format_number(double value);

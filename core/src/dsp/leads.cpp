@@ -72,8 +72,8 @@ std::string canonical_lead_name(const std::string& name) {
 
 namespace detail {
 
-void derive_limb_leads(std::vector<std::vector<float>>& leads,
-                       const std::vector<std::string>& derived) {
+void derive_limb_leads(std::vector<std::vector<float>>& leads, const std::vector<std::string>& derived,
+                       double lead_ii_scale) {
   const std::vector<float>& lead_i = leads[0];
   const std::vector<float>& lead_ii = leads[1];
   const std::size_t n = lead_i.size();
@@ -81,7 +81,7 @@ void derive_limb_leads(std::vector<std::vector<float>>& leads,
     std::vector<float> out(n);
     // Einthoven (III = II - I) and Goldberger's augmented leads, computed in double.
     for (std::size_t t = 0; t < n; ++t) {
-      const double a = lead_i[t], b = lead_ii[t];
+      const double a = lead_i[t], b = lead_ii_scale * lead_ii[t];
       double v;
       if (name == "III") v = b - a;
       else if (name == "aVR") v = -(a + b) / 2;
@@ -104,8 +104,8 @@ std::string format_number(double value) {
 
 }  // namespace detail
 
-std::vector<std::vector<float>> map_to_standard_leads(const Record& record,
-                                                      std::vector<std::string>* derived) {
+std::vector<std::vector<float>> map_to_standard_leads(const Record& record, std::vector<std::string>* derived,
+                                                      double* lead_ii_scale) {
   const auto& names = standard_lead_names();
   std::vector<int> source(12, -1);
   for (std::size_t i = 0; i < record.leads.size(); ++i) {
@@ -138,21 +138,13 @@ std::vector<std::vector<float>> map_to_standard_leads(const Record& record,
   for (std::size_t k = 0; k < 12; ++k)
     if (source[k] >= 0) leads[k] = record.leads[source[k]].samples;
 
-  if (!to_derive.empty()) {
-    const std::string& units_i = record.leads[source[0]].units;
-    const std::string& units_ii = record.leads[source[1]].units;
-    if (units_i != units_ii) {
-      // Express II in the units of I so that the derived leads are consistent with lead I.
-      const double scale = millivolts_per_unit(units_ii) / millivolts_per_unit(units_i);
-      std::vector<float> lead_ii = leads[1];
-      for (float& v : leads[1]) v = static_cast<float>(v * scale);
-      detail::derive_limb_leads(leads, to_derive);
-      leads[1] = std::move(lead_ii);
-    } else {
-      detail::derive_limb_leads(leads, to_derive);
-    }
-  }
+  // Lead II in the units of lead I, so that the derived leads are consistent with lead I.
+  const double scale = to_derive.empty() ? 1.0
+                                         : millivolts_per_unit(record.leads[source[1]].units) /
+                                               millivolts_per_unit(record.leads[source[0]].units);
+  if (!to_derive.empty()) detail::derive_limb_leads(leads, to_derive, scale);
   if (derived) *derived = to_derive;
+  if (lead_ii_scale) *lead_ii_scale = scale;
   return leads;
 }
 

@@ -58,7 +58,8 @@ Prepared preprocess(const Record& record, const PreprocessOptions& options) {
   Prepared out;
   out.rate_hz = to_hz;
   out.num_samples = n;
-  out.leads = map_to_standard_leads(record, &out.derived_leads);
+  double lead_ii_scale = 1;
+  out.leads = map_to_standard_leads(record, &out.derived_leads, &lead_ii_scale);
   const auto& names = standard_lead_names();
 
   // Repair the measured leads, then recompute the derived ones from the repaired I and II (their
@@ -73,7 +74,7 @@ Prepared preprocess(const Record& record, const PreprocessOptions& options) {
     filled += count;
     if (count == out.leads[k].size()) empty_leads.push_back(names[k]);
   }
-  if (!out.derived_leads.empty()) detail::derive_limb_leads(out.leads, out.derived_leads);
+  if (!out.derived_leads.empty()) detail::derive_limb_leads(out.leads, out.derived_leads, lead_ii_scale);
 
   for (auto& lead : out.leads) {
     if (resampling) lead = resample(lead, from_hz, to_hz);
