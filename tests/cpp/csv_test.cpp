@@ -8,6 +8,7 @@
 #include "test_support.h"
 
 using ecglite::test::fixture;
+using ecglite::test::error_of;
 
 namespace {
 
@@ -19,17 +20,6 @@ std::vector<std::string> lead_names(const ecglite::Record& r) {
   std::vector<std::string> names;
   for (const auto& lead : r.leads) names.push_back(lead.name);
   return names;
-}
-
-// The message of the Error that `f` throws ("" when it does not throw).
-template <typename F>
-std::string error_of(F f) {
-  try {
-    f();
-  } catch (const ecglite::Error& e) {
-    return e.what();
-  }
-  return "";
 }
 
 bool contains(const std::string& haystack, const std::string& needle) {

@@ -12,6 +12,7 @@
 #include "test_support.h"
 
 using ecglite::test::fixture;
+using ecglite::test::error_of;
 
 namespace {
 
@@ -223,6 +224,23 @@ TEST(Preprocess, LimbLeadsDerivedFromIAndIIInDifferentUnitsEqualTheSameUnits) {
   const auto a = ecglite::preprocess(same), b = ecglite::preprocess(mixed);
   for (std::size_t k = 0; k < 12; ++k)
     EXPECT_LT(max_error(b.leads[k], {a.leads[k].begin(), a.leads[k].end()}), 1e-4) << "lead " << k;
+}
+
+TEST(Preprocess, FlatLeadIsNotedAndARecordWithoutSignalIsRefused) {
+  auto one_flat = make_record(100, 300, kEightLeads);
+  std::fill(one_flat.leads[3].samples.begin(), one_flat.leads[3].samples.end(), 0.25f);  // V2
+  const auto prepared = ecglite::preprocess(one_flat);
+  const auto& notes = prepared.adaptations;
+  EXPECT_NE(std::find_if(notes.begin(), notes.end(), [](const std::string& n) {
+              return n.rfind("lead V2 is flat (no signal", 0) == 0;
+            }), notes.end());
+
+  auto all_flat = make_record(100, 300, kEightLeads);
+  for (auto& lead : all_flat.leads) std::fill(lead.samples.begin(), lead.samples.end(), 0.0f);
+  all_flat.leads[5].samples.assign(300, std::numeric_limits<float>::quiet_NaN());  // invalid counts too
+  const std::string message = error_of([&] { ecglite::preprocess(all_flat); });
+  EXPECT_NE(message.find("record test has no ECG signal: every lead is flat or invalid"), std::string::npos)
+      << message;
 }
 
 TEST(Leads, MissingLeadsErrorNamesThemAndTheNeed) {

@@ -12,7 +12,20 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
+#include "ecglite/error.h"
+
 namespace ecglite::test {
+
+// The message of the ecglite::Error that `f` throws ("" when it does not throw).
+template <typename F>
+std::string error_of(F f) {
+  try {
+    f();
+  } catch (const ecglite::Error& e) {
+    return e.what();
+  }
+  return "";
+}
 
 // ../shared/data, or $ECGLITE_DATA_DIR when set.
 inline std::string data_dir() {

@@ -19,6 +19,7 @@ namespace fs = std::filesystem;
 using ecglite::Bytes;
 using ecglite::WfdbReadOptions;
 using ecglite::WfdbRecord;
+using ecglite::test::error_of;
 
 std::string fixture(const std::string& name) { return ecglite::test::fixture("wfdb/" + name); }
 
@@ -52,15 +53,6 @@ std::map<std::string, Bytes> all_fixture_files() {
   for (const auto& e : fs::directory_iterator(ecglite::test::fixture("wfdb")))
     files[e.path().filename().string()] = file_bytes(e.path().string());
   return files;
-}
-
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const ecglite::Error& e) {
-    return e.what();
-  }
-  return "";
 }
 
 #define EXPECT_CONTAINS(haystack, needle) \

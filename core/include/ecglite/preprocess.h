@@ -51,8 +51,9 @@ std::vector<float> bandpass_filtfilt(const std::vector<float>& x, double fs, dou
                                      double high_hz, int order);
 
 // Per-lead z-score (population standard deviation); a flat lead (std < 1e-6, i.e. nothing but
-// rounding noise) becomes all zeros. Expects finite samples (run fill_invalid first).
-void zscore(std::vector<float>& x);
+// rounding noise) becomes all zeros and false is returned. Expects finite samples (run
+// fill_invalid first).
+bool zscore(std::vector<float>& x);
 
 // Replaces NaN (and infinite) samples by linear interpolation between valid neighbours, as
 // numpy.interp: a gap at either end takes the nearest valid value. Returns how many were replaced.

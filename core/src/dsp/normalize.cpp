@@ -9,8 +9,8 @@ namespace ecglite {
 // rounding noise of the filters, which a z-score would blow up to unit variance.
 static constexpr double kFlatStd = 1e-6;
 
-void zscore(std::vector<float>& x) {
-  if (x.empty()) return;
+bool zscore(std::vector<float>& x) {
+  if (x.empty()) return false;
   double sum = 0;
   for (float v : x) sum += v;
   const double mean = sum / x.size();
@@ -19,9 +19,10 @@ void zscore(std::vector<float>& x) {
   const double sd = std::sqrt(squares / x.size());
   if (!(sd >= kFlatStd)) {  // also catches NaN
     for (float& v : x) v = 0;
-    return;
+    return false;
   }
   for (float& v : x) v = static_cast<float>((v - mean) / sd);
+  return true;
 }
 
 std::size_t fill_invalid(std::vector<float>& x) {

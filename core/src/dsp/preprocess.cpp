@@ -2,6 +2,7 @@
 //   standard leads (derive III, aVR, aVL, aVF) -> fill invalid samples -> resample to 100 Hz ->
 //   band-pass 0.5-40 Hz (zero phase) -> per-lead z-score -> 10 s windows
 // Stages exchange float vectors; each stage computes in double internally.
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -76,12 +77,20 @@ Prepared preprocess(const Record& record, const PreprocessOptions& options) {
   }
   if (!out.derived_leads.empty()) detail::derive_limb_leads(out.leads, out.derived_leads, lead_ii_scale);
 
-  for (auto& lead : out.leads) {
+  std::vector<std::string> flat_leads;  // constant after filtering: no ECG in them
+  for (std::size_t k = 0; k < 12; ++k) {
+    auto& lead = out.leads[k];
     if (resampling) lead = resample(lead, from_hz, to_hz);
     lead = bandpass_filtfilt(lead, to_hz, options.band_low_hz, options.band_high_hz,
                              options.filter_order);
-    zscore(lead);
+    const bool empty = std::find(empty_leads.begin(), empty_leads.end(), names[k]) != empty_leads.end();
+    if (!zscore(lead) && !empty) flat_leads.push_back(names[k]);
   }
+  // The network answers even for zeros (a flat record came out "STTC, HYP"): no signal at all is
+  // an error, a flat lead a note.
+  if (flat_leads.size() + empty_leads.size() == 12)
+    throw Error("record " + name + " has no ECG signal: every lead is flat or invalid (disconnected "
+                "electrodes, or an empty recording); nothing to classify");
 
   // Windows of 10 s from the start; a remainder gets one more window aligned to the end.
   if (n >= window) {
@@ -117,6 +126,11 @@ Prepared preprocess(const Record& record, const PreprocessOptions& options) {
     notes.push_back("lead" + std::string(empty_leads.size() == 1 ? " " : "s ") + join(empty_leads) +
                     (empty_leads.size() == 1 ? " had no valid samples and was set to zero"
                                               : " had no valid samples and were set to zero"));
+  if (!flat_leads.empty())
+    notes.push_back("lead" + std::string(flat_leads.size() == 1 ? " " : "s ") + join(flat_leads) +
+                    (flat_leads.size() == 1 ? " is flat" : " are flat") +
+                    " (no signal: a disconnected electrode?) and carr" + (flat_leads.size() == 1 ? "ies" : "y") +
+                    " no information: results may be less reliable");
   const std::string window_text = seconds(window / to_hz);
   const std::size_t count = out.window_starts.size();
   if (n < window)
