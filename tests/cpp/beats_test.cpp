@@ -78,6 +78,27 @@ TEST(Beats, InputChannelsOnARegularRhythmWithOnePrematureBeat) {
   EXPECT_EQ(edge[0], 0.0f);
 }
 
+// The RR interval across a signal gap was not measured: the beats next to it take the local mean,
+// instead of looking premature (before the gap) or late (after it).
+TEST(Beats, RrFeaturesIgnoreTheIntervalAcrossASignalGap) {
+  std::vector<std::int64_t> beats;
+  for (int i = 0; i < 20; ++i) beats.push_back(200 + 128 * i);
+  for (int i = 0; i < 20; ++i) beats.push_back(200 + 128 * (i + 40));  // 20 s later
+  Record r = spikes(beats, 200 + 128 * 61);
+  for (std::int64_t t = beats[19] + 64; t < beats[20] - 64; ++t) r.leads[0].samples[t] = NAN;
+  BeatInputSpec spec;
+  spec.channels = {"RR_pre", "RR_post", "RR_pre_local", "RR_irregular"};
+  const std::vector<float> x = beat_inputs(r, beats, spec);
+  const std::size_t per = spec.channels.size() * 96;
+  auto at = [&](std::size_t beat, std::size_t channel) { return x[beat * per + channel * 96]; };
+  for (std::size_t b : {18, 19, 20, 21}) {
+    EXPECT_NEAR(at(b, 0), 1.0, 0.02) << "RR_pre of beat " << b;
+    EXPECT_NEAR(at(b, 1), 1.0, 0.02) << "RR_post of beat " << b;
+    EXPECT_NEAR(at(b, 2), 1.0, 1e-6) << "RR_pre_local of beat " << b;
+    EXPECT_NEAR(at(b, 3), 0.0, 1e-6) << "RR_irregular of beat " << b;
+  }
+}
+
 TEST(Beats, ResampledRecordsGiveTheSameWindows) {
   std::vector<std::int64_t> at128;
   for (int i = 0; i < 30; ++i) at128.push_back(150 + 110 * i);

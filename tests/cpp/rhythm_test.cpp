@@ -71,6 +71,41 @@ TEST(Rhythm, HeartRateTrendRunsAndPauses) {
   EXPECT_TRUE(std::isnan(m.hr_trend_bpm[3]));  // no beat in the last minute
 }
 
+// A signal gap (electrodes off): the RR interval across it is not a pause and not heart-rate data.
+TEST(Rhythm, RrIntervalAcrossASignalGapIsNotMeasured) {
+  const double fs = 250;
+  std::vector<double> t;
+  for (int i = 0; i < 10; ++i) t.push_back(1.0 + i);    // RR 1 s, beats at 1..10 s
+  for (int i = 0; i < 5; ++i) t.push_back(31.0 + i);    // then 20 s without signal
+  const auto beats = beats_from(std::string(t.size(), 'N'), t, fs);
+  const SampleIntervals gap = {{static_cast<std::int64_t>(10.5 * fs), static_cast<std::int64_t>(30.5 * fs)}};
+  const RhythmSummary with_gap = summarize_rhythm(beats, fs, static_cast<std::int64_t>(40 * fs), {}, gap);
+  EXPECT_EQ(with_gap.pauses, 0);
+  EXPECT_NEAR(with_gap.longest_rr_s, 1.0, 1e-9);
+  EXPECT_NEAR(with_gap.mean_hr_bpm, 60.0, 1e-9);
+  EXPECT_NEAR(with_gap.min_hr_bpm, 60.0, 1e-9);
+  EXPECT_EQ(with_gap.signal_gaps, 1);
+  EXPECT_NEAR(with_gap.signal_gap_s, 20.0 + 1 / fs, 1e-9);
+  const RhythmSummary unaware = summarize_rhythm(beats, fs, static_cast<std::int64_t>(40 * fs));
+  EXPECT_EQ(unaware.pauses, 1);  // what the gap looked like before
+  EXPECT_NEAR(unaware.longest_rr_s, 21.0, 1e-9);
+
+  Record r;
+  r.name = "gap";
+  r.sampling_rate_hz = fs;
+  r.leads.push_back({"MLII", "mV", std::vector<float>(40 * 250, 0.0f)});
+  r.leads.push_back({"V1", "mV", std::vector<float>(40 * 250, 0.0f)});
+  for (std::size_t i = 2625; i <= 7625; ++i) r.leads[0].samples[i] = r.leads[1].samples[i] = NAN;
+  r.leads[0].samples[100] = NAN;  // a short dropout is interpolated, not a gap
+  r.leads[0].samples[9000] = r.leads[0].samples[9001] = NAN;  // one lead only: not a gap
+  EXPECT_EQ(signal_gaps(r), (SampleIntervals{{2625, 7625}}));
+  EXPECT_EQ(signal_gaps(r, {0}, 1.0), (SampleIntervals{{2625, 7625}}));
+  EXPECT_EQ(signal_gaps(r, {0}, 0.001).size(), 3u);  // every dropout of lead 0
+  EXPECT_TRUE(overlaps_any(gap, 2000, 2625));
+  EXPECT_FALSE(overlaps_any(gap, 7626, 9000));
+  EXPECT_FALSE(overlaps_any(gap, 0, 2624));
+}
+
 TEST(Rhythm, UnclassifiedAndDegenerateInputs) {
   const RhythmSummary none = summarize_rhythm({}, 360, 3600);
   EXPECT_EQ(none.beats, 0);

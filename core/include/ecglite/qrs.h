@@ -71,4 +71,13 @@ std::vector<std::int64_t> reference_beats(const std::vector<Annotation>& annotat
 // still open at the end runs to `end_sample`.
 SampleIntervals flutter_episodes(const std::vector<Annotation>& annotations, std::int64_t end_sample);
 
+// Stretches of at least `min_s` seconds in which none of `leads` (empty: all, up to 12) has a valid
+// sample (electrodes off, a recorder's dropout): [first, last] samples, ascending. detect_qrs
+// interpolates across them, so an RR interval that overlaps one was not measured: the rhythm
+// summary and the beat features leave such intervals out.
+SampleIntervals signal_gaps(const Record& record, const std::vector<int>& leads = {}, double min_s = 1.0);
+
+// Whether [first, last] overlaps any interval of `intervals` (ascending).
+bool overlaps_any(const SampleIntervals& intervals, std::int64_t first, std::int64_t last);
+
 }  // namespace ecglite

@@ -44,7 +44,7 @@ struct RhythmSummary {
   double duration_s = 0;
   double sampling_rate_hz = 0;
   std::int64_t beats = 0;
-  double mean_hr_bpm = 0;            // 60 * (beats - 1) / (time from first to last beat); 0 if < 2 beats
+  double mean_hr_bpm = 0;            // 60 / mean RR over the measured RR intervals; 0 if none
   double min_hr_bpm = 0, max_hr_bpm = 0;  // over the trend intervals holding at least 2 RR intervals
   double trend_interval_s = 0;
   std::vector<double> hr_trend_bpm;  // per interval: 60 / mean RR of the RR intervals ending in it; NaN if none
@@ -54,12 +54,16 @@ struct RhythmSummary {
   EctopicCounts ventricular;         // V beats
   std::int64_t pauses = 0;
   double longest_rr_s = 0;
+  // Stretches without signal (signal_gaps): the RR intervals across them count for nothing above.
+  std::int64_t signal_gaps = 0;
+  double signal_gap_s = 0;
   std::vector<RhythmEpisode> reference_rhythms;  // from the annotations, when given
 };
 
 // Summarises classified (or unclassified, cls '?') beats of a record of `length` samples at `fs`.
+// RR intervals that overlap a stretch of `gaps` (signal_gaps) are not heart-rate data or pauses.
 RhythmSummary summarize_rhythm(const std::vector<Beat>& beats, double fs, std::int64_t length,
-                               const RhythmOptions& options = {});
+                               const RhythmOptions& options = {}, const SampleIntervals& gaps = {});
 
 // The rhythm episodes of an annotation list: each rhythm-change annotation (code 28, aux "(X")
 // starts an episode that lasts until the next one or the end of the record.

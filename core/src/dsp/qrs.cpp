@@ -39,6 +39,20 @@ double percentile(std::vector<float>::iterator begin, std::vector<float>::iterat
   return a + (rank - lo) * (b - a);
 }
 
+// The lead indices `requested` (empty: all, up to 12), checked against the record.
+std::vector<int> leads_to_use(const Record& record, const std::vector<int>& requested) {
+  if (record.leads.empty()) throw Error(record.name + ": no leads to detect beats in");
+  std::vector<int> leads = requested;
+  if (leads.empty())
+    for (int k = 0; k < static_cast<int>(std::min<std::size_t>(record.leads.size(), 12)); ++k)
+      leads.push_back(k);
+  for (int k : leads)
+    if (k < 0 || k >= static_cast<int>(record.leads.size()))
+      throw Error(record.name + ": lead index " + std::to_string(k) + " out of range (the record has " +
+                  std::to_string(record.leads.size()) + " leads)");
+  return leads;
+}
+
 // Band-pass, derivative, square, centred moving-window integration.
 std::vector<float> lead_energy(std::vector<float> x, double fs, const QrsOptions& o) {
   fill_invalid(x);
@@ -169,15 +183,7 @@ std::vector<std::int64_t> detect_qrs(const Record& record, const QrsOptions& o) 
     throw Error(record.name + ": QRS detection needs a sampling rate of at least " +
                 std::to_string(static_cast<int>(kQrsMinRateHz)) + " Hz, the record has " +
                 std::to_string(fs) + " Hz");
-  if (record.leads.empty()) throw Error(record.name + ": no leads to detect beats in");
-  std::vector<int> leads = o.leads;
-  if (leads.empty())
-    for (int k = 0; k < static_cast<int>(std::min<std::size_t>(record.leads.size(), 12)); ++k)
-      leads.push_back(k);
-  for (int k : leads)
-    if (k < 0 || k >= static_cast<int>(record.leads.size()))
-      throw Error(record.name + ": lead index " + std::to_string(k) + " out of range (the record has " +
-                  std::to_string(record.leads.size()) + " leads)");
+  const std::vector<int> leads = leads_to_use(record, o.leads);
   // No valid sample in any lead used is "no data", not "no beats" (which would read as asystole).
   const bool any_valid = std::any_of(leads.begin(), leads.end(), [&](int k) {
     const auto& x = record.leads[k].samples;
@@ -276,6 +282,32 @@ std::vector<std::int64_t> detect_qrs(const Record& record, const QrsOptions& o) 
     ++i;
   }
   return beats;
+}
+
+SampleIntervals signal_gaps(const Record& record, const std::vector<int>& leads, double min_s) {
+  const std::vector<int> used = leads_to_use(record, leads);
+  const std::int64_t n = static_cast<std::int64_t>(record.length());
+  const std::int64_t shortest = std::max<std::int64_t>(1, std::llround(min_s * record.sampling_rate_hz));
+  SampleIntervals gaps;
+  std::int64_t start = -1;  // first sample of the current run without any valid sample
+  for (std::int64_t t = 0; t <= n; ++t) {
+    const bool missing = t < n && std::all_of(used.begin(), used.end(), [&](int k) {
+      return std::isnan(record.leads[k].samples[t]);
+    });
+    if (missing && start < 0) start = t;
+    if (!missing && start >= 0) {
+      if (t - start >= shortest) gaps.emplace_back(start, t - 1);
+      start = -1;
+    }
+  }
+  return gaps;
+}
+
+bool overlaps_any(const SampleIntervals& intervals, std::int64_t first, std::int64_t last) {
+  // The first interval that ends at or after `first`; it overlaps if it starts by `last`.
+  auto it = std::lower_bound(intervals.begin(), intervals.end(), first,
+                             [](const std::pair<std::int64_t, std::int64_t>& iv, std::int64_t v) { return iv.second < v; });
+  return it != intervals.end() && it->first <= last;
 }
 
 }  // namespace ecglite

@@ -8,6 +8,7 @@
 #include "../common/stats.h"
 #include "ecglite/error.h"
 #include "ecglite/preprocess.h"
+#include "ecglite/qrs.h"
 
 namespace ecglite {
 
@@ -76,7 +77,7 @@ class BeatFeatures {
     scale_ = m > 0 ? 1 / m : 1;
     for (Channel c : channels_)
       if (c == Channel::kEcgDev) make_templates();
-    make_rr_features(beats, fs);
+    make_rr_features(beats, fs, signal_gaps(record, {beat_lead(record)}));
   }
 
   std::size_t size() const { return count_; }
@@ -128,20 +129,33 @@ class BeatFeatures {
     }
   }
 
-  void make_rr_features(const std::vector<std::int64_t>& beats, double fs) {
-    // rr[j] is the interval between beats j and j+1, in seconds.
+  void make_rr_features(const std::vector<std::int64_t>& beats, double fs, const SampleIntervals& gaps) {
+    // rr[j] is the interval between beats j and j+1, in seconds; one across a signal gap was not
+    // measured (measured[j] false): it is left out of the means, and a beat next to it takes the
+    // local mean as its RR.
     std::vector<double> rr;
-    for (std::size_t j = 0; j + 1 < count_; ++j) rr.push_back((beats[j + 1] - beats[j]) / fs);
+    std::vector<bool> measured;
+    for (std::size_t j = 0; j + 1 < count_; ++j) {
+      rr.push_back((beats[j + 1] - beats[j]) / fs);
+      measured.push_back(!overlaps_any(gaps, beats[j], beats[j + 1]));
+    }
     std::vector<double> prefix(rr.size() + 1, 0);
-    for (std::size_t j = 0; j < rr.size(); ++j) prefix[j + 1] = prefix[j] + rr[j];
-    auto mean = [&](std::int64_t lo, std::int64_t hi) {  // mean of rr[lo, hi), clamped
+    std::vector<std::int64_t> prefix_count(rr.size() + 1, 0);
+    for (std::size_t j = 0; j < rr.size(); ++j) {
+      prefix[j + 1] = prefix[j] + (measured[j] ? rr[j] : 0);
+      prefix_count[j + 1] = prefix_count[j] + measured[j];
+    }
+    auto mean = [&](std::int64_t lo, std::int64_t hi) {  // mean of the measured rr[lo, hi), clamped
       lo = std::max<std::int64_t>(lo, 0);
       hi = std::min<std::int64_t>(hi, static_cast<std::int64_t>(rr.size()));
-      return hi > lo ? (prefix[hi] - prefix[lo]) / (hi - lo) : kDefaultRrS;
+      const std::int64_t n = hi > lo ? prefix_count[hi] - prefix_count[lo] : 0;
+      return n > 0 ? (prefix[hi] - prefix[lo]) / n : kDefaultRrS;
     };
-    // change[k]: |RR after beat k - RR before it|; the first and last beats borrow their neighbour's.
+    // change[k]: |RR after beat k - RR before it| (0 next to an unmeasured one); the first and last
+    // beats borrow their neighbour's.
     std::vector<double> change(count_, 0);
-    for (std::size_t k = 1; k + 1 < count_; ++k) change[k] = std::fabs(rr[k] - rr[k - 1]);
+    for (std::size_t k = 1; k + 1 < count_; ++k)
+      if (measured[k] && measured[k - 1]) change[k] = std::fabs(rr[k] - rr[k - 1]);
     if (count_ >= 3) {
       change[0] = change[1];
       change[count_ - 1] = change[count_ - 2];
@@ -152,9 +166,11 @@ class BeatFeatures {
     std::vector<double> nearby;
     for (std::size_t i = 0; i < count_; ++i) {
       const std::int64_t k = static_cast<std::int64_t>(i);
-      const double pre = i > 0 ? rr[i - 1] : (rr.empty() ? kDefaultRrS : rr[0]);
-      const double post = i < rr.size() ? rr[i] : pre;
       const double local = mean(k - kLocalRrBefore, k + kLocalRrAfter);
+      double pre = i > 0 ? rr[i - 1] : (rr.empty() ? kDefaultRrS : rr[0]);
+      if (!rr.empty() && !measured[i > 0 ? i - 1 : 0]) pre = local;
+      double post = i < rr.size() ? rr[i] : pre;
+      if (i < rr.size() && !measured[i]) post = local;
       while (lo < rr.size() && beats[lo] < beats[i] - span) ++lo;
       while (hi < rr.size() && beats[hi] <= beats[i] + span) ++hi;
       const double longer = mean(static_cast<std::int64_t>(lo), static_cast<std::int64_t>(hi));

@@ -38,7 +38,7 @@ EctopicCounts count_runs(const std::vector<Beat>& beats, char cls) {
 }  // namespace
 
 RhythmSummary summarize_rhythm(const std::vector<Beat>& beats, double fs, std::int64_t length,
-                               const RhythmOptions& options) {
+                               const RhythmOptions& options, const SampleIntervals& gaps) {
   if (!(fs > 0)) throw Error("rhythm summary: unknown sampling rate");
   if (!(options.trend_interval_s > 0)) throw Error("rhythm summary: the trend interval must be positive");
   RhythmSummary s;
@@ -56,8 +56,17 @@ RhythmSummary summarize_rhythm(const std::vector<Beat>& beats, double fs, std::i
   const std::size_t intervals = static_cast<std::size_t>(std::ceil(s.duration_s / options.trend_interval_s));
   std::vector<double> rr_sum(intervals, 0);
   std::vector<std::int64_t> rr_count(intervals, 0);
+  double measured_sum = 0;
+  std::int64_t measured = 0;
+  for (const auto& gap : gaps) {
+    ++s.signal_gaps;
+    s.signal_gap_s += (gap.second - gap.first + 1) / fs;
+  }
   for (std::size_t j = 0; j + 1 < beats.size(); ++j) {
+    if (overlaps_any(gaps, beats[j].sample, beats[j + 1].sample)) continue;
     const double rr = (beats[j + 1].sample - beats[j].sample) / fs;
+    measured_sum += rr;
+    ++measured;
     s.longest_rr_s = std::max(s.longest_rr_s, rr);
     if (rr >= options.pause_s) ++s.pauses;
     const std::size_t k = std::min(intervals - 1, static_cast<std::size_t>(std::max(0.0, beats[j + 1].sample / fs /
@@ -78,8 +87,7 @@ RhythmSummary summarize_rhythm(const std::vector<Beat>& beats, double fs, std::i
     s.max_hr_bpm = any ? std::max(s.max_hr_bpm, hr) : hr;
     any = true;
   }
-  if (beats.size() >= 2 && beats.back().sample > beats.front().sample)
-    s.mean_hr_bpm = 60.0 * (beats.size() - 1) / ((beats.back().sample - beats.front().sample) / fs);
+  if (measured > 0 && measured_sum > 0) s.mean_hr_bpm = 60.0 * measured / measured_sum;
   return s;
 }
 
@@ -127,7 +135,8 @@ RhythmAnalysis analyze_rhythm(const Record& record, const Model* beat_model,
     for (std::size_t i = 0; i < samples.size(); ++i) a.beats[i].sample = samples[i];
   }
   const std::int64_t length = static_cast<std::int64_t>(record.length());
-  a.summary = summarize_rhythm(a.beats, record.sampling_rate_hz, length, options);
+  a.summary = summarize_rhythm(a.beats, record.sampling_rate_hz, length, options,
+                               signal_gaps(record, options.qrs.leads));
   if (reference) a.summary.reference_rhythms = rhythm_episodes(*reference, record.sampling_rate_hz, length);
   return a;
 }
