@@ -436,6 +436,8 @@ val rhythm(const ecglite::Record& record, const val& options) {
     o_js.set("ventricular", ectopic_counts(s.ventricular));
     o_js.set("pauses", static_cast<double>(s.pauses));
     o_js.set("longestRrS", s.longest_rr_s);
+    o_js.set("signalGaps", static_cast<double>(s.signal_gaps));
+    o_js.set("signalGapS", s.signal_gap_s);
     val episodes = val::array();
     for (std::size_t i = 0; i < s.reference_rhythms.size(); ++i) {
       const ecglite::RhythmEpisode& e = s.reference_rhythms[i];

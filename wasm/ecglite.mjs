@@ -245,13 +245,19 @@ export class EcgLite {
         headers.set(entry.name, error);
       }
     }
-    // Segment headers of multi-segment records belong to their master header, not to the list.
+    // Segment headers of multi-segment records belong to their master header, not to the list. A
+    // multi-segment header is never a segment (not even of itself): it stays a record, and reading
+    // it says what is wrong instead of it vanishing from the drop.
     const segmentHeaders = new Set();
+    const isMultiSegment = (name) => {
+      const info = headers.get(name);
+      return info && !(info instanceof Error) && info.segments.length > 0;
+    };
     for (const info of headers.values()) {
       if (info instanceof Error) continue;
       for (const seg of info.segments) {
         const f = find(`${seg}.hea`);
-        if (f) segmentHeaders.add(f.name);
+        if (f && !isMultiSegment(f.name)) segmentHeaders.add(f.name);
       }
     }
     for (const [headerName, info] of headers) {

@@ -206,6 +206,10 @@ export interface RhythmSummary {
   /** RR intervals of 2 s or more. */
   pauses: number;
   longestRrS: number;
+  /** Stretches of 1 s or more without a valid sample in any lead: the RR intervals across them are
+   * neither pauses nor heart-rate data. */
+  signalGaps: number;
+  signalGapS: number;
   referenceRhythms: RhythmEpisode[];
   /** Non-fatal findings in the annotation file (e.g. a missing end-of-file word). */
   warnings: string[];

@@ -22,6 +22,29 @@ const SAMPLES = {
   'csv-06003': ['samples/ptbxl-06003.csv'],
 };
 const ONNX_ENGINE = (precision) => `onnx-${precision}`;
+const CSV_FILE = /\.(csv|tsv|txt)$/i;
+const ANNOTATION_FILE = /\.(atr|ann|qrs|ecg)$/i;   // the reference annotators groupFiles() pairs with a record
+// A positive "Normal ECG" is a reassuring finding, not an alarm: it is not drawn in the alarm colour.
+const NORMAL_CLASSES = new Set(['NORM']);
+
+// Rhythm codes of MIT-BIH style reference annotations (the text of their rhythm-change marks).
+const RHYTHM_NAMES = {
+  N: 'normal sinus rhythm',
+  AB: 'atrial bigeminy',
+  AFIB: 'atrial fibrillation',
+  AFL: 'atrial flutter',
+  B: 'ventricular bigeminy',
+  BII: '2° heart block',
+  IVR: 'idioventricular rhythm',
+  NOD: 'nodal (A-V junctional) rhythm',
+  P: 'paced rhythm',
+  PREX: 'pre-excitation (WPW)',
+  SBR: 'sinus bradycardia',
+  SVTA: 'supraventricular tachyarrhythmia',
+  T: 'ventricular trigeminy',
+  VFL: 'ventricular flutter',
+  VT: 'ventricular tachycardia',
+};
 
 const state = {
   worker: null,
@@ -32,6 +55,9 @@ const state = {
   entries: [],          // { key, name, kind, files, summary?, leads?, result?, resultError?, rhythm?, other: {} }
   selected: -1,
   lastFiles: null,      // the last set of files, re-read when the CSV options change
+  dropped: null,        // { names } of the files of the drop in the worker
+  problems: [],         // the messages shown under the drop zone
+  trend: null,          // the heart-rate trend drawn last, redrawn when its canvas changes size
   busy: false,
 };
 
@@ -50,9 +76,20 @@ function setStatus(text, progress) {
   }
 }
 
+// The core's messages are written for the command line and the JS API. On this page the sampling
+// rate of a CSV file is entered under "CSV options": the problem says so and that disclosure opens.
+const NEEDS_RATE = /the samplingRate option in JS/;
+
 function showProblems(problems) {
-  const box = $('problems');
-  box.replaceChildren(...problems.map((p) => el('p', { class: 'problem', role: 'alert', text: p })));
+  state.problems = [...problems];
+  const rateAsked = problems.some((p) => NEEDS_RATE.test(p)) && state.lastFiles?.some((f) => CSV_FILE.test(f.name));
+  $('problems').replaceChildren(...problems.map((p) => {
+    const node = el('p', { class: 'problem', role: 'alert', text: p });
+    if (rateAsked && NEEDS_RATE.test(p))
+      node.append(' ', el('span', { class: 'problem-hint', text: 'On this page: enter the sampling rate under “CSV options” above (now open); the file is read again when you leave the field.' }));
+    return node;
+  }));
+  if (rateAsked) $('csv-options').open = true;
 }
 
 // --- worker ---
@@ -102,7 +139,10 @@ function onWorkerMessage(msg) {
     case 'grouped': {
       state.entries = msg.records.map((r) => ({ ...r, other: {} }));
       const problems = [...(state.intakeProblems || []), ...msg.problems.map((p) => p.message)];
-      if (msg.ignored.length) problems.push(`Not used: ${msg.ignored.join(', ')} (not a header, signal or CSV file).`);
+      const annotations = msg.ignored.filter((name) => ANNOTATION_FILE.test(name));
+      const others = msg.ignored.filter((name) => !ANNOTATION_FILE.test(name));
+      problems.push(...annotations.map((name) => unusedAnnotations(name, msg.records)));
+      if (others.length) problems.push(`Not used: ${others.join(', ')} (not a header, signal or CSV file).`);
       showProblems(problems);
       renderRecordList();
       if (!state.entries.length) finishBusy(problems.length ? 'Nothing to show: see the problems above.' : 'No ECG files found in the drop.');
@@ -122,8 +162,7 @@ function onWorkerMessage(msg) {
     case 'record-error': {
       const entry = entryByKey(msg.key);
       entry.readError = msg.message;
-      const problems = [...$('problems').querySelectorAll('.problem')].map((p) => p.textContent);
-      showProblems([...problems, msg.message]);
+      showProblems([...state.problems, msg.message]);
       renderRecordList();
       break;
     }
@@ -150,7 +189,8 @@ function onWorkerMessage(msg) {
       break;
     }
     case 'done':
-      finishBusy(describeDone());
+      // A drop with no record was finished when it was grouped; its status names the problems.
+      if (state.entries.length) finishBusy(describeDone());
       break;
     default:
       break;
@@ -169,7 +209,24 @@ function describeDone() {
   const ok = state.entries.filter((e) => e.result).length;
   const read = state.entries.filter((e) => e.summary).length;
   if (!state.entries.length) return 'Ready.';
+  if (!read) return 'Nothing to show: see the problems above.';
   return `${read} of ${state.entries.length} record${state.entries.length > 1 ? 's' : ''} read, ${ok} classified.`;
+}
+
+// --- what groupFiles() leaves unsaid ---
+
+// Annotation files are only read with their record; say which record, not that the file is unknown.
+function unusedAnnotations(name, records) {
+  const stem = name.replace(ANNOTATION_FILE, '');
+  const record = records.find((r) => r.kind === 'wfdb' && r.name.toLowerCase() === stem.toLowerCase());
+  const used = record?.files.find((f) => ANNOTATION_FILE.test(f));
+  if (used) {
+    return `${name}: not used; the reference annotations of ${record.name} are read from ${used}`;
+  }
+  const header = state.dropped?.names.find((n) => n.toLowerCase() === `${stem}.hea`.toLowerCase());
+  return header
+    ? `${name}: annotations for ${stem}, which could not be opened`
+    : `${name}: annotations for record ${stem}: drop them together with ${stem}.hea and its signal files`;
 }
 
 // --- file intake ---
@@ -230,6 +287,7 @@ async function openFiles(files) {
     }
   }
   if (id !== state.requestId) return;
+  state.dropped = { names: payload.map((f) => f.name) };
   state.worker.postMessage({ type: 'open', id, files: payload, csvOptions: csvOptions() }, payload.map((f) => f.buffer));
 }
 
@@ -282,6 +340,7 @@ async function filesFromDataTransfer(dataTransfer) {
 
 function hideRecordPanels() {
   for (const id of ['records', 'result', 'ecg', 'rhythm', 'facts']) $(id).hidden = true;
+  state.trend = null;
   $('comparison').replaceChildren();
 }
 
@@ -309,7 +368,8 @@ function select(index) {
   const entry = state.entries[index];
   if (!entry || !entry.summary) return;
   renderRecordList();
-  $('ecg').hidden = false;
+  // A header may declare no signals at all: then there is no paper to show.
+  $('ecg').hidden = !entry.summary.leads.length;
   $('facts').hidden = false;
   $('result').hidden = false;
   const s = entry.summary;
@@ -347,8 +407,8 @@ function renderResult(entry) {
   if (entry.resultError) {
     const leads = /\blead/i.test(entry.resultError);
     body.replaceChildren(el('p', { class: 'notice not-run', text: `Not classified: ${entry.resultError}` }),
-      el('p', { class: 'hint', text: leads
-        ? 'The screening model reads the 12 standard leads of a resting ECG; limb leads III, aVR, aVL and aVF can be derived from I and II. The recording is still shown, with its heart rate and beats below.'
+      el('p', { class: 'hint', text: entry.summary && !entry.summary.leads.length ? 'The record has no signals, so there is no ECG to draw either.'
+        : leads ? 'The screening model reads the 12 standard leads of a resting ECG; limb leads III, aVR, aVL and aVF can be derived from I and II. The recording is still shown, with its heart rate and beats below.'
         : 'The recording is still shown below.' }));
     return;
   }
@@ -358,7 +418,8 @@ function renderResult(entry) {
   }
   const r = entry.result;
   const items = r.classes.map((c) => {
-    const fill = el('span', { class: `fill${c.positive ? ' positive' : ''}` });
+    const positive = c.positive ? ` positive${NORMAL_CLASSES.has(c.name) ? ' normal-finding' : ''}` : '';
+    const fill = el('span', { class: `fill${positive}` });
     fill.style.width = `${Math.max(0, Math.min(1, c.probability)) * 100}%`;
     const mark = el('span', { class: 'threshold', title: `threshold ${percent(c.threshold)}` });
     mark.style.left = `calc(${c.threshold * 100}% - 1px)`;
@@ -368,7 +429,7 @@ function renderResult(entry) {
       el('span', { class: 'class-name' }, c.description || c.name, ' ', el('small', { text: `(${c.name})` })),
       bar,
       el('span', { class: 'prob', text: percent(c.probability) }),
-      el('span', { class: `class-state${c.positive ? ' positive' : ''}`, text: state_ }));
+      el('span', { class: `class-state${positive}`, text: state_ }));
   });
   const list = el('ul', { class: 'classes', 'aria-label': 'Probability per class' }, ...items);
   body.replaceChildren(
@@ -385,16 +446,17 @@ function renderFacts(entry) {
   const facts = [
     ['Record', s.name],
     ['Files', entry.files.join(', ')],
-    ['Leads', `${s.leads.length}: ${s.leads.map((l) => l.name).join(', ')}`],
+    ['Leads', s.leads.length ? `${s.leads.length}: ${s.leads.map((l) => l.name).join(', ')}` : 'none: the record has no signals, so there is no ECG to draw'],
     ['Sampling rate', `${s.samplingRate} Hz`],
     ['Length', `${formatDuration(s.durationS)} (${s.length.toLocaleString('en')} samples per lead)`],
-    ['Units', units === 'NU' ? 'NU (unitless: amplitudes are not in mV)' : units],
   ];
+  if (s.leads.length) facts.push(['Units', units === 'NU' ? 'NU (unitless: amplitudes are not in mV)' : units]);
   const hr = entry.rhythm && !entry.rhythm.error && entry.rhythm.beatCount >= 2 ? entry.rhythm.meanHrBpm : undefined;
   if (Number.isFinite(hr)) facts.push(['Heart rate', `${Math.round(hr)} beats per minute`]);
-  if (s.comments.length) facts.push(['Comments', s.comments.join(' · ')]);
-  if (s.warnings.length) facts.push(['Reader warnings', s.warnings.join(' · ')]);
-  $('facts-list').replaceChildren(...facts.flatMap(([k, v]) => [el('dt', { text: k }), el('dd', { text: v })]));
+  // One line each: a header's comment lines often continue a sentence, which a separator would cut.
+  if (s.comments.length) facts.push(['Comments', s.comments.join('\n')]);
+  if (s.warnings.length) facts.push(['Reader warnings', s.warnings.join('\n')]);
+  $('facts-list').replaceChildren(...facts.flatMap(([k, v]) => [el('dt', { text: k }), el('dd', { class: 'lines', text: v })]));
 
   const steps = [];
   if (entry.result) {
@@ -444,6 +506,9 @@ function renderRhythm(entry) {
   }
   lines.push(el('p', { text: `${plural(r.beatCount, 'beat')} detected in ${formatDuration(r.durationS)}; ` +
     `${plural(r.pauses, 'pause')} of 2 s or more (longest RR interval ${r.longestRrS.toFixed(2)} s).` }));
+  if (r.signalGaps > 0)
+    lines.push(el('p', { class: 'notice', id: 'signal-gaps', text: `No signal for ${formatDuration(r.signalGapS)} in ` +
+      `${plural(r.signalGaps, 'stretch', 'stretches')} (electrodes off?): the heart rate, pauses and beat classes leave those stretches out.` }));
   const counts = Object.entries(r.classCounts).sort(([a], [b]) => Object.keys(BEAT_CLASS_NAMES).indexOf(a) - Object.keys(BEAT_CLASS_NAMES).indexOf(b));
   lines.push(el('ul', { class: 'counts', 'aria-label': 'Beats per class' }, ...counts.map(([k, n]) => {
     const swatch = el('span', { class: 'swatch', 'aria-hidden': 'true' });
@@ -465,28 +530,35 @@ function renderRhythm(entry) {
       t.seconds += e.durationS;
       total.set(e.rhythm, t);
     }
-    lines.push(el('p', { text: `Reference rhythm annotations (${r.annotationsFile}): ` +
-      [...total].map(([rhythm, t]) => `${rhythm} ${formatDuration(t.seconds)} in ${plural(t.episodes, 'episode')}`).join('; ') }));
+    // "rhythm N (normal sinus rhythm)": the codes are not beat classes, although N is both.
+    lines.push(el('p', { id: 'reference-rhythms' }, `Reference rhythm annotations (${r.annotationsFile}): `,
+      ...[...total].flatMap(([rhythm, t], i) => [i ? '; ' : '', 'rhythm ',
+        el('abbr', { title: RHYTHM_NAMES[rhythm] ?? 'rhythm code of the annotation file', text: rhythm }),
+        `${RHYTHM_NAMES[rhythm] ? ` (${RHYTHM_NAMES[rhythm]})` : ''} ${formatDuration(t.seconds)} in ${plural(t.episodes, 'episode')}`])));
   }
+  if (r.annotationsError) lines.push(el('p', { class: 'notice', id: 'annotations-error', text: `Reference annotations not used: ${r.annotationsError}` }));
   for (const w of r.warnings) lines.push(el('p', { class: 'notice', text: `Warning: ${w}` }));
   $('rhythm-body').replaceChildren(...lines);
-  const trend = Array.from(r.hrTrendBpm, (bpm, i) => ({ time: (i + 1) * r.trendIntervalS, bpm }));
-  drawHeartRateTrend(trend);
+  // Each value covers an interval and is drawn at its end; the last interval ends with the record.
+  const points = Array.from(r.hrTrendBpm, (bpm, i) => ({ time: Math.min((i + 1) * r.trendIntervalS, r.durationS), bpm }));
+  state.trend = { points, durationS: r.durationS };
+  drawHeartRateTrend(state.trend);
 }
 
-function drawHeartRateTrend(trend) {
+function drawHeartRateTrend({ points, durationS }) {
   const canvas = $('hr-trend');
-  canvas.hidden = trend.filter((p) => Number.isFinite(p.bpm)).length < 2;
+  canvas.hidden = points.filter((p) => Number.isFinite(p.bpm)).length < 2;
   if (canvas.hidden) return;
   const dpr = window.devicePixelRatio || 1;
   const w = canvas.clientWidth;
   const h = canvas.clientHeight;
+  if (!w || !h) return;  // in a hidden panel; drawn when the panel is shown and gets its size
   canvas.width = Math.round(w * dpr);
   canvas.height = Math.round(h * dpr);
   const ctx = canvas.getContext('2d');
   ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-  const t1 = trend[trend.length - 1].time || 1;
-  const values = trend.map((p) => p.bpm).filter(Number.isFinite);
+  const t1 = durationS || points[points.length - 1].time || 1;
+  const values = points.map((p) => p.bpm).filter(Number.isFinite);
   const lo = Math.max(0, Math.floor(Math.min(...values) / 20) * 20);
   const hi = Math.ceil(Math.max(...values) / 20) * 20 || 120;
   const x = (t) => 36 + (t / t1) * (w - 44);
@@ -507,7 +579,7 @@ function drawHeartRateTrend(trend) {
   ctx.strokeStyle = '#a3211a';
   ctx.lineWidth = 1.5;
   let pen = false;
-  for (const p of trend) {
+  for (const p of points) {
     if (!Number.isFinite(p.bpm)) { pen = false; continue; }
     if (pen) ctx.lineTo(x(p.time), y(p.bpm)); else ctx.moveTo(x(p.time), y(p.bpm));
     pen = true;
@@ -542,7 +614,7 @@ function renderComparison(entry) {
     el('th', { scope: 'row', text: c.description || c.name }),
     el('td', { class: 'ecglite-prob', text: percent(c.probability) }),
     el('td', { class: 'onnx-prob', text: percent(b.classes[i].probability) }),
-    el('td', { text: `${((b.classes[i].probability - c.probability) * 100).toFixed(2)}` })));
+    el('td', { text: formatPoints((b.classes[i].probability - c.probability) * 100) })));
   const t = b.timing;
   const table = el('table', { 'aria-label': 'EcgLite and ONNX Runtime Web results side by side' },
     el('thead', {}, el('tr', {},
@@ -556,8 +628,12 @@ function renderComparison(entry) {
         el('td', { text: `${a.timeMs.toFixed(1)} ms (reading the prepared record, preprocessing and ${a.inferences} runs)` }),
         el('td', { text: `${t.inferenceMs.toFixed(1)} ms for ${b.inferences} runs (+ ${t.prepareMs.toFixed(1)} ms EcgLite preprocessing; session created in ${t.sessionMs.toFixed(0)} ms)` }),
         el('td'))));
-  box.replaceChildren(table);
+  // Scrolls inside its own box on a narrow screen instead of widening the page.
+  box.replaceChildren(el('div', { class: 'table-scroll', tabIndex: 0, role: 'region', 'aria-label': 'Comparison table; scroll sideways on a narrow screen' }, table));
 }
+
+// A difference that rounds to zero is shown as 0.00, not -0.00.
+const formatPoints = (d) => (Math.abs(d) < 0.005 ? 0 : d).toFixed(2);
 
 // --- viewer controls ---
 
@@ -573,9 +649,18 @@ function updateViewerControls() {
   } else {
     note.hidden = true;
   }
-  const pageControl = $('page-control');
   const record = viewer.record;
-  const long = record && viewer.layout === 'standard' && record.leads[0].samples.length / record.samplingRate > PAGE_SECONDS + 1e-9;
+  const unitless = record ? record.leads.filter((l, i) => viewer.unitless[i]) : [];
+  const unitsNote = $('units-note');
+  unitsNote.hidden = !unitless.length;
+  if (unitless.length) {
+    const units = [...new Set(unitless.map((l) => l.units))].join(', ');
+    const which = unitless.length === record.leads.length ? 'Amplitudes are' : `Leads ${unitless.map((l) => l.name).join(', ')} are`;
+    unitsNote.textContent = `${which} unitless (${units}), not mV: they are scaled so that a typical beat is as tall as 1 mV ` +
+      'would be at the chosen gain, and no calibration pulse is drawn for them.';
+  }
+  const pageControl = $('page-control');
+  const long = record?.leads.length && viewer.layout === 'standard' && record.leads[0].samples.length / record.samplingRate > PAGE_SECONDS + 1e-9;
   pageControl.hidden = !long;
   if (long) {
     const duration = record.leads[0].samples.length / record.samplingRate;
@@ -586,6 +671,9 @@ function updateViewerControls() {
 
 function setupViewer() {
   viewer = new EcgViewer($('scroller'), { onChange: updateViewerControls });
+  // The trend is drawn at its canvas's size, like the paper: redrawn when the window resizes it.
+  if (typeof ResizeObserver === 'function')
+    new ResizeObserver(() => { if (state.trend && !$('hr-trend').hidden) drawHeartRateTrend(state.trend); }).observe($('hr-trend'));
   $('layout').addEventListener('change', (e) => viewer.set({ layout: e.target.value }));
   $('speed').addEventListener('change', (e) => viewer.set({ speed: Number(e.target.value) }));
   $('gain').addEventListener('change', (e) => viewer.set({ gain: Number(e.target.value) }));
@@ -619,7 +707,7 @@ function setupIntake() {
   for (const button of document.querySelectorAll('[data-sample]'))
     button.addEventListener('click', () => loadSample(button.dataset.sample));
   const reread = () => {
-    const csv = state.lastFiles?.some((f) => /\.(csv|tsv|txt)$/i.test(f.name));
+    const csv = state.lastFiles?.some((f) => CSV_FILE.test(f.name));
     if (csv && !state.busy) openFiles(state.lastFiles);
   };
   $('csv-rate').addEventListener('change', reread);

@@ -8,6 +8,9 @@
 // strip) and one lead per row over the whole record. Long records scroll horizontally: the canvas is
 // only as wide as the visible part and is redrawn from the scroll position, so a 30-minute record
 // costs no more than a 10-second one.
+//
+// Leads whose units are not a voltage (NU: derived PTB-XL data is z-scored) have no mV scale: they
+// are drawn so that a typical beat is as tall as 1 mV would be, and get no calibration pulse.
 
 export const CSS_PX_PER_MM = 96 / 25.4;
 export const SPEEDS = [25, 50];          // mm/s
@@ -19,6 +22,9 @@ const GRID_ROWS = [['I', 'aVR', 'V1', 'V4'], ['II', 'aVL', 'V2', 'V5'], ['III', 
 const PAGE_SECONDS = 10;
 const COLUMN_SECONDS = 2.5;
 const MARGIN_MM = 12;                    // left margin holding the calibration pulse
+const TIME_AXIS_MM = 7;                  // band under the rows layout holding the time labels
+const TIME_LABEL_STEPS = [1, 2, 5, 10, 30, 60, 300];  // s; labels use the first that puts them
+const TIME_LABEL_MIN_PX = 70;                         // at least this many CSS px apart
 const BEAT_COLORS = { N: '#1b7f3b', S: '#b35600', V: '#c8102e', F: '#7b3294', Q: '#555555', '?': '#3b5b92' };
 
 export const BEAT_CLASS_NAMES = {
@@ -30,12 +36,43 @@ export const BEAT_CLASS_NAMES = {
   '?': 'detected beat (not classified)',
 };
 
-// Physical values to mV for display; unitless leads (derived PTB-XL data) are drawn as if in mV.
+// Physical values to mV for display; undefined for units that are not a voltage. No units at all
+// means mV (the WFDB default).
 function toMillivolts(units) {
   const u = (units || '').toLowerCase();
+  if (u === 'mv' || u === '') return 1;
   if (u === 'uv' || u === 'µv' || u === 'μv') return 1e-3;
   if (u === 'v') return 1e3;
-  return 1;
+  return undefined;
+}
+
+// A typical beat's height: the median over one-second blocks of the largest deviation from the
+// baseline. A second holds about one beat, and the median ignores the odd artefact that a maximum
+// would take for the scale. One pass over the samples, so cheap for a 30-minute record.
+function typicalPeak(samples, rate, base) {
+  const block = Math.max(1, Math.round(rate));
+  const peaks = [];
+  for (let start = 0; start < samples.length; start += block) {
+    const end = Math.min(samples.length, start + block);
+    let peak = 0;
+    for (let i = start; i < end; i++) {
+      const d = Math.abs(samples[i] - base);
+      if (d > peak) peak = d;  // false for NaN: missing samples are skipped
+    }
+    if (peak > 0) peaks.push(peak);
+  }
+  if (!peaks.length) return 0;
+  peaks.sort((a, b) => a - b);
+  return peaks[peaks.length >> 1];
+}
+
+// m:ss (h:mm:ss from an hour on), for the time labels of the strip.
+function formatClock(seconds, withHours = seconds >= 3600) {
+  const s = Math.round(seconds);
+  const two = (n) => String(n).padStart(2, '0');
+  return withHours
+    ? `${Math.floor(s / 3600)}:${two(Math.floor(s / 60) % 60)}:${two(s % 60)}`
+    : `${Math.floor(s / 60)}:${two(s % 60)}`;
 }
 
 // Median of a strided subset: a robust baseline so that DC offsets do not push traces off the row.
@@ -59,6 +96,7 @@ export class EcgViewer {
     this.content.append(this.canvas);
     scroller.replaceChildren(this.content);
     this.ctx = this.canvas.getContext('2d');
+    this.timeLabels = [];                // the time labels drawn at the last draw (rows layout)
     this.options = { layout: 'standard', speed: 25, gain: 10, zoom: 1, pageStart: 0 };
     this.record = null;
     this.onChange = onChange;
@@ -80,9 +118,18 @@ export class EcgViewer {
   }
 
   #onKey(e) {
+    if (e.ctrlKey || e.metaKey || e.altKey) return;
+    const s = this.scroller;
+    // A page is the visible paper, less the band the pinned lead names cover in the rows layout, so
+    // that what was at the right edge comes out just right of that band.
+    const page = Math.max(1, s.clientWidth - (this.#layoutName() === 'rows' ? MARGIN_MM * this.#pxPerMm() : 0));
     if (e.key === '+' || e.key === '=') this.zoomBy(1);
     else if (e.key === '-') this.zoomBy(-1);
     else if (e.key === '0') this.set({ zoom: 1 });
+    else if (e.key === 'Home') s.scrollLeft = 0;
+    else if (e.key === 'End') s.scrollLeft = s.scrollWidth;
+    else if (e.key === 'PageDown') s.scrollLeft += page;
+    else if (e.key === 'PageUp') s.scrollLeft -= page;
     else return;
     e.preventDefault();
   }
@@ -98,7 +145,13 @@ export class EcgViewer {
   setRecord(record) {
     this.record = record;
     this.baselines = record ? record.leads.map((l) => baseline(l.samples)) : [];
-    this.scale = record ? record.leads.map((l) => toMillivolts(l.units)) : [];
+    const toMv = record ? record.leads.map((l) => toMillivolts(l.units)) : [];
+    this.unitless = toMv.map((f) => f === undefined);
+    // One scale for all unitless leads, set by the tallest typical beat, so that every trace stays
+    // in its row and the leads keep their relative sizes.
+    const peak = Math.max(0, ...toMv.map((f, i) => (f === undefined
+      ? typicalPeak(record.leads[i].samples, record.samplingRate, this.baselines[i]) : 0)));
+    this.scale = toMv.map((f) => f ?? (peak > 0 ? 1 / peak : 1));
     const byName = new Map();
     if (record) record.leads.forEach((l, i) => { if (l.standardName && !byName.has(l.standardName)) byName.set(l.standardName, i); });
     this.standardIndex = byName;
@@ -138,15 +191,20 @@ export class EcgViewer {
     return Math.max(0, this.scroller.scrollLeft / this.#pxPerMm() / this.options.speed);
   }
 
+  /** True when some lead is drawn without a mV scale (units that are not a voltage). */
+  get hasUnitless() { return this.unitless?.some(Boolean) ?? false; }
+
   describe() {
     const r = this.record;
     if (!r) return '';
+    if (!r.leads.length) return `ECG of ${r.name}: no signals to draw.`;
     const layout = this.#layoutName();
     const names = r.leads.map((l) => l.name).join(', ');
     const what = layout === 'standard'
       ? `standard 12-lead layout, 3 by 4 leads of ${COLUMN_SECONDS} s from ${this.options.pageStart} s plus a lead II rhythm strip`
       : `${r.leads.length} lead${r.leads.length > 1 ? 's' : ''} (${names}), one per row, ${r.duration.toFixed(1)} s; scroll sideways for more`;
-    return `ECG of ${r.name}: ${what}; ${this.options.speed} mm/s, ${this.options.gain} mm/mV, zoom ${Math.round(this.options.zoom * 100)} %.`;
+    const unitless = this.hasUnitless ? ' (unitless leads: a typical beat as tall as 1 mV)' : '';
+    return `ECG of ${r.name}: ${what}; ${this.options.speed} mm/s, ${this.options.gain} mm/mV${unitless}, zoom ${Math.round(this.options.zoom * 100)} %.`;
   }
 
   get layout() { return this.#layoutName(); }
@@ -171,14 +229,18 @@ export class EcgViewer {
     if (this.#layoutName() === 'standard') {
       return { width: MARGIN_MM + PAGE_SECONDS * this.options.speed + 4, height: 4 * row + 6 };
     }
-    return { width: MARGIN_MM + r.duration * this.options.speed + 4, height: r.leads.length * row + 6 + (r.beats ? 5 : 0) };
+    return { width: MARGIN_MM + r.duration * this.options.speed + 4, height: r.leads.length * row + 3 + (r.beats ? 5 : 0) + TIME_AXIS_MM };
   }
 
   draw() {
     const r = this.record;
     const ctx = this.ctx;
-    if (!r) {
+    this.timeLabels = [];
+    if (!r || !r.leads.length) {
       this.canvas.width = this.canvas.height = 0;
+      this.content.style.width = this.content.style.height = '0';
+      this.canvas.setAttribute('aria-label', this.describe());
+      delete this.canvas.dataset.timeLabels;
       return;
     }
     r.duration = r.leads[0].samples.length / r.samplingRate;
@@ -211,7 +273,7 @@ export class EcgViewer {
       const t0 = this.options.pageStart;
       GRID_ROWS.forEach((names, ri) => {
         const y = 3 + row * (ri + 0.5);
-        this.#calibration(2, y, mm);
+        if (names.every((name) => !this.unitless[this.standardIndex.get(name)])) this.#calibration(2, y, mm);
         names.forEach((name, ci) => {
           const xs = MARGIN_MM + ci * COLUMN_SECONDS * speed;
           const from = t0 + ci * COLUMN_SECONDS;
@@ -222,7 +284,7 @@ export class EcgViewer {
       });
       const y = 3 + row * 3.5;
       const ii = this.standardIndex.get('II');
-      this.#calibration(2, y, mm);
+      if (!this.unitless[ii]) this.#calibration(2, y, mm);
       this.#trace(ii, t0, t0 + PAGE_SECONDS, MARGIN_MM, y, x0, x1, mm);
       this.#label('II', MARGIN_MM + 1, y - row * 0.5 + 3.5, mm);
       this.#beats(t0, t0 + PAGE_SECONDS, MARGIN_MM, y - row * 0.5 + 2.6, x0, x1, mm);
@@ -233,6 +295,9 @@ export class EcgViewer {
         const y = 3 + beatsRow + row * (i + 0.5);
         this.#trace(i, 0, r.duration, MARGIN_MM, y, x0, x1, mm);
       });
+      this.#timeAxis(3 + beatsRow + row * r.leads.length, size.width, x0, x1, mm);
+      const shown = (x) => formatClock(Math.min(r.duration, Math.max(0, (x - MARGIN_MM) / speed)), r.duration >= 3600);
+      this.canvas.setAttribute('aria-label', `${this.describe()} Showing ${shown(x0)} to ${shown(x1)}.`);
       // The calibration pulse and lead names follow the view so that they are always visible, on a
       // band of paper of their own once the trace scrolls under them.
       if (x0 > 0.5) {
@@ -241,9 +306,38 @@ export class EcgViewer {
       }
       r.leads.forEach((lead, i) => {
         const y = 3 + beatsRow + row * (i + 0.5);
-        this.#calibration(x0 + 2, y, mm);
+        if (!this.unitless[i]) this.#calibration(x0 + 2, y, mm);
         this.#label(lead.name, x0 + 1, y - row * 0.5 + 3.5, mm, true);
       });
+    }
+    // Lets tests (and anyone scripting the page) read which times the visible paper is labelled with.
+    if (this.timeLabels.length) this.canvas.dataset.timeLabels = this.timeLabels.join(' ');
+    else delete this.canvas.dataset.timeLabels;
+  }
+
+  // Time labels (m:ss) under the rows of the long strip, with a tick at each, for the visible part
+  // only; the step is the smallest that keeps the labels apart at the current speed and zoom.
+  #timeAxis(top, paperWidth, vx0, vx1, mm) {
+    const r = this.record;
+    const speed = this.options.speed;
+    const pxPerSecond = speed * this.#pxPerMm();
+    const step = TIME_LABEL_STEPS.find((s) => s * pxPerSecond >= TIME_LABEL_MIN_PX) ?? TIME_LABEL_STEPS[TIME_LABEL_STEPS.length - 1];
+    const withHours = r.duration >= 3600;
+    const ctx = this.ctx;
+    const dpr = window.devicePixelRatio || 1;
+    ctx.font = `${11 * dpr / mm}px system-ui, sans-serif`;
+    ctx.fillStyle = '#111';
+    // Once the paper scrolls, the band of the pinned lead names covers the left edge.
+    const from = vx0 > 0.5 ? vx0 + MARGIN_MM - 1 : vx0;
+    const first = Math.max(0, Math.ceil((from - MARGIN_MM) / speed / step - 1e-9) * step);
+    const last = Math.min(r.duration, (vx1 - MARGIN_MM) / speed);
+    for (let t = first; t <= last + 1e-9; t += step) {
+      const x = MARGIN_MM + t * speed;
+      const text = formatClock(t, withHours);
+      if (x + 0.6 + ctx.measureText(text).width > paperWidth) break;  // would be cut at the paper's end
+      ctx.fillRect(x - 0.15, top, 0.3, 2);
+      ctx.fillText(text, x + 0.6, top + 5.2);
+      this.timeLabels.push(text);
     }
   }
 

@@ -72,7 +72,8 @@ test('a CSV without a sampling rate asks for it; the CSV options re-read it', { 
   const file = path.join(ROOT, 'tests', 'fixtures', 'csv', 'tab_units_no_rate.tsv');
   await pick(page, [file]);
   assert.match(await page.textContent('#problems'), /tab_units_no_rate\.tsv: cannot tell the sampling rate/);
-  await page.click('.csv-options summary');
+  // The page opens the CSV options for the rate it asks for.
+  assert.equal(await page.$eval('.csv-options', (d) => d.open), true);
   await settled(page, async () => {
     await page.fill('#csv-rate', '250');
     await page.press('#csv-rate', 'Tab');
@@ -215,8 +216,10 @@ test('a 30-minute two-lead recording: scrolling strip, beats and heart rate as `
     assert.match(await page.textContent('#ectopy-v'), new RegExp(`Ventricular ectopy \\(V\\): ${rhythm.ventricular.beats.toLocaleString('en')} beat`));
     assert.match(await page.textContent('#ectopy-s'), new RegExp(`Supraventricular ectopy \\(S\\): ${rhythm.supraventricular.beats.toLocaleString('en')} beat|Supraventricular ectopy \\(S\\): none`));
   }
-  assert.match(await page.textContent('#rhythm-body'), /Reference rhythm annotations \(208\.atr\): N .* T /);
+  assert.match(await page.textContent('#rhythm-body'), /Reference rhythm annotations \(208\.atr\): rhythm N \(normal sinus rhythm\) .* rhythm T \(ventricular trigeminy\) /);
   assert.equal(await page.isVisible('#hr-trend'), true);
+  // The trend's axis ends at the record's length, not at the end of its last 10 s interval.
+  assert.match(await page.getAttribute('#hr-trend', 'aria-label'), /over 30 min 6 s$/);
   assert.match(await page.textContent('#layout-note'), /12 standard leads/);
   const geometry = await page.evaluate(async () => {
     const s = document.getElementById('scroller');

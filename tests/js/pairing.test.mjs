@@ -48,6 +48,14 @@ test('multi-file and multi-segment records list every missing file', { skip: NO_
   const record = ecg.readGroup(complete.records[0]);
   assert.equal(record.length, 12);
   record.dispose();
+
+  // A multi-segment header is never a segment, not even of itself: it stays a record, and reading
+  // it says why it cannot be read (it used to vanish from the drop without a word).
+  const header = new TextEncoder().encode('rec/1 1 100 10\nrec 10\n');
+  const recursive = ecg.groupFiles([{ name: 'rec.hea', bytes: header }]);
+  assert.deepEqual(messages(recursive), []);
+  assert.equal(recursive.records.length, 1);
+  assert.throws(() => ecg.readGroup(recursive.records[0]), /rec\.hea: a segment cannot itself be a multi-segment record/);
 });
 
 test('names match case-insensitively, paths are ignored, CSV files are records, other files are set aside', { skip: NO_MODULE }, async () => {

@@ -65,6 +65,26 @@ test('the rhythm summary of a 30-minute MIT-BIH record with its annotations equa
   });
 });
 
+test('a stretch without signal is reported and is not a pause', { skip: NO_MODULE }, async () => {
+  const ecg = await ecglite();
+  const record = readWfdbRecord(ecg, path.join(SAMPLES, '00001_lr'));
+  const leads = record.leads.map((l, i) => {
+    const samples = record.samples(i);
+    samples.fill(NaN, 300, 600);  // 3 s at 100 Hz, every lead
+    return { name: l.name, units: l.units, samples };
+  });
+  const gapped = ecg.recordFromLeads({ name: 'gapped', samplingRate: record.samplingRate, leads });
+  const whole = ecg.rhythm(record);
+  const r = ecg.rhythm(gapped);
+  assert.equal(whole.signalGaps, 0);
+  assert.equal(r.signalGaps, 1);
+  assert.ok(Math.abs(r.signalGapS - 3) < 0.02, String(r.signalGapS));
+  assert.equal(r.pauses, 0);
+  assert.ok(r.longestRrS < 2, String(r.longestRrS));
+  record.dispose();
+  gapped.dispose();
+});
+
 test('rhythm() errors are JS Errors with the core message', { skip: NO_MODULE }, async () => {
   const ecg = await ecglite();
   const record = readWfdbRecord(ecg, path.join(SAMPLES, '00001_lr'));

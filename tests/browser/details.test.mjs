@@ -1,0 +1,253 @@
+// The page's handling of unusual inputs and long strips in a real browser (Chromium via
+// playwright-core): what it says when a drop cannot be shown, how it draws records without signals or
+// without a mV scale, how the long strip is navigated, and that nothing widens a phone-sized page.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { ROOT, SAMPLES, SKIP, WEB, launch, pick, screenshotPath } from './support.mjs';
+
+const BAD = path.join(ROOT, 'tests', 'bad-inputs');
+const MITDB_EXCERPT = path.join(ROOT, 'tests', 'fixtures', 'mitdb', '205_20s');
+const NOTHING_TO_SHOW = 'Nothing to show: see the problems above.';
+let env;
+
+before(async () => { if (!SKIP) env = await launch(); });
+after(async () => {
+  if (!env) return;
+  await env.close();
+  assert.deepEqual(env.foreignRequests(), [], 'requests outside the page origin');
+  assert.deepEqual(env.problems, [], 'console errors or CSP violations');
+});
+
+const problemTexts = (page) => page.$$eval('#problems .problem', (els) => els.map((e) => e.textContent));
+const status = (page) => page.textContent('#status');
+// Two animation frames: the paper is redrawn on the next frame after a scroll or a resize.
+const nextFrames = (page) => page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+
+function withTempDir(fill, run) {
+  const dir = mkdtempSync(path.join(tmpdir(), 'ecglite-details-'));
+  return Promise.resolve(fill(dir)).then(() => run(dir)).finally(() => rmSync(dir, { recursive: true, force: true }));
+}
+
+test('a record without signals: no page error on draws and resizes, no paper, facts that say so', { skip: SKIP }, async () => {
+  const page = await env.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await pick(page, [path.join(BAD, 'wfdb', 'zero-signals', 'rec.hea')]);
+  await page.setViewportSize({ width: 900, height: 900 });
+  await nextFrames(page);
+  await page.setViewportSize({ width: 1280, height: 1000 });
+  await nextFrames(page);
+  assert.deepEqual(errors, []);
+  assert.equal(await page.isVisible('#ecg'), false);
+  assert.equal(await page.isVisible('#facts'), true);
+  const facts = await page.$$eval('#facts-list dt', (dts) => Object.fromEntries(dts.map((dt) => [dt.textContent, dt.nextElementSibling.textContent])));
+  assert.match(facts.Leads, /^none: the record has no signals/);
+  assert.equal(facts.Units, undefined, 'no empty Units fact');
+  assert.match(await page.textContent('#result-body'), /no signals, so there is no ECG to draw/);
+  assert.doesNotMatch(await page.textContent('#result-body'), /The recording is still shown/);
+  // The next drop in the same page draws normally.
+  await pick(page, [path.join(SAMPLES, '00001_lr.hea'), path.join(SAMPLES, '00001_lr.dat')]);
+  await nextFrames(page);
+  assert.deepEqual(errors, []);
+  assert.equal(await page.isVisible('#ecg'), true);
+  await page.close();
+});
+
+test('a multi-segment header that lists itself as a segment is reported, not silently dropped', { skip: SKIP }, async () => {
+  const page = await env.newPage();
+  await pick(page, [path.join(BAD, 'wfdb', 'segment-recursive', 'rec.hea')]);
+  const problems = await problemTexts(page);
+  assert.equal(problems.length, 1, problems.join('\n'));
+  assert.match(problems[0], /rec\.hea: a segment cannot itself be a multi-segment record/);
+  assert.equal(await status(page), NOTHING_TO_SHOW);
+  await page.close();
+});
+
+test('a failed drop keeps "Nothing to show" as its status, whether grouping or reading failed', { skip: SKIP }, async () => {
+  const page = await env.newPage();
+  await pick(page, [path.join(SAMPLES, '00001_lr.hea')]);
+  // The worker's "done" follows the grouping at once; give it the time to arrive (it used to
+  // overwrite the status with "Ready.").
+  await page.waitForTimeout(300);
+  assert.equal(await status(page), NOTHING_TO_SHOW);
+  await pick(page, ['rec.hea', 'rec.dat'].map((f) => path.join(BAD, 'wfdb', 'truncated-signal', f)));
+  assert.equal((await problemTexts(page)).length, 1);
+  assert.equal(await status(page), NOTHING_TO_SHOW);
+  await page.close();
+});
+
+test('a CSV without a sampling rate points to the CSV options and opens them', { skip: SKIP }, async () => {
+  const page = await env.newPage();
+  assert.equal(await page.$eval('#csv-options', (d) => d.open), false);
+  await pick(page, [path.join(BAD, 'csv', 'no-rate.csv')]);
+  const [problem] = await problemTexts(page);
+  // The core's message is kept; the page adds how to give the rate here.
+  assert.match(problem, /^no-rate\.csv: cannot tell the sampling rate .*--rate HZ on the command line/);
+  assert.match(await page.textContent('#problems .problem-hint'), /enter the sampling rate under “CSV options”/);
+  assert.equal(await page.$eval('#csv-options', (d) => d.open), true);
+  assert.equal(await page.isVisible('#csv-rate'), true);
+  // A WFDB problem gets no such hint.
+  await pick(page, [path.join(SAMPLES, '00001_lr.hea')]);
+  assert.equal(await page.$$eval('#problems .problem-hint', (els) => els.length), 0);
+  await page.close();
+});
+
+test('annotation files of a record that could not be opened are named as such; the picker accepts every annotator', { skip: SKIP }, async () => {
+  const page = await env.newPage();
+  await pick(page, ['rec.hea', 'rec.atr'].map((f) => path.join(BAD, 'ann', 'garbage', f)));
+  const problems = await problemTexts(page);
+  assert.ok(problems.includes('rec.atr: annotations for rec, which could not be opened'), problems.join('\n'));
+  assert.ok(!problems.some((p) => /not a header, signal or CSV file/.test(p)), problems.join('\n'));
+  const accept = (await page.getAttribute('#file-input', 'accept')).split(',');
+  for (const ext of ['.atr', '.ann', '.qrs', '.ecg']) assert.ok(accept.includes(ext), ext);
+  await page.close();
+});
+
+test('the long strip has time labels and Home, End, Page Up and Page Down move it', { skip: SKIP }, async () => {
+  const page = await env.newPage({ viewport: { width: 800, height: 900 } });
+  await pick(page, ['hea', 'dat', 'atr'].map((ext) => `${MITDB_EXCERPT}.${ext}`));
+  await nextFrames(page);
+  const view = () => page.evaluate(() => {
+    const s = document.getElementById('scroller');
+    const canvas = document.querySelector('.ecg-canvas');
+    return { left: s.scrollLeft, max: s.scrollWidth - s.clientWidth, client: s.clientWidth, labels: (canvas.dataset.timeLabels || '').split(' '), label: canvas.getAttribute('aria-label') };
+  });
+  const start = await view();
+  assert.ok(start.max > 0, 'the 20 s strip is wider than the view');
+  // 25 mm/s at true size: a label every second.
+  assert.deepEqual(start.labels.slice(0, 3), ['0:00', '0:01', '0:02']);
+  assert.match(start.label, /Showing 0:00 to 0:0\d\./);
+  await page.focus('#scroller');
+  const scrollY = await page.evaluate(() => window.scrollY);
+  const press = async (key) => { await page.keyboard.press(key); await nextFrames(page); return view(); };
+  const end = await press('End');
+  assert.equal(end.left, end.max);
+  assert.ok(end.labels.includes('0:19') && !end.labels.includes('0:00'), end.labels.join(' '));
+  assert.equal((await press('Home')).left, 0);
+  // A page is the visible paper less the 12 mm band of the pinned lead names.
+  const page1 = await press('PageDown');
+  assert.ok(Math.abs(page1.left - (start.client - 12 * 96 / 25.4)) <= 1, `PageDown moved to ${page1.left}`);
+  assert.notEqual(page1.labels[0], '0:00');
+  assert.equal((await press('PageUp')).left, 0);
+  // The window did not scroll as well (Page Down and End scroll it by default).
+  assert.equal(await page.evaluate(() => window.scrollY), scrollY);
+  await page.locator('#ecg').screenshot({ path: screenshotPath('strip-time-labels.png') });
+  await page.close();
+});
+
+test('reference rhythm codes are labelled as rhythms and named', { skip: SKIP }, async () => {
+  const page = await env.newPage();
+  await pick(page, ['hea', 'dat', 'atr'].map((ext) => `${MITDB_EXCERPT}.${ext}`));
+  await page.waitForSelector('#reference-rhythms');
+  const text = await page.textContent('#reference-rhythms');
+  assert.match(text, /^Reference rhythm annotations \(205_20s\.atr\): rhythm N \(normal sinus rhythm\) .*; rhythm VT \(ventricular tachycardia\) /);
+  assert.deepEqual(await page.$$eval('#reference-rhythms abbr', (els) => els.map((e) => e.title)), ['normal sinus rhythm', 'ventricular tachycardia']);
+  await page.close();
+});
+
+test('unreadable reference annotations are left out with a warning; beats are still shown', { skip: SKIP }, async () => {
+  await withTempDir((dir) => {
+    for (const ext of ['hea', 'dat']) copyFileSync(`${MITDB_EXCERPT}.${ext}`, path.join(dir, `205_20s.${ext}`));
+    copyFileSync(path.join(BAD, 'ann', 'garbage', 'rec.atr'), path.join(dir, '205_20s.atr'));
+  }, async (dir) => {
+    const page = await env.newPage();
+    await pick(page, ['hea', 'dat', 'atr'].map((ext) => path.join(dir, `205_20s.${ext}`)));
+    await page.waitForSelector('#heart-rate');
+    assert.match(await page.textContent('#annotations-error'), /^Reference annotations not used: 205_20s\.atr: /);
+    assert.equal(await page.$('#reference-rhythms'), null);
+    await page.close();
+  });
+});
+
+test('a stretch without signal is named in the heart-rate panel and is not a pause', { skip: SKIP }, async () => {
+  await withTempDir((dir) => {
+    // 30 s of QRS-like spikes every 0.8 s at 250 Hz, with the cells of 10-15 s left empty.
+    const rows = ['time,II'];
+    for (let i = 0; i < 30 * 250; ++i) {
+      const t = i / 250;
+      const phase = (t % 0.8) - 0.4;
+      const mv = Math.exp(-((phase / 0.012) ** 2)) + 0.01 * Math.sin(7 * i);
+      rows.push(`${t.toFixed(3)},${t >= 10 && t < 15 ? '' : mv.toFixed(4)}`);
+    }
+    writeFileSync(path.join(dir, 'gap.csv'), `${rows.join('\n')}\n`);
+  }, async (dir) => {
+    const page = await env.newPage();
+    await pick(page, [path.join(dir, 'gap.csv')]);
+    await page.waitForSelector('#heart-rate');
+    assert.match(await page.textContent('#signal-gaps'), /^No signal for .+ in 1 stretch \(electrodes off\?\)/);
+    assert.match(await page.textContent('#rhythm-body'), /\b0 pauses of 2 s or more/);
+    await page.close();
+  });
+});
+
+test('unitless (NU) leads are scaled to their beats and say so; mV records keep their scale and calibration', { skip: SKIP }, async () => {
+  const page = await env.newPage();
+  const base = path.join(ROOT, 'tests', 'fixtures', 'ptbxl-mini', 'records100', '00000', '00024_lr');
+  await pick(page, [`${base}.hea`, `${base}.dat`]);
+  await nextFrames(page);
+  assert.equal(await page.isVisible('#units-note'), true);
+  assert.match(await page.textContent('#units-note'), /^Amplitudes are unitless \(NU\), not mV: .*no calibration pulse/);
+  assert.match(await page.getAttribute('.ecg-canvas', 'aria-label'), /10 mm\/mV \(unitless leads: a typical beat as tall as 1 mV\)/);
+  await page.screenshot({ path: screenshotPath('unitless-nu.png'), fullPage: true });
+  await pick(page, [path.join(SAMPLES, '00001_lr.hea'), path.join(SAMPLES, '00001_lr.dat')]);
+  await nextFrames(page);
+  assert.equal(await page.isVisible('#units-note'), false);
+  assert.match(await page.getAttribute('.ecg-canvas', 'aria-label'), /10 mm\/mV, zoom/);
+  await page.close();
+});
+
+test('header comments are shown one per line; a positive Normal ECG is not in the alarm colour', { skip: SKIP }, async () => {
+  const page = await env.newPage();
+  await pick(page, [path.join(SAMPLES, 'HR06001.hea'), path.join(SAMPLES, 'HR06001.mat')]);
+  const comments = await page.$$eval('#facts-list dt', (dts) => dts.find((dt) => dt.textContent === 'Comments').nextElementSibling.innerText);
+  assert.ok(comments.split('\n').length >= 3, comments);
+  assert.doesNotMatch(comments, / · /);
+  await pick(page, [path.join(SAMPLES, '00001_lr.hea'), path.join(SAMPLES, '00001_lr.dat')]);
+  const colors = await page.evaluate(() => {
+    const fill = (name) => getComputedStyle(document.querySelector(`#result-body li[data-class="${name}"] .fill`)).backgroundColor;
+    const alarm = getComputedStyle(document.documentElement).getPropertyValue('--positive').trim();
+    return { norm: fill('NORM'), positive: document.querySelector('#result-body li[data-class="NORM"] .class-state').classList.contains('positive'), alarm };
+  });
+  assert.equal(colors.positive, true, 'the sample is a positive Normal ECG');
+  assert.notEqual(colors.norm, 'rgb(163, 33, 26)', `alarm colour ${colors.alarm}`);
+  await page.close();
+});
+
+test('the heart-rate trend is redrawn when the window is resized and ends at the record\'s length', { skip: SKIP }, async () => {
+  const page = await env.newPage();
+  await pick(page, ['hea', 'dat', 'atr'].map((ext) => `${MITDB_EXCERPT}.${ext}`));
+  await page.waitForSelector('#hr-trend', { state: 'visible' });
+  const size = () => page.$eval('#hr-trend', (c) => ({ backing: c.width, css: c.clientWidth, dpr: devicePixelRatio, label: c.getAttribute('aria-label') }));
+  const wide = await size();
+  assert.match(wide.label, /over 20\.0 s$/);
+  await page.setViewportSize({ width: 700, height: 1000 });
+  await nextFrames(page);
+  const narrow = await size();
+  assert.ok(narrow.css < wide.css);
+  assert.equal(narrow.backing, Math.round(narrow.css * narrow.dpr));
+  await page.close();
+});
+
+const buildInfo = SKIP ? {} : JSON.parse(readFileSync(path.join(WEB, 'build-info.json'), 'utf8'));
+const NO_ONNX = !buildInfo.onnxRuntime && 'this build has no ONNX Runtime Web or no ONNX model';
+
+test('at 390 px the ONNX comparison table scrolls inside its own box, not the page', { skip: SKIP || NO_ONNX }, async () => {
+  const page = await env.newPage({ viewport: { width: 390, height: 844 } });
+  await pick(page, [path.join(SAMPLES, 'HR06001.hea'), path.join(SAMPLES, 'HR06001.mat')]);
+  await page.check('input[name="engine"][value="onnx"]');
+  await page.waitForSelector('#comparison tbody tr[data-class]', { timeout: 60000 });
+  const widths = await page.evaluate(() => ({
+    page: document.documentElement.scrollWidth,
+    screen: window.innerWidth,
+    overflowX: getComputedStyle(document.querySelector('#comparison table').parentElement).overflowX,
+  }));
+  assert.ok(widths.page <= widths.screen, `page is ${widths.page - widths.screen}px wider than the screen`);
+  assert.equal(widths.overflowX, 'auto');
+  const differences = await page.$$eval('#comparison tbody tr[data-class] td:last-child', (tds) => tds.map((td) => td.textContent));
+  assert.ok(differences.every((d) => /^-?\d+\.\d\d$/.test(d) && d !== '-0.00'), differences.join(' '));
+  await page.screenshot({ path: screenshotPath('phone-onnx.png'), fullPage: true });
+  await page.close();
+});
