@@ -519,6 +519,10 @@ function renderRhythm(entry) {
   if (r.classified) {
     lines.push(el('p', { id: 'ectopy-s', text: ectopyLine('Supraventricular ectopy (S)', r.supraventricular) }));
     lines.push(el('p', { id: 'ectopy-v', text: ectopyLine('Ventricular ectopy (V)', r.ventricular) }));
+    // The counts look exact; the classifier is not (models/BEATS_MODEL_CARD.md, MIT-BIH DS2).
+    lines.push(el('p', { class: 'hint', id: 'beat-class-caveat', text: 'The beat classes come from a small research model. ' +
+      'On patients it was not trained on it found most V beats but fewer than half of the S beats, and it calls many normal ' +
+      'beats F (fusion): read the counts as a guide to where to look, not as a diagnosis.' }));
   } else {
     lines.push(el('p', { class: 'hint', text: 'Beats are detected but not classified: this build has no beat classifier (models/beats-int8.ecgm), so there are no S/V counts.' }));
   }

@@ -3,7 +3,7 @@
 // without a mV scale, how the long strip is navigated, and that nothing widens a phone-sized page.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ROOT, SAMPLES, SKIP, WEB, launch, pick, screenshotPath } from './support.mjs';
@@ -157,6 +157,9 @@ test('unreadable reference annotations are left out with a warning; beats are st
     await pick(page, ['hea', 'dat', 'atr'].map((ext) => path.join(dir, `205_20s.${ext}`)));
     await page.waitForSelector('#heart-rate');
     assert.match(await page.textContent('#annotations-error'), /^Reference annotations not used: 205_20s\.atr: /);
+    // Classified beats (the built page has the beat model) come with the classifier's caveat.
+    if (existsSync(path.join(WEB, 'models', 'beats-int8.ecgm')))
+      assert.match(await page.textContent('#beat-class-caveat'), /fewer than half of the S beats/);
     assert.equal(await page.$('#reference-rhythms'), null);
     await page.close();
   });

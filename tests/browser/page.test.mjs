@@ -215,6 +215,7 @@ test('a 30-minute two-lead recording: scrolling strip, beats and heart rate as `
   if (rhythm.classified) {
     assert.match(await page.textContent('#ectopy-v'), new RegExp(`Ventricular ectopy \\(V\\): ${rhythm.ventricular.beats.toLocaleString('en')} beat`));
     assert.match(await page.textContent('#ectopy-s'), new RegExp(`Supraventricular ectopy \\(S\\): ${rhythm.supraventricular.beats.toLocaleString('en')} beat|Supraventricular ectopy \\(S\\): none`));
+    assert.match(await page.textContent('#beat-class-caveat'), /research model.*not as a diagnosis/);
   }
   assert.match(await page.textContent('#rhythm-body'), /Reference rhythm annotations \(208\.atr\): rhythm N \(normal sinus rhythm\) .* rhythm T \(ventricular trigeminy\) /);
   assert.equal(await page.isVisible('#hr-trend'), true);
