@@ -18,6 +18,13 @@ inline std::string lower(std::string s) {
   return s;
 }
 
+// "12.5" for 12.5, "500" for 500, "0.01" for 0.01: rates and other numbers in messages.
+inline std::string format_number(double value) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.6g", value);
+  return buf;
+}
+
 // "25 s", "9.99 s": durations in messages, to the centisecond without trailing zeros.
 inline std::string seconds(double s) {
   char buf[64];

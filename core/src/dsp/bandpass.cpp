@@ -9,6 +9,7 @@
 #include <complex>
 
 #include "dsp_internal.h"
+#include "../common/text.h"
 #include "ecglite/error.h"
 #include "ecglite/preprocess.h"
 
@@ -26,8 +27,8 @@ std::vector<Section> butter_bandpass(int order, double low_hz, double high_hz, d
   if (order < 1 || order > 12)
     throw Error("band-pass filter order must be 1..12, got " + std::to_string(order));
   if (!(fs > 0) || !(low_hz > 0) || !(high_hz > low_hz) || !(high_hz < fs / 2))
-    throw Error("cannot band-pass " + detail::format_number(low_hz) + "-" +
-                detail::format_number(high_hz) + " Hz at " + detail::format_number(fs) +
+    throw Error("cannot band-pass " + text::format_number(low_hz) + "-" +
+                text::format_number(high_hz) + " Hz at " + text::format_number(fs) +
                 " Hz (need 0 < low < high < half the sampling rate)");
   // Pre-warped edges for the bilinear transform with scipy's normalisation (fs = 2).
   const double w1 = 4 * std::tan(kPi * (2 * low_hz / fs) / 2);

@@ -25,7 +25,5 @@ std::size_t resampled_length(std::size_t n, const ResampleRatio& ratio);
 void derive_limb_leads(std::vector<std::vector<float>>& leads, const std::vector<std::string>& derived,
                        double lead_ii_scale);
 
-// "12.5" for 12.5, "500" for 500: rates and durations in messages.
-std::string format_number(double value);
 
 }  // namespace ecglite::detail

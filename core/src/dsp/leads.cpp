@@ -96,12 +96,6 @@ void derive_limb_leads(std::vector<std::vector<float>>& leads, const std::vector
   }
 }
 
-std::string format_number(double value) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.6g", value);
-  return buf;
-}
-
 }  // namespace detail
 
 std::vector<std::vector<float>> map_to_standard_leads(const Record& record, std::vector<std::string>* derived,

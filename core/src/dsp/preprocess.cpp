@@ -50,7 +50,7 @@ Prepared preprocess(const Record& record, const PreprocessOptions& options) {
   // Upsampling a very low rate could multiply the size; keep the output within the reader limits.
   if (static_cast<std::uint64_t>(n) * 12 > default_limits().max_total_samples)
     throw Error("record " + name + " would have " + std::to_string(n) + " samples per lead at " +
-                detail::format_number(to_hz) + " Hz, more than the limit of " +
+                text::format_number(to_hz) + " Hz, more than the limit of " +
                 std::to_string(default_limits().max_total_samples / 12) + " (split it into shorter records)");
   if (n < static_cast<std::size_t>(options.min_samples))
     throw Error("record " + name + " is " + seconds(record.duration_s()) + " long and at least " +
@@ -104,17 +104,17 @@ Prepared preprocess(const Record& record, const PreprocessOptions& options) {
 
   auto& notes = out.adaptations;
   if (resampling) {
-    std::string note = "resampled from " + detail::format_number(from_hz) + " Hz to " +
-                       detail::format_number(to_hz) + " Hz";
+    std::string note = "resampled from " + text::format_number(from_hz) + " Hz to " +
+                       text::format_number(to_hz) + " Hz";
     const double exact = to_hz / from_hz, used = double(ratio.up) / double(ratio.down);
     if (std::fabs(used - exact) > 1e-9 * exact)
       note += " (rate ratio approximated as " + std::to_string(ratio.up) + "/" +
               std::to_string(ratio.down) + ", off by " +
-              detail::format_number(std::fabs(used / exact - 1) * 100) + "%)";
+              text::format_number(std::fabs(used / exact - 1) * 100) + "%)";
     notes.push_back(note);
     if (from_hz < 2 * options.band_high_hz)
-      notes.push_back("the record's rate (" + detail::format_number(from_hz) +
-                      " Hz) cannot hold frequencies above " + detail::format_number(from_hz / 2) +
+      notes.push_back("the record's rate (" + text::format_number(from_hz) +
+                      " Hz) cannot hold frequencies above " + text::format_number(from_hz / 2) +
                       " Hz that the model was trained with: results may be less reliable");
   }
   if (!out.derived_leads.empty())

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "../common/stats.h"
+#include "../common/text.h"
 #include "ecglite/error.h"
 #include "ecglite/preprocess.h"
 
@@ -182,7 +183,7 @@ std::vector<std::int64_t> detect_qrs(const Record& record, const QrsOptions& o) 
   if (!(fs >= kQrsMinRateHz))
     throw Error(record.name + ": QRS detection needs a sampling rate of at least " +
                 std::to_string(static_cast<int>(kQrsMinRateHz)) + " Hz, the record has " +
-                std::to_string(fs) + " Hz");
+                text::format_number(fs) + " Hz");
   const std::vector<int> leads = leads_to_use(record, o.leads);
   // No valid sample in any lead used is "no data", not "no beats" (which would read as asystole).
   const bool any_valid = std::any_of(leads.begin(), leads.end(), [&](int k) {

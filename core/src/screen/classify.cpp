@@ -34,8 +34,8 @@ InferencePlan plan_inference(const ModelInfo& info, const Prepared& prepared) {
   const std::size_t channels = static_cast<std::size_t>(info.input_channels);
   const std::size_t length = static_cast<std::size_t>(info.input_length);
   if (std::fabs(prepared.rate_hz - info.sampling_rate_hz) > 1e-9)
-    throw Error("input was prepared at " + std::to_string(prepared.rate_hz) + " Hz but the model expects " +
-                std::to_string(info.sampling_rate_hz) + " Hz (preprocess with preprocess_options(model.info()))");
+    throw Error("input was prepared at " + text::format_number(prepared.rate_hz) + " Hz but the model expects " +
+                text::format_number(info.sampling_rate_hz) + " Hz (preprocess with preprocess_options(model.info()))");
   if (prepared.window_starts.empty() || prepared.window_length < length)
     throw Error("the record is " + text::seconds(prepared.num_samples / prepared.rate_hz) +
                 " long; the model needs at least " + text::seconds(length / info.sampling_rate_hz));
