@@ -2,7 +2,6 @@
 
 #include <cstdlib>
 
-#include "ecglite/error.h"
 
 namespace ecglite::cli {
 
@@ -17,7 +16,7 @@ long long Args::get_int(const std::string& name, long long fallback) const {
   char* end = nullptr;
   long long value = std::strtoll(it->second.c_str(), &end, 10);
   if (it->second.empty() || *end != '\0')
-    throw Error(name + " expects an integer, got '" + it->second + "'");
+    throw UsageError(name + " expects an integer, got '" + it->second + "'");
   return value;
 }
 
@@ -27,7 +26,7 @@ double Args::get_double(const std::string& name, double fallback) const {
   char* end = nullptr;
   double value = std::strtod(it->second.c_str(), &end);
   if (it->second.empty() || *end != '\0')
-    throw Error(name + " expects a number, got '" + it->second + "'");
+    throw UsageError(name + " expects a number, got '" + it->second + "'");
   return value;
 }
 
@@ -42,7 +41,7 @@ std::vector<int> parse_index_list(const std::string& option, const std::string& 
     char* end = nullptr;
     const long v = std::strtol(item.c_str(), &end, 10);
     if (item.empty() || *end != '\0' || v < 0 || v > max)
-      throw Error(option + " expects " + what + " numbers separated by commas (e.g. " + example + "), got '" +
+      throw UsageError(option + " expects " + what + " numbers separated by commas (e.g. " + example + "), got '" +
                   text + "'");
     list.push_back(static_cast<int>(v));
     pos = comma + 1;
@@ -70,15 +69,12 @@ Args parse_args(int argc, char** argv, int first, const std::set<std::string>& f
         args.options[arg] = "";
       } else if (valued.count(arg)) {
         if (eq == std::string::npos) {
-          if (i + 1 >= argc) throw Error(arg + " needs a value");
+          if (i + 1 >= argc) throw UsageError(arg + " needs a value");
           value = argv[++i];
         }
         args.options[arg] = value;
       } else {
-        std::string known;
-        for (const auto& f : flags) known += " " + f;
-        for (const auto& v : valued) known += " " + v;
-        throw Error("unknown option " + arg + (known.empty() ? "" : " (options:" + known + ")"));
+        throw UsageError("unknown option " + arg);
       }
     } else {
       args.positional.push_back(arg);

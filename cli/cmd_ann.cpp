@@ -6,6 +6,8 @@
 
 #include "args.h"
 #include "commands.h"
+#include "output.h"
+#include "record_input.h"
 #include "ecglite/annotations.h"
 #include "ecglite/error.h"
 
@@ -14,8 +16,8 @@ namespace ecglite::cli {
 int cmd_ann(int argc, char** argv, int first) {
   const Args args = parse_args(argc, argv, first, {"--full"}, {});
   if (args.positional.size() != 2)
-    throw Error("usage: ecglite ann RECORD ANNOTATOR [--full] (e.g. ecglite ann data/100 atr)");
-  const AnnotationFile file = read_annotations_file(args.positional[0], args.positional[1]);
+    throw UsageError("give a record and an annotator (e.g. ecglite ann data/100 atr)");
+  const AnnotationFile file = read_annotations_file(record_base(args.positional[0]), args.positional[1]);
   const bool full = args.has("--full");
   std::string out;
   char line[96];
@@ -29,12 +31,12 @@ int cmd_ann(int argc, char** argv, int first) {
     out += a.aux;
     out += '\n';
     if (out.size() > (1 << 16)) {
-      std::fwrite(out.data(), 1, out.size(), stdout);
+      write_output(out);
       out.clear();
     }
   }
-  std::fwrite(out.data(), 1, out.size(), stdout);
-  for (const auto& w : file.warnings) std::fprintf(stderr, "ecglite ann: warning: %s\n", w.c_str());
+  write_output(out);
+  for (const auto& w : file.warnings) print_message("ann", "warning: " + w);
   return 0;
 }
 

@@ -1,5 +1,5 @@
 // `ecglite beats RECORD [--json] [--model FILE | --no-model] [--leads i,j] [--reference ANNOTATOR]
-//  [--export-windows FILE.npy]`: the detected beats, one per line (sample, time in s, AAMI class;
+//  [--export-windows FILE.npy] [--rate HZ]`: the detected beats, one per line (sample, time in s, AAMI class;
 // "?" without a beat model). The beat model is --model, else $ECGLITE_BEATS_MODEL, else
 // models/beats-int8.ecgm next to or above the executable; none found: classes are "?".
 // --reference adds the matched reference annotation of each beat (symbol and AAMI class, "-" when
@@ -17,6 +17,8 @@
 #include "args.h"
 #include "commands.h"
 #include "model_path.h"
+#include "output.h"
+#include "record_input.h"
 #include "npy.h"
 #include "ecglite/annotations.h"
 #include "ecglite/beats.h"
@@ -38,7 +40,7 @@ void write_npy(const std::string& path, const std::vector<float>& data, std::siz
   static_assert(sizeof(float) == 4, "float32");
   // The data is written in the machine's byte order: every supported target is little-endian.
   if (std::fwrite(header.data(), 1, header.size(), f.get()) != header.size() ||
-      std::fwrite(data.data(), sizeof(float), data.size(), f.get()) != data.size())
+      std::fwrite(data.data(), sizeof(float), data.size(), f.get()) != data.size() || std::fflush(f.get()) != 0)
     throw Error(path + ": write error (" + std::strerror(errno) + ")");
 }
 
@@ -46,14 +48,12 @@ void write_npy(const std::string& path, const std::vector<float>& data, std::siz
 
 int cmd_beats(int argc, char** argv, int first) {
   const Args args = parse_args(argc, argv, first, {"--json", "--no-model"},
-                               {"--model", "--leads", "--reference", "--export-windows"});
-  if (args.positional.size() != 1)
-    throw Error("usage: ecglite beats RECORD [--json] [--model FILE | --no-model] [--leads i,j] "
-                "[--reference ANNOTATOR] [--export-windows FILE.npy]");
-  const std::string path = args.positional[0];
-  const Record record = read_record_file(path);
+                               with_record_options({"--model", "--leads", "--reference", "--export-windows"}));
+  if (args.positional.size() != 1) throw UsageError("give one record");
   QrsOptions qrs;
   if (args.has("--leads")) qrs.leads = parse_lead_list(args.get("--leads"));
+  const std::string path = args.positional[0];
+  const Record record = RecordReader(args).read(path);
   const std::vector<std::int64_t> samples = detect_qrs(record, qrs);
 
   const std::string model_path = find_beats_model(args, argv[0]);
@@ -79,7 +79,7 @@ int cmd_beats(int argc, char** argv, int first) {
   std::vector<std::int64_t> match;
   const bool with_reference = args.has("--reference");
   if (with_reference) {
-    for (const Annotation& a : read_annotations_file(path, args.get("--reference")).annotations)
+    for (const Annotation& a : read_annotations_file(record_base(path), args.get("--reference")).annotations)
       if (is_beat_code(a.code)) reference.push_back(a);
     std::vector<std::int64_t> ref_samples;
     for (const Annotation& a : reference) ref_samples.push_back(a.sample);
@@ -128,12 +128,12 @@ int cmd_beats(int argc, char** argv, int first) {
       out += '\n';
     }
     if (out.size() > (1 << 16)) {
-      std::fwrite(out.data(), 1, out.size(), stdout);
+      write_output(out);
       out.clear();
     }
   }
   if (json) out += "\n  ]\n}\n";
-  std::fwrite(out.data(), 1, out.size(), stdout);
+  write_output(out);
   return 0;
 }
 

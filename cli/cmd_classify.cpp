@@ -9,6 +9,8 @@
 #include "args.h"
 #include "commands.h"
 #include "model_path.h"
+#include "output.h"
+#include "record_input.h"
 #include "ecglite/error.h"
 #include "ecglite/read.h"
 #include "ecglite/screen.h"
@@ -16,15 +18,12 @@
 namespace ecglite::cli {
 
 int cmd_classify(int argc, char** argv, int first) {
-  Args args = parse_args(argc, argv, first, {"--json"}, {"--model", "--rate"});
-  if (args.positional.empty())
-    throw Error("no record given (usage: ecglite classify RECORD... [--model FILE] [--json] [--rate HZ])");
+  Args args = parse_args(argc, argv, first, {"--json"}, with_record_options({"--model"}));
+  if (args.positional.empty()) throw UsageError("no record given");
+  const RecordReader reader(args);
   const std::string model_path = find_model(args, argv[0]);
   const Model model = Model::from_file(model_path);
   const ModelInfo& info = model.info();
-  CsvOptions csv;
-  csv.sampling_rate_hz = args.get_double("--rate", 0);
-  if (args.has("--rate") && !(csv.sampling_rate_hz > 0)) throw Error("--rate expects a positive number of Hz");
   const bool json = args.has("--json");
 
   int failed = 0;
@@ -32,15 +31,16 @@ int cmd_classify(int argc, char** argv, int first) {
   if (!json) std::printf("model: %s\n", describe_model(info, model_path).c_str());
   for (const std::string& path : args.positional) {
     try {
-      ClassifyResult r = classify(model, read_record_file(path, csv));
+      ClassifyResult r = classify(model, reader.read(path));
       r.record_name = path;
       if (json) {
         records_json += (records_json.empty() ? "" : ",") + to_json(r);
         continue;
       }
       std::printf("\n%s  (%.3g s at %g Hz)\n", path.c_str(), r.duration_s, r.source_rate_hz);
+      // Both to 3 decimals: the comparison shown is the one made (0.529 >= 0.53 would contradict it).
       for (const auto& c : r.classes)
-        std::printf("  %-5s %-24s %6.3f  %s %.2f%s\n", c.name.c_str(), c.description.c_str(), c.probability,
+        std::printf("  %-5s %-24s %6.3f  %s %.3f%s\n", c.name.c_str(), c.description.c_str(), c.probability,
                     c.positive ? ">=" : "< ", c.threshold, c.positive ? "  POSITIVE" : "");
       std::string labels;
       for (const auto& l : r.labels) labels += (labels.empty() ? "" : ", ") + l;
@@ -49,10 +49,7 @@ int cmd_classify(int argc, char** argv, int first) {
       for (const auto& w : r.warnings) std::printf("  warning: %s\n", w.c_str());
     } catch (const Error& e) {
       ++failed;
-      const std::string msg = e.what();
-      // reader messages usually start with the file name already
-      if (msg.compare(0, path.size(), path) == 0) std::fprintf(stderr, "ecglite classify: %s\n", msg.c_str());
-      else std::fprintf(stderr, "ecglite classify: %s: %s\n", path.c_str(), msg.c_str());
+      print_message("classify", about_record(path, e.what()));
       if (json)
         records_json += (records_json.empty() ? "" : ",") + std::string("{\"record\":") + json_quote(path) +
                         ",\"error\":" + json_quote(e.what()) + "}";

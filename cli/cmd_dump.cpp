@@ -1,8 +1,8 @@
-// `ecglite dump RECORD [--digital] [--from N] [--to N] [--signals i,j,...]`: decoded samples, one line
-// per sample, tab-separated, no time column. Physical values by default: 10 significant digits (CSV
-// records hold floats: the shortest text of the float), "-" for an invalid sample, as rdsamp -P.
-// Digital values with --digital: -32768 for an invalid sample, as rdsamp. N are 0-based sample
-// indices, --to exclusive; --signals picks and orders signals.
+// `ecglite dump RECORD [--digital] [--from N] [--to N] [--signals i,j,...] [--rate HZ]`: decoded
+// samples, one line per sample, tab-separated, no time column. Physical values by default: 10
+// significant digits (CSV records hold floats: the shortest text of the float), "-" for an invalid
+// sample, as rdsamp -P. Digital values with --digital: -32768 for an invalid sample, as rdsamp. N are
+// 0-based sample indices, --to exclusive; --signals picks and orders signals.
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -12,6 +12,8 @@
 
 #include "args.h"
 #include "commands.h"
+#include "output.h"
+#include "record_input.h"
 #include "ecglite/csv.h"
 #include "ecglite/error.h"
 #include "ecglite/read.h"
@@ -21,10 +23,10 @@ namespace ecglite::cli {
 
 namespace {
 
-// Collects output and writes it in large blocks (records have millions of samples).
+// Collects output and writes it in large blocks (records have millions of samples). finish() writes
+// the rest; a failed write throws, so it is not left to a destructor.
 class Output {
  public:
-  ~Output() { flush(); }
   void value(double v) {
     separate();
     if (std::isnan(v)) {
@@ -59,13 +61,13 @@ class Output {
     first_ = true;
     if (buf_.size() > (1 << 16)) flush();
   }
-  void flush() {
-    if (!buf_.empty() && std::fwrite(buf_.data(), 1, buf_.size(), stdout) != buf_.size())
-      throw Error("cannot write the output");
-    buf_.clear();
-  }
+  void finish() { flush(); }
 
  private:
+  void flush() {
+    write_output(buf_);
+    buf_.clear();
+  }
   void separate() {
     if (!first_) buf_ += '\t';
     first_ = false;
@@ -74,12 +76,13 @@ class Output {
   bool first_ = true;
 };
 
-void dump_wfdb(const std::string& path, const Args& args, const std::vector<int>& signals) {
+void dump_wfdb(const std::string& path, const Args& args, const RecordReader& reader,
+               const std::vector<int>& signals) {
   WfdbReadOptions options;
   options.from = args.get_int("--from", 0);
   if (args.has("--to")) options.to = args.get_int("--to", 0);
   options.signals = signals;
-  const WfdbRecord rec = read_wfdb_file(path, options);
+  const WfdbRecord rec = reader.read_wfdb(path, options);
   const bool digital = args.has("--digital");
   Output out;
   for (std::int64_t i = 0; i < rec.num_samples(); ++i) {
@@ -93,12 +96,14 @@ void dump_wfdb(const std::string& path, const Args& args, const std::vector<int>
     }
     out.end_line();
   }
+  out.finish();
 }
 
-void dump_record(const std::string& path, const Args& args, std::vector<int> signals) {
+void dump_record(const std::string& path, const Args& args, const RecordReader& reader,
+                 std::vector<int> signals) {
   if (args.has("--digital"))
     throw Error(path + ": --digital needs a WFDB record (a CSV file holds physical values only)");
-  const Record rec = read_record_file(path);
+  const Record rec = reader.read(path);
   const std::int64_t length = static_cast<std::int64_t>(rec.length());
   const std::int64_t from = args.get_int("--from", 0), to = args.get_int("--to", length);
   if (from < 0 || from > to || to > length)
@@ -115,20 +120,25 @@ void dump_record(const std::string& path, const Args& args, std::vector<int> sig
     for (int s : signals) out.value(rec.leads[s].samples[i]);
     out.end_line();
   }
+  out.finish();
 }
 
 }  // namespace
 
 int cmd_dump(int argc, char** argv, int first) {
-  const Args args = parse_args(argc, argv, first, {"--digital"}, {"--from", "--to", "--signals"});
-  if (args.positional.size() != 1)
-    throw Error("usage: ecglite dump RECORD [--digital] [--from N] [--to N] [--signals i,j,...]");
+  const Args args =
+      parse_args(argc, argv, first, {"--digital"}, with_record_options({"--from", "--to", "--signals"}));
+  if (args.positional.size() != 1) throw UsageError("give one record");
+  const RecordReader reader(args);
   const std::string& path = args.positional[0];
+  const long long from = args.get_int("--from", 0);
+  if (from < 0 || (args.has("--to") && args.get_int("--to", 0) < from))
+    throw UsageError("--from and --to expect sample numbers with 0 <= from <= to");
   const std::vector<int> signals = args.has("--signals") ? parse_index_list("--signals", args.get("--signals"), 1'000'000, "signal", "0,2") : std::vector<int>{};
   if (is_csv_path(path))
-    dump_record(path, args, signals);
+    dump_record(path, args, reader, signals);
   else
-    dump_wfdb(path, args, signals);
+    dump_wfdb(path, args, reader, signals);
   return 0;
 }
 

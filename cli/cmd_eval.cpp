@@ -20,7 +20,7 @@ namespace {
 int fold_number(const std::string& s) {
   char* end = nullptr;
   long v = std::strtol(s.c_str(), &end, 10);
-  if (s.empty() || *end != '\0' || v < 0 || v > 1000) throw Error("--folds: '" + s + "' is not a fold number");
+  if (s.empty() || *end != '\0' || v < 0 || v > 1000) throw UsageError("--folds: '" + s + "' is not a fold number (give e.g. 9, 1-8 or 1,2,9)");
   return static_cast<int>(v);
 }
 
@@ -36,7 +36,7 @@ std::vector<int> parse_folds(const std::string& list) {
       folds.push_back(fold_number(item));
     } else {
       int a = fold_number(item.substr(0, dash)), b = fold_number(item.substr(dash + 1));
-      if (a > b) throw Error("--folds: range '" + item + "' is reversed");
+      if (a > b) throw UsageError("--folds: range '" + item + "' is reversed (give the lower fold first)");
       for (int f = a; f <= b; ++f) folds.push_back(f);
     }
     if (comma == std::string::npos) break;
@@ -50,13 +50,12 @@ std::vector<int> parse_folds(const std::string& list) {
 int cmd_eval(int argc, char** argv, int first) {
   Args args = parse_args(argc, argv, first, {"--json"}, {"--ptbxl", "--folds", "--model", "--threads"});
   if (!args.has("--ptbxl") || !args.has("--folds") || !args.positional.empty())
-    throw Error("usage: ecglite eval --ptbxl DIR --folds LIST [--model FILE] [--json] [--threads N] "
-                "(LIST like 9, 1-8 or 1,2,9)");
+    throw UsageError("give --ptbxl DIR and --folds LIST, and no other arguments");
   const std::string dir = args.get("--ptbxl");
   EvalOptions options;
   options.folds = parse_folds(args.get("--folds"));
   const long long threads = args.get_int("--threads", 0);
-  if (threads < 0 || threads > 256) throw Error("--threads expects 0 (all cores) to 256");
+  if (threads < 0 || threads > 256) throw UsageError("--threads expects 0 (all cores) to 256");
   options.threads = static_cast<unsigned>(threads);
   const std::string model_path = find_model(args, argv[0]);
   const Model model = Model::from_file(model_path);

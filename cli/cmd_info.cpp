@@ -1,4 +1,4 @@
-// `ecglite info RECORD`: what the header says, human-readable, plus what reading the samples found
+// `ecglite info RECORD [--rate HZ]`: what the header says, human-readable, plus what reading the samples found
 // (checksums verified, length inferred, warnings). Exits non-zero, after printing the header, when the
 // samples cannot be decoded (missing or truncated signal file, unsupported format).
 #include <cmath>
@@ -8,6 +8,7 @@
 
 #include "args.h"
 #include "commands.h"
+#include "record_input.h"
 #include "ecglite/csv.h"
 #include "ecglite/error.h"
 #include "ecglite/read.h"
@@ -155,28 +156,26 @@ void print_record(const std::string& path, const Record& r) {
 }  // namespace
 
 int cmd_info(int argc, char** argv, int first) {
-  const Args args = parse_args(argc, argv, first, {}, {});
-  if (args.positional.size() != 1) throw Error("usage: ecglite info RECORD");
+  const Args args = parse_args(argc, argv, first, {}, with_record_options({}));
+  if (args.positional.size() != 1) throw UsageError("give one record");
+  const RecordReader reader(args);
   const std::string& path = args.positional[0];
   if (is_csv_path(path)) {
-    print_record(path, read_record_file(path));
+    print_record(path, reader.read(path));
     return 0;
   }
-  const WfdbHeader header = read_wfdb_header_file(path);
+  const WfdbHeader header = reader.read_wfdb_header(path);
   // Reading an empty range decodes every sample (for the checksums) without storing any.
   WfdbReadOptions options;
   options.to = 0;
   std::optional<WfdbRecord> rec;
   std::string failure;
   try {
-    rec = read_wfdb_file(path, options);
+    rec = reader.read_wfdb(path, options);
   } catch (const Error& e) {
     failure = e.what();
   }
-  const std::string header_path =
-      path.size() >= 4 && path.compare(path.size() - 4, 4, ".hea") == 0 ? path : path + ".hea";
-  print_wfdb(header_path, header, rec ? &*rec : nullptr);
-  std::fflush(stdout);
+  print_wfdb(header_path(path), header, rec ? &*rec : nullptr);
   if (!failure.empty()) throw Error(failure);
   return 0;
 }

@@ -15,6 +15,7 @@
 #include "args.h"
 #include "commands.h"
 #include "npy.h"
+#include "record_input.h"
 #include "ecglite/error.h"
 #include "ecglite/preprocess.h"
 #include "ecglite/read.h"
@@ -56,21 +57,15 @@ std::string one_line(std::string s) {
 }  // namespace
 
 int cmd_preprocess(int argc, char** argv, int first) {
-  const Args args = parse_args(argc, argv, first, {}, {"--list", "--out", "--skipped", "--rate"});
+  const Args args = parse_args(argc, argv, first, {}, with_record_options({"--list", "--out", "--skipped"}));
+  const std::string out_path = args.get("--out");
+  if (out_path.empty()) throw UsageError("--out FILE.npy is required (where to write the array)");
+  const RecordReader reader(args);
   std::vector<std::string> records = args.positional;
   if (args.has("--list")) {
     for (auto& path : read_list(args.get("--list"))) records.push_back(std::move(path));
   }
-  if (records.empty())
-    throw Error("no records given (usage: ecglite preprocess RECORD... [--list FILE] --out FILE.npy "
-                "[--skipped FILE] [--rate HZ])");
-  const std::string out_path = args.get("--out");
-  if (out_path.empty()) throw Error("--out FILE.npy is required (where to write the array)");
-
-  CsvOptions csv;
-  csv.sampling_rate_hz = args.get_double("--rate", 0);
-  if (args.has("--rate") && !(csv.sampling_rate_hz > 0))
-    throw Error("--rate expects a sampling rate in Hz greater than 0");
+  if (records.empty()) throw UsageError("no records given");
 
   PreprocessOptions options;
   options.min_samples = options.window_samples;  // training uses full 10 s windows only
@@ -103,16 +98,12 @@ int cmd_preprocess(int argc, char** argv, int first) {
     for (std::size_t i = 0; i < records.size() && ok; ++i) {
       row.clear();
       try {
-        const Prepared p = preprocess(read_record_file(records[i], csv), options);
+        const Prepared p = preprocess(reader.read(records[i]), options);
         for (std::size_t k = 0; k < kLeads; ++k)
           for (std::size_t t = 0; t < kWindow; ++t) append_le(row, p.leads[k][p.window_starts[0] + t]);
       } catch (const Error& e) {
-        const std::string message = e.what();
-        if (!skipped_file)
-          throw Error(message.find(records[i]) == std::string::npos ? records[i] + ": " + message
-                                                                    : message);
-        std::fprintf(skipped_file, "%zu\t%s\t%s\n", i, one_line(records[i]).c_str(),
-                     one_line(message).c_str());
+        if (!skipped_file) throw Error(about_record(records[i], e.what()));
+        std::fprintf(skipped_file, "%zu\t%s\t%s\n", i, one_line(records[i]).c_str(), one_line(e.what()).c_str());
         ++skipped;
         row.assign(kLeads * kWindow * 4, '\0');  // +0.0f is all zero bytes
       }

@@ -19,6 +19,7 @@
 
 #include "args.h"
 #include "commands.h"
+#include "output.h"
 #include "ecglite/annotations.h"
 #include "ecglite/error.h"
 #include "ecglite/preprocess.h"
@@ -90,18 +91,16 @@ std::string score_json(const QrsScore& s) {
 int cmd_qrs_eval(int argc, char** argv, int first) {
   const Args args = parse_args(argc, argv, first, {"--json", "--markdown"},
                                {"--annotator", "--tolerance-ms", "--leads", "--resample"});
-  if (args.positional.size() != 1)
-    throw Error("usage: ecglite qrs-eval DIR [--annotator atr] [--tolerance-ms 150] [--leads i,j] "
-                "[--resample HZ] [--json] [--markdown]");
+  if (args.positional.size() != 1) throw UsageError("give one directory of records");
   QrsOptions options;
   if (args.has("--leads")) options.leads = parse_lead_list(args.get("--leads"));
   const double resample_hz = args.get_double("--resample", 0);
   if (args.has("--resample") && !(resample_hz >= kQrsMinRateHz))
-    throw Error("--resample expects a rate of at least 50 Hz");
+    throw UsageError("--resample expects a rate of at least 50 Hz");
   const std::string dir = args.positional[0];
   const std::string annotator = args.get("--annotator", "atr");
   const double tolerance_ms = args.get_double("--tolerance-ms", 150);
-  if (!(tolerance_ms > 0 && tolerance_ms < 1000)) throw Error("--tolerance-ms expects 0 < ms < 1000");
+  if (!(tolerance_ms > 0 && tolerance_ms < 1000)) throw UsageError("--tolerance-ms expects 0 < ms < 1000");
   const std::vector<std::string> records = list_records(dir, annotator);
   if (records.empty())
     throw Error(dir + ": no records with ." + annotator + " annotations found (give e.g. the MIT-BIH directory)");
@@ -155,7 +154,7 @@ int cmd_qrs_eval(int argc, char** argv, int first) {
     std::snprintf(t, sizeof t, "%.3f", total_seconds);
     out += "  ],\n  \"gross\": " + score_json(gross) + ",\n  \"gross_with_flutter\": " +
            score_json(gross_all) + ",\n  \"detect_cpu_s\": " + t + "\n}\n";
-    std::fputs(out.c_str(), stdout);
+    write_output(out);
     return 0;
   }
   const bool md = args.has("--markdown");
@@ -191,8 +190,8 @@ int cmd_qrs_eval(int argc, char** argv, int first) {
               (long long)gross_all.reference_beats, (long long)gross_all.true_positives,
               (long long)gross_all.false_negatives, (long long)gross_all.false_positives,
               pct(gross_all.sensitivity()).c_str(), pct(gross_all.positive_predictivity()).c_str());
-  std::printf("detection: %.2f s CPU for %.1f h of recordings (%lld records)\n", total_seconds,
-              total_duration / 3600, (long long)rows.size());
+  std::printf("detection: %.2f s CPU for %.1f h of recordings (%zu record%s)\n", total_seconds,
+              total_duration / 3600, rows.size(), rows.size() == 1 ? "" : "s");
   return 0;
 }
 

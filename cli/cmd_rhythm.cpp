@@ -1,5 +1,5 @@
 // `ecglite rhythm RECORD [--json] [--beats] [--model FILE | --no-model] [--trend SECONDS]
-//  [--annotator NAME | --no-annotations] [--leads i,j]`: long-record rhythm summary (duration,
+//  [--annotator NAME | --no-annotations] [--leads i,j] [--rate HZ]`: long-record rhythm summary (duration,
 // beats, mean/min/max heart rate and its trend, S and V beats with couplets and runs, pauses) and,
 // when the record has reference annotations (RECORD.atr, or --annotator), their rhythm episodes.
 // The beat model is found as for `ecglite beats`; without one, beats are not classified.
@@ -13,10 +13,13 @@
 #include "args.h"
 #include "commands.h"
 #include "model_path.h"
+#include "output.h"
+#include "record_input.h"
 #include "ecglite/annotations.h"
 #include "ecglite/error.h"
 #include "ecglite/read.h"
 #include "ecglite/rhythm.h"
+#include "ecglite/screen.h"
 
 namespace ecglite::cli {
 
@@ -40,17 +43,15 @@ void print_counts(const char* name, const EctopicCounts& c) {
 
 int cmd_rhythm(int argc, char** argv, int first) {
   const Args args = parse_args(argc, argv, first, {"--json", "--beats", "--no-model", "--no-annotations"},
-                               {"--model", "--trend", "--annotator", "--leads"});
-  if (args.positional.size() != 1)
-    throw Error("usage: ecglite rhythm RECORD [--json] [--beats] [--model FILE | --no-model] [--trend SECONDS] "
-                "[--annotator NAME | --no-annotations] [--leads i,j]");
-  const std::string path = args.positional[0];
-  const Record record = read_record_file(path);
+                               with_record_options({"--model", "--trend", "--annotator", "--leads"}));
+  if (args.positional.size() != 1) throw UsageError("give one record");
   RhythmOptions options;
   options.trend_interval_s = args.get_double("--trend", options.trend_interval_s);
   if (!(options.trend_interval_s >= 1 && options.trend_interval_s <= 3600))
-    throw Error("--trend expects an interval of 1 to 3600 seconds");
+    throw UsageError("--trend expects an interval of 1 to 3600 seconds");
   if (args.has("--leads")) options.qrs.leads = parse_lead_list(args.get("--leads"));
+  const std::string path = args.positional[0];
+  const Record record = RecordReader(args).read(path);
 
   const std::string model_path = find_beats_model(args, argv[0]);
   std::unique_ptr<Model> model;
@@ -59,18 +60,17 @@ int cmd_rhythm(int argc, char** argv, int first) {
   // Reference annotations: --annotator, else RECORD.atr when it exists (WFDB records only).
   std::unique_ptr<AnnotationFile> annotations;
   if (!args.has("--no-annotations") && !is_csv_path(path)) {
-    std::string base = path.size() > 4 && path.compare(path.size() - 4, 4, ".hea") == 0
-                           ? path.substr(0, path.size() - 4) : path;
+    const std::string base = record_base(path);
     struct stat st;
     if (args.has("--annotator"))
-      annotations = std::make_unique<AnnotationFile>(read_annotations_file(path, args.get("--annotator")));
+      annotations = std::make_unique<AnnotationFile>(read_annotations_file(base, args.get("--annotator")));
     else if (::stat((base + ".atr").c_str(), &st) == 0) {
       // Found, not asked for: a damaged file only costs the reference rhythms, not the analysis.
       try {
-        annotations = std::make_unique<AnnotationFile>(read_annotations_file(path, "atr"));
+        annotations = std::make_unique<AnnotationFile>(read_annotations_file(base, "atr"));
       } catch (const Error& e) {
-        std::fprintf(stderr, "ecglite rhythm: warning: reference rhythms left out: %s "
-                     "(--no-annotations skips the file)\n", e.what());
+        print_message("rhythm", std::string("warning: reference rhythms left out: ") + e.what() +
+                                    " (--no-annotations skips the file)");
       }
     }
   }
@@ -78,7 +78,9 @@ int cmd_rhythm(int argc, char** argv, int first) {
   const RhythmAnalysis a = analyze_rhythm(record, model.get(), annotations ? &annotations->annotations : nullptr,
                                           options);
   if (args.has("--json")) {
-    std::fputs(to_json(a, args.has("--beats")).c_str(), stdout);
+    std::string json = to_json(a, args.has("--beats"));
+    json.insert(json.find('\n') + 1, "  \"record\": " + json_quote(record.name) + ",\n");  // as beats --json
+    write_output(json);
     return 0;
   }
   const RhythmSummary& s = a.summary;
@@ -90,6 +92,9 @@ int cmd_rhythm(int argc, char** argv, int first) {
               s.min_hr_bpm, s.max_hr_bpm, s.trend_interval_s);
   std::printf("pauses            %lld RR intervals >= %.1f s (longest RR %.2f s)\n", (long long)s.pauses,
               options.pause_s, s.longest_rr_s);
+  if (s.signal_gaps > 0)
+    std::printf("no signal         %s in %lld stretch%s (left out of heart rate, pauses and beat classes)\n",
+                clock(s.signal_gap_s).c_str(), (long long)s.signal_gaps, s.signal_gaps == 1 ? "" : "es");
   if (s.classified) {
     std::printf("classes          ");
     for (const auto& [cls, count] : s.class_counts) std::printf(" %c %lld", cls, (long long)count);
@@ -97,7 +102,8 @@ int cmd_rhythm(int argc, char** argv, int first) {
     print_counts("supraventricular", s.supraventricular);
     print_counts("ventricular", s.ventricular);
   } else {
-    std::printf("classes           not classified (no beat model: pass --model models/beats-int8.ecgm)\n");
+    std::printf("classes           not classified (%s)\n",
+                model ? "no beats detected" : "no beat model: pass --model models/beats-int8.ecgm");
   }
   std::printf("heart-rate trend  (bpm per %g s)\n", s.trend_interval_s);
   for (std::size_t k = 0; k < s.hr_trend_bpm.size(); ++k) {

@@ -4,7 +4,9 @@
 namespace ecglite::cli {
 
 // argv[first] is the first argument after the subcommand name. Return the exit status; throw
-// ecglite::Error for user errors (main prints "ecglite: <message>" and exits 1).
+// UsageError (args.h) when the command is called wrongly (main adds the synopsis and exits 2) and
+// ecglite::Error when an input cannot be used (main prints "ecglite <command>: <message>", exit 1).
+// Results go to stdout; main checks that they could be written (output.h).
 int cmd_info(int argc, char** argv, int first);
 int cmd_dump(int argc, char** argv, int first);
 int cmd_preprocess(int argc, char** argv, int first);

@@ -26,6 +26,17 @@ std::string executable_dir(const char* argv0) {
   return slash == std::string::npos ? "." : exe.substr(0, slash);
 }
 
+// The path in environment variable `name`, "" when unset. A path that is not a file fails here, where
+// the message can say where it came from (the model reader only knows the path).
+std::string model_from_environment(const char* name) {
+  const char* env = std::getenv(name);
+  if (!env || !*env) return "";
+  if (!is_file(env))
+    throw Error(std::string(name) + "=" + env + ": no such model file (correct or unset " + name +
+                ", or pass --model FILE)");
+  return env;
+}
+
 }  // namespace
 
 std::string find_shipped_model(const std::string& file_name, const char* argv0, std::vector<std::string>* tried) {
@@ -40,19 +51,19 @@ std::string find_shipped_model(const std::string& file_name, const char* argv0, 
 
 std::string find_model(const Args& args, const char* argv0) {
   if (args.has("--model")) return args.get("--model");
-  if (const char* env = std::getenv("ECGLITE_MODEL"); env && *env) return env;
+  if (std::string env = model_from_environment("ECGLITE_MODEL"); !env.empty()) return env;
   std::vector<std::string> tried;
   if (std::string path = find_shipped_model("student-int8.ecgm", argv0, &tried); !path.empty()) return path;
   std::string list;
-  for (const auto& t : tried) list += "\n  " + t;
+  for (const auto& t : tried) list += (list.empty() ? "" : ", ") + t;
   throw Error("no model found: pass --model FILE (e.g. --model models/student-int8.ecgm) or set "
-              "ECGLITE_MODEL; looked for the default model in:" + list);
+              "ECGLITE_MODEL (looked for the default model at " + list + ")");
 }
 
 std::string find_beats_model(const Args& args, const char* argv0) {
   if (args.has("--no-model")) return "";
   if (args.has("--model")) return args.get("--model");
-  if (const char* env = std::getenv("ECGLITE_BEATS_MODEL"); env && *env) return env;
+  if (std::string env = model_from_environment("ECGLITE_BEATS_MODEL"); !env.empty()) return env;
   return find_shipped_model("beats-int8.ecgm", argv0, nullptr);
 }
 

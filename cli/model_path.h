@@ -13,7 +13,8 @@ namespace ecglite::cli {
 std::string find_shipped_model(const std::string& file_name, const char* argv0, std::vector<std::string>* tried);
 
 // --model, else $ECGLITE_MODEL, else models/student-int8.ecgm next to / above the executable.
-// Throws Error listing the places it looked when none is found.
+// Throws Error, on one line, listing the places it looked when none is found, or naming
+// ECGLITE_MODEL when that is not a file.
 std::string find_model(const Args& args, const char* argv0);
 
 // The beat classifier: "" with --no-model, else --model, $ECGLITE_BEATS_MODEL, or

@@ -231,9 +231,9 @@ def render(m: dict) -> str:
     a("## Reproduce")
     a("")
     a("```")
-    a("cmake -S . -B build/release -DCMAKE_BUILD_TYPE=Release && cmake --build build/release -j2")
-    a("scripts/train/reproduce --ecglite build/release/ecglite [--data PTBXL_DIR]   # everything above")
-    a("scripts/train/reproduce --ecglite build/release/ecglite --smoke              # < 2 min check")
+    a("cmake -S . -B build/native -DCMAKE_BUILD_TYPE=Release && cmake --build build/native -j2")
+    a("scripts/train/reproduce --ecglite build/native/ecglite [--data PTBXL_DIR]   # everything above")
+    a("scripts/train/reproduce --ecglite build/native/ecglite --smoke              # < 2 min check")
     a("```")
     a("")
     tm = m["timing"]

@@ -233,7 +233,7 @@ TEST(Annotations, CliPrintsSampleSymbolAux) {
   auto full = run_cli("ann " + fixture("mitdb/205_20s") + " atr --full");
   EXPECT_EQ(full.out, read_text(fixture("mitdb/205_20s.expected")));
   auto bad = run_cli("ann " + fixture("mitdb/205_20s"));
-  EXPECT_EQ(bad.status, 1);
+  EXPECT_EQ(bad.status, 2);  // a usage error
   EXPECT_NE(bad.err.find("usage: ecglite ann"), std::string::npos);
 }
 

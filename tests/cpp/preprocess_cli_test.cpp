@@ -100,10 +100,10 @@ TEST(PreprocessCli, FailsOnAnUnusableRecordWithoutSkipped) {
   EXPECT_FALSE(ecglite::test::path_exists(out + ".part"));
 
   r = run_cli("preprocess " + good);
-  EXPECT_EQ(r.status, 1);
+  EXPECT_EQ(r.status, 2);  // usage errors
   EXPECT_NE(r.err.find("--out FILE.npy is required"), std::string::npos) << r.err;
   r = run_cli("preprocess --out " + out);
-  EXPECT_EQ(r.status, 1);
+  EXPECT_EQ(r.status, 2);
   EXPECT_NE(r.err.find("no records given"), std::string::npos) << r.err;
 }
 

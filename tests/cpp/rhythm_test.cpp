@@ -104,6 +104,26 @@ TEST(Rhythm, RrIntervalAcrossASignalGapIsNotMeasured) {
   EXPECT_TRUE(overlaps_any(gap, 2000, 2625));
   EXPECT_FALSE(overlaps_any(gap, 7626, 9000));
   EXPECT_FALSE(overlaps_any(gap, 0, 2624));
+
+  // Through the CLI: QRS-like spikes every 0.8 s for 40 s, the cells of 10-15 s left empty.
+  const std::string csv = ::testing::TempDir() + "ecglite_gap_" + std::to_string(::getpid()) + ".csv";
+  {
+    std::ofstream out(csv);
+    out << "time,II\n";
+    for (int i = 0; i < 40 * 250; ++i) {
+      const double time = i / 250.0, phase = std::fmod(time, 0.8) - 0.4;
+      out << time << ",";
+      if (time < 10 || time >= 15) out << std::exp(-std::pow(phase / 0.012, 2)) + 0.01 * std::sin(7.0 * i);
+      out << "\n";
+    }
+  }
+  auto cli = run_cli("rhythm " + csv + " --json --no-model");
+  ASSERT_EQ(cli.status, 0) << cli.err;
+  EXPECT_NE(cli.out.find("\"signal_gaps\": {\"count\": 1, \"total_s\": 5.0"), std::string::npos) << cli.out;
+  EXPECT_NE(cli.out.find("\"pauses\": {\"count\": 0,"), std::string::npos) << cli.out;
+  auto text = run_cli("rhythm " + csv + " --no-model");
+  EXPECT_NE(text.out.find("no signal         0:05 in 1 stretch"), std::string::npos) << text.out;
+  std::remove(csv.c_str());
 }
 
 TEST(Rhythm, UnclassifiedAndDegenerateInputs) {
@@ -154,7 +174,7 @@ TEST(Rhythm, AnalyzeExcerptEndToEnd) {
   auto text = run_cli("rhythm " + fixture("mitdb/205_20s") + " --no-model --trend 5");
   ASSERT_EQ(text.status, 0) << text.err;
   EXPECT_NE(text.out.find("beats             40"), std::string::npos) << text.out;
-  EXPECT_EQ(run_cli("rhythm " + fixture("mitdb/205_20s") + " --trend 0").status, 1);
+  EXPECT_EQ(run_cli("rhythm " + fixture("mitdb/205_20s") + " --trend 0").status, 2);  // a usage error
 }
 
 // A RECORD.atr found next to the record (not asked for with --annotator) that cannot be read costs

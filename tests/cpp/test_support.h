@@ -64,13 +64,14 @@ struct CliResult {
   std::string err;  // stderr
 };
 
-// Runs `ecglite <args>` (args are passed through the shell: quote paths with spaces).
-inline CliResult run_cli(const std::string& args) {
+// Runs `ecglite <args>` (args are passed through the shell: quote paths with spaces). `stdout_to`,
+// when given, is where stdout goes instead of CliResult::out (e.g. /dev/full).
+inline CliResult run_cli(const std::string& args, const std::string& stdout_to = "") {
   static int counter = 0;
   const std::string base = ::testing::TempDir() + "ecglite_cli_" + std::to_string(::getpid()) +
                            "_" + std::to_string(counter++);
-  const std::string cmd = std::string(ECGLITE_CLI_PATH) + " " + args + " >" + base + ".out 2>" +
-                          base + ".err";
+  const std::string cmd = std::string(ECGLITE_CLI_PATH) + " " + args + " >" +
+                          (stdout_to.empty() ? base + ".out" : stdout_to) + " 2>" + base + ".err";
   int raw = std::system(cmd.c_str());
   CliResult r;
   r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;

@@ -73,10 +73,10 @@ TEST(WfdbCli, DumpErrorsAreOneLineNamingTheFile) {
   EXPECT_EQ(r.status, 1);
   EXPECT_CONTAINS(r.err, "samples 0 to 400 are outside the record, which has 360 samples");
   r = run_cli("dump " + fixture("mitdb100_1s") + " --signals 0,x");
-  EXPECT_EQ(r.status, 1);
+  EXPECT_EQ(r.status, 2);  // usage errors
   EXPECT_CONTAINS(r.err, "--signals expects signal numbers separated by commas");
   r = run_cli("dump");
-  EXPECT_EQ(r.status, 1);
+  EXPECT_EQ(r.status, 2);
   EXPECT_CONTAINS(r.err, "usage: ecglite dump RECORD");
 
   // A truncated copy of a record.

@@ -26,7 +26,7 @@ export function findCli() {
   return found[0] ?? null;
 }
 export const CLI = findCli();
-export const NO_CLI = CLI ? false : 'native ecglite not built (cmake --build build/main, or set ECGLITE_CLI)';
+export const NO_CLI = CLI ? false : 'native ecglite not built (cmake -S . -B build/native && cmake --build build/native -j2, or set ECGLITE_CLI)';
 
 /** Runs the native CLI; returns { status, stdout, stderr }. A leading { cwd } object sets its directory. */
 export function cli(...args) {

@@ -18,6 +18,36 @@ inline std::string lower(std::string s) {
   return s;
 }
 
+// `s` with every byte that does not belong to a well-formed UTF-8 sequence (no overlong forms, no
+// surrogates) replaced by U+FFFD. Text from outside the files, such as the path a user typed, can
+// hold any bytes; JSON and messages promise valid UTF-8.
+inline std::string to_valid_utf8(const std::string& s) {
+  std::string out;
+  out.reserve(s.size());
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const std::size_t n = s.size();
+  for (std::size_t i = 0; i < n;) {
+    const unsigned c = p[i];
+    const std::size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+    bool valid = len > 0 && i + len <= n;
+    unsigned cp = valid ? (len == 1 ? c : c & (0x7F >> len)) : 0;
+    for (std::size_t k = 1; valid && k < len; ++k) {
+      valid = (p[i + k] & 0xC0) == 0x80;
+      cp = (cp << 6) | (p[i + k] & 0x3F);
+    }
+    valid = valid && !((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) ||
+                       (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) || (cp >= 0xD800 && cp <= 0xDFFF));
+    if (valid) {
+      out.append(s, i, len);
+      i += len;
+    } else {
+      out += "\xEF\xBF\xBD";  // U+FFFD REPLACEMENT CHARACTER
+      ++i;
+    }
+  }
+  return out;
+}
+
 // "12.5" for 12.5, "500" for 500, "0.01" for 0.01: rates and other numbers in messages.
 inline std::string format_number(double value) {
   char buf[64];

@@ -2,6 +2,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "../common/text.h"
 #include "ecglite/screen.h"
 
 namespace ecglite {
@@ -22,9 +23,11 @@ std::string strings(const std::vector<std::string>& items) {
 
 }  // namespace
 
+// A record name or path may hold bytes that are not UTF-8 (a Latin-1 file name); JSON text must be
+// UTF-8, so they become U+FFFD.
 std::string json_quote(const std::string& text) {
   std::string out = "\"";
-  for (unsigned char c : text) {
+  for (unsigned char c : text::to_valid_utf8(text)) {
     switch (c) {
       case '"': out += "\\\""; break;
       case '\\': out += "\\\\"; break;

@@ -43,7 +43,9 @@ std::string to_json(const RhythmAnalysis& a, bool with_beats) {
   out += "},\n  \"supraventricular\": " + counts_json(s.supraventricular) +
          ",\n  \"ventricular\": " + counts_json(s.ventricular) +
          ",\n  \"pauses\": {\"count\": " + std::to_string(s.pauses) +
-         ", \"longest_rr_s\": " + number(s.longest_rr_s, 3) + "},\n  \"reference_rhythms\": [";
+         ", \"longest_rr_s\": " + number(s.longest_rr_s, 3) + "}" +
+         ",\n  \"signal_gaps\": {\"count\": " + std::to_string(s.signal_gaps) +
+         ", \"total_s\": " + number(s.signal_gap_s, 3) + "},\n  \"reference_rhythms\": [";
   for (std::size_t k = 0; k < s.reference_rhythms.size(); ++k) {
     const RhythmEpisode& e = s.reference_rhythms[k];
     out += std::string(k ? "," : "") + "\n    {\"rhythm\": " + json_quote(e.rhythm) +

@@ -1,0 +1,41 @@
+#include "output.h"
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+
+#include "../core/src/common/text.h"  // to_valid_utf8: the core's rule for text from outside
+#include "ecglite/error.h"
+
+namespace ecglite::cli {
+
+namespace {
+
+[[noreturn]] void output_failed(int error) {
+  throw Error(std::string("cannot write the output (") + (error ? std::strerror(error) : "write error") +
+              ": check where the output goes and that its disk has space)");
+}
+
+}  // namespace
+
+void write_output(const std::string& text) {
+  errno = 0;
+  if (std::fwrite(text.data(), 1, text.size(), stdout) != text.size()) output_failed(errno);
+}
+
+void finish_output() {
+  errno = 0;
+  const bool flushed = std::fflush(stdout) == 0;
+  const int error = errno;
+  if (!flushed || std::ferror(stdout)) output_failed(flushed ? 0 : error);
+}
+
+void print_message(const std::string& command, const std::string& message) {
+  std::string line = text::to_valid_utf8(message);
+  for (char& c : line)
+    if (c == '\n' || c == '\r') c = ' ';
+  std::fflush(stdout);  // after what the command printed, when both go to one file
+  std::fprintf(stderr, "ecglite%s%s: %s\n", command.empty() ? "" : " ", command.c_str(), line.c_str());
+}
+
+}  // namespace ecglite::cli

@@ -1,0 +1,20 @@
+// Where the commands' results and messages go. A result that cannot be written (disk full, stdout
+// closed) fails the command with exit 1 and one line, instead of leaving a truncated file and exit 0.
+#pragma once
+#include <string>
+
+namespace ecglite::cli {
+
+// Writes `text` to stdout; throws Error "cannot write the output (...)" when that fails, so a long
+// output stops at the first failed write.
+void write_output(const std::string& text);
+
+// Flushes stdout; throws Error as write_output when this or any earlier write to stdout failed
+// (printf included). main calls it after every command.
+void finish_output();
+
+// "ecglite <command>: <message>" ("ecglite: <message>" without a command) on one line of stderr, in
+// valid UTF-8 (a path a user typed can hold any bytes).
+void print_message(const std::string& command, const std::string& message);
+
+}  // namespace ecglite::cli
