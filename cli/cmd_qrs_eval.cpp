@@ -25,7 +25,9 @@
 #include "ecglite/preprocess.h"
 #include "ecglite/qrs.h"
 #include "ecglite/screen.h"
+#include "ecglite/limits.h"
 #include "ecglite/wfdb.h"
+#include "../core/src/common/text.h"
 
 namespace ecglite::cli {
 
@@ -108,12 +110,27 @@ int cmd_qrs_eval(int argc, char** argv, int first) {
   std::vector<Row> rows;
   QrsScore gross, gross_all;
   double total_seconds = 0, total_duration = 0;
+  std::vector<std::string> skipped;  // unreadable records: said on stderr, listed in the JSON
   for (const std::string& name : records) {
     const std::string path = dir + "/" + name;
-    Record record = read_wfdb_file(path).to_record();
-    AnnotationFile ann = read_annotations_file(path, annotator);
+    Record record;
+    AnnotationFile ann;
+    try {
+      record = read_wfdb_file(path).to_record();
+      ann = read_annotations_file(path, annotator);
+    } catch (const Error& e) {
+      print_message("qrs-eval", "warning: " + name + " left out: " + e.what());
+      skipped.push_back(name);
+      continue;
+    }
     if (resample_hz > 0) {
       const double ratio = resample_hz / record.sampling_rate_hz;
+      // The limits hold for what is read; resampling up can multiply it, so they are checked again.
+      const double samples = static_cast<double>(record.length()) * ratio * record.leads.size();
+      if (samples > static_cast<double>(default_limits().max_total_samples))
+        throw Error(name + ": resampled to " + text::format_number(resample_hz) + " Hz it would hold " +
+                    std::to_string(static_cast<long long>(samples)) + " samples, more than the limit of " +
+                    std::to_string(default_limits().max_total_samples) + " (choose a lower --resample rate)");
       for (Lead& lead : record.leads) lead.samples = resample(lead.samples, record.sampling_rate_hz, resample_hz);
       record.sampling_rate_hz = resample_hz;
       for (Annotation& a : ann.annotations) a.sample = std::llround(a.sample * ratio);
@@ -137,6 +154,7 @@ int cmd_qrs_eval(int argc, char** argv, int first) {
     total_duration += row.duration_s;
     rows.push_back(row);
   }
+  if (rows.empty()) throw Error(dir + ": none of its " + std::to_string(records.size()) + " records could be read");
 
   if (args.has("--json")) {
     std::string out = "{\n  \"directory\": " + json_quote(dir) + ",\n  \"annotator\": " +
@@ -152,7 +170,9 @@ int cmd_qrs_eval(int argc, char** argv, int first) {
     }
     char t[64];
     std::snprintf(t, sizeof t, "%.3f", total_seconds);
-    out += "  ],\n  \"gross\": " + score_json(gross) + ",\n  \"gross_with_flutter\": " +
+    out += "  ],\n  \"skipped\": [";
+    for (std::size_t i = 0; i < skipped.size(); ++i) out += (i ? ", " : "") + json_quote(skipped[i]);
+    out += "],\n  \"gross\": " + score_json(gross) + ",\n  \"gross_with_flutter\": " +
            score_json(gross_all) + ",\n  \"detect_cpu_s\": " + t + "\n}\n";
     write_output(out);
     return 0;

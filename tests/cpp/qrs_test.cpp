@@ -1,5 +1,7 @@
 // QRS detector and beat-by-beat scoring: synthetic ECGs at many rates and lead counts, the committed
 // MIT-BIH excerpt, and (with ../shared/data) the whole MIT-BIH database against the targets.
+#include <sys/stat.h>
+
 #include <cmath>
 #include <ctime>
 #include <fstream>
@@ -197,6 +199,27 @@ TEST(Qrs, CliBeatsAndQrsEval) {
             std::string::npos) << eval.out;
   auto bad = run_cli("qrs-eval " + fixture("annotations"));
   EXPECT_EQ(bad.status, 1);
+  // Resampling up is checked against the limits before it allocates (2 MHz: 80 M samples).
+  auto huge = run_cli("qrs-eval " + fixture("mitdb") + " --resample 2000000");
+  EXPECT_EQ(huge.status, 1);
+  EXPECT_NE(huge.err.find("205_20s: resampled to 2e+06 Hz it would hold 80000000 samples, more than the limit"),
+            std::string::npos) << huge.err;
+}
+
+// An unreadable record is left out with a warning (and listed in the JSON); the others are scored.
+TEST(Qrs, QrsEvalLeavesOutAnUnreadableRecord) {
+  const std::string dir = ::testing::TempDir() + "ecglite_qrs_eval_" + std::to_string(::getpid());
+  ::mkdir(dir.c_str(), 0755);
+  for (const char* ext : {".hea", ".dat", ".atr"})
+    std::ofstream(dir + "/205_20s" + ext, std::ios::binary) << ecglite::test::read_text(fixture("mitdb/205_20s") + ext);
+  std::ofstream(dir + "/bad.hea") << "bad 1 360 1000\nbad.dat 16 200 16 0 0 0 0 MLII\n";
+  std::ofstream(dir + "/bad.dat") << "short";
+  std::ofstream(dir + "/bad.atr", std::ios::binary) << ecglite::test::read_text(fixture("mitdb/205_20s.atr"));
+  auto r = run_cli("qrs-eval " + dir + " --json");
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("\"skipped\": [\"bad\"]"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\"gross\": {\"reference\": 40,"), std::string::npos) << r.out;
+  EXPECT_NE(r.err.find("ecglite qrs-eval: warning: bad left out: bad.dat: "), std::string::npos) << r.err;
 }
 
 // The whole database: the targets of docs/QRS.md (Se and +P >= 99.5 % gross, flutter episodes
