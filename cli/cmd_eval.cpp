@@ -64,6 +64,14 @@ int cmd_eval(int argc, char** argv, int first) {
       if (done % 100 == 0 || done == total) std::fprintf(stderr, "\r%zu/%zu records%s", done, total, done == total ? "\n" : "");
     };
   EvalResult r = evaluate_ptbxl(model, dir, options);
+  // Nothing to score is a failed evaluation, said as such rather than as a table of n/a.
+  if (r.records_used == 0)
+    throw Error(dir + ": no record of folds " + args.get("--folds") + " could be used (" +
+                std::to_string(r.rows_in_folds) + " rows in these folds: " + std::to_string(r.skipped_no_label) +
+                " without a diagnostic superclass, " + std::to_string(r.skipped_missing) + " with absent files, " +
+                std::to_string(r.skipped_errors) + " unreadable" +
+                (r.error_examples.empty() ? std::string() : ", e.g. " + r.error_examples[0]) +
+                "); check --folds and that records100/ is there");
 
   if (args.has("--json")) {
     std::string json = to_json(r);
@@ -88,7 +96,7 @@ int cmd_eval(int argc, char** argv, int first) {
     }
     std::printf("  macro  %.4f\n\n%.1f s\n", r.macro_auc, r.seconds);
   }
-  return r.records_used == 0 ? 1 : 0;
+  return 0;
 }
 
 }  // namespace ecglite::cli

@@ -5,7 +5,10 @@
 // .npy array [N, 12, 1000], rows in the order the records were given. Without --skipped a record
 // that cannot be used fails the command; with it, its row is all zeros and the file gets a line
 // "index<TAB>path<TAB>message". Rows are streamed to disk, so memory does not grow with N.
+#include <sys/stat.h>
+
 #include <cstdint>
+#include <cstdlib>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -58,7 +61,7 @@ std::string one_line(std::string s) {
 
 int cmd_preprocess(int argc, char** argv, int first) {
   const Args args = parse_args(argc, argv, first, {}, with_record_options({"--list", "--out", "--skipped"}));
-  const std::string out_path = args.get("--out");
+  std::string out_path = args.get("--out");
   if (out_path.empty()) throw UsageError("--out FILE.npy is required (where to write the array)");
   const RecordReader reader(args);
   std::vector<std::string> records = args.positional;
@@ -70,7 +73,18 @@ int cmd_preprocess(int argc, char** argv, int first) {
   PreprocessOptions options;
   options.min_samples = options.window_samples;  // training uses full 10 s windows only
 
-  // Written to a temporary name and renamed at the end: a failed run leaves no truncated array.
+  // Written to a temporary name and renamed at the end: a failed run leaves no truncated array. The
+  // rename replaces what is at the path, so only a regular file (or nothing) may be there; a link is
+  // followed, so that its target is what gets replaced.
+  struct stat st;
+  if (::lstat(out_path.c_str(), &st) == 0 && S_ISLNK(st.st_mode)) {
+    char* target = ::realpath(out_path.c_str(), nullptr);
+    if (!target) throw Error(out_path + ": a link to nowhere (give a plain file path with --out)");
+    out_path = target;
+    std::free(target);
+  }
+  if (::stat(out_path.c_str(), &st) == 0 && !S_ISREG(st.st_mode))
+    throw Error(out_path + ": not a regular file (--out names the .npy file to write)");
   const std::string tmp_path = out_path + ".part";
   std::FILE* out = std::fopen(tmp_path.c_str(), "wb");
   if (!out) throw Error(out_path + ": cannot create the output file (check the directory exists)");

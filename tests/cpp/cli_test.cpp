@@ -248,6 +248,17 @@ TEST(Cli, ModelLookupErrorsAreOneLineAndNameTheirSource) {
   EXPECT_CONTAINS(message, "pass --model FILE");
 }
 
+// The committed beat model given where the 12-lead model belongs: said in those words.
+TEST(Cli, ABeatModelGivenToClassifyOrEvalSaysWhereItBelongs) {
+  const std::string beats_model = ecglite::test::source_dir() + "/models/beats-int8.ecgm";
+  const auto c = run_cli("classify " + fixture("ptbxl-mini/records100/00000/00024_lr") + " --model " + beats_model);
+  EXPECT_EQ(c.status, 1);
+  EXPECT_CONTAINS(c.err, "beats-int8: a beat classification model (classes N S V F Q), not a model of whole recordings");
+  const auto e = run_cli("eval --ptbxl " + fixture("ptbxl-mini") + " --folds 1 --model " + beats_model);
+  EXPECT_EQ(e.status, 1);
+  EXPECT_CONTAINS(e.err, "use it to classify beats (ecglite beats/rhythm --model");
+}
+
 TEST(Cli, RhythmJsonNamesTheRecordAndQrsEvalCountsRecords) {
   const auto r = run_cli("rhythm --json --no-model " + fixture("mitdb/205_20s"));
   ASSERT_EQ(r.status, 0) << r.err;

@@ -200,6 +200,10 @@ TEST(Eval, CommandPrintsJsonWithTheDocumentedKeys) {
   auto bad = test::run_cli("eval --ptbxl " + dir + " --folds 1-x --model " + test::fixture("model/tiny-int8.ecgm"));
   EXPECT_EQ(bad.status, 2);  // a usage error
   EXPECT_NE(bad.err.find("--folds"), std::string::npos) << bad.err;
+  auto none = test::run_cli("eval --ptbxl " + dir + " --folds 9 --model " + test::fixture("model/tiny-int8.ecgm"));
+  EXPECT_EQ(none.status, 1);
+  EXPECT_EQ(none.out, "");
+  EXPECT_NE(none.err.find(": no record of folds 9 could be used (0 rows in these folds"), std::string::npos) << none.err;
 }
 
 TEST(Eval, ClassifyCommandContinuesAfterAFailedRecord) {

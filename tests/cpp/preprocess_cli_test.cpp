@@ -1,4 +1,7 @@
 // `ecglite preprocess`: the .npy contract the training pipeline relies on.
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstring>
@@ -105,6 +108,29 @@ TEST(PreprocessCli, FailsOnAnUnusableRecordWithoutSkipped) {
   r = run_cli("preprocess --out " + out);
   EXPECT_EQ(r.status, 2);
   EXPECT_NE(r.err.find("no records given"), std::string::npos) << r.err;
+}
+
+// --out is replaced by a rename when done: through a link its target is replaced (the link stays),
+// and what is not a regular file (a directory, a device) is refused, never replaced.
+TEST(PreprocessCli, OutputThroughALinkAndNotOverADirectory) {
+  const std::string good = write_ten_second_csv("ecglite_pp_good3.csv");
+  const std::string target = ::testing::TempDir() + "ecglite_pp_target.npy";
+  const std::string link = ::testing::TempDir() + "ecglite_pp_link.npy";
+  std::remove(link.c_str());
+  std::ofstream(target) << "old";
+  ASSERT_EQ(::symlink(target.c_str(), link.c_str()), 0);
+  auto r = run_cli("preprocess " + good + " --out " + link);
+  ASSERT_EQ(r.status, 0) << r.err;
+  struct stat st;
+  ASSERT_EQ(::lstat(link.c_str(), &st), 0);
+  EXPECT_TRUE(S_ISLNK(st.st_mode));
+  const Npy npy = read_npy(target);
+  EXPECT_NE(npy.dict.find("'shape': (1, 12, 1000)"), std::string::npos) << npy.dict;
+  std::remove(link.c_str());
+
+  r = run_cli("preprocess " + good + " --out " + ::testing::TempDir());
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.err.find("not a regular file"), std::string::npos) << r.err;
 }
 
 TEST(PreprocessCli, RateOptionForCsvWithoutTimeColumn) {

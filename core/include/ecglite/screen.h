@@ -36,6 +36,10 @@ struct ClassifyResult {
 // one inference window of signal).
 PreprocessOptions preprocess_options(const ModelInfo& info);
 
+// Throws Error when `info` is not a model of whole recordings (a beat classifier, beats.h), saying
+// where that model belongs. preprocess_options and evaluate_ptbxl call it.
+void require_recording_model(const ModelInfo& info);
+
 // Preprocesses `record` with the model's settings, runs the network over sliding windows
 // (max within each 10 s window, mean over 10 s windows) and thresholds the probabilities.
 ClassifyResult classify(const Model& model, const Record& record);

@@ -5,12 +5,14 @@
 #include <cstdio>
 
 #include "../common/text.h"
+#include "ecglite/beats.h"
 #include "ecglite/error.h"
 #include "ecglite/screen.h"
 
 namespace ecglite {
 
 PreprocessOptions preprocess_options(const ModelInfo& info) {
+  require_recording_model(info);
   PreprocessOptions o;
   o.target_rate_hz = info.sampling_rate_hz;
   o.band_low_hz = info.band_low_hz;
@@ -19,6 +21,14 @@ PreprocessOptions preprocess_options(const ModelInfo& info) {
   o.window_samples = static_cast<int>(std::lround(10.0 * info.sampling_rate_hz));
   o.min_samples = std::min(info.input_length, o.window_samples);
   return o;
+}
+
+void require_recording_model(const ModelInfo& info) {
+  // A beat model's inputs are beat windows, not leads: without this it failed on "lead 'ECG_dev'".
+  if (is_beat_model(info))
+    throw Error(info.name + ": a beat classification model (classes N S V F Q), not a model of whole "
+                "recordings: use it to classify beats (ecglite beats/rhythm --model, rhythm() in JS); "
+                "the 12-lead model is models/student-int8.ecgm");
 }
 
 std::vector<std::size_t> sliding_window_starts(std::size_t span, std::size_t length, std::size_t stride) {

@@ -43,6 +43,7 @@ double roc_auc(const std::vector<float>& scores, const std::vector<int>& labels)
 EvalResult evaluate_ptbxl(const Model& model, const std::string& dir, const EvalOptions& options) {
   const auto t0 = std::chrono::steady_clock::now();
   const ModelInfo& info = model.info();
+  require_recording_model(info);
   EvalResult res;
   res.classes = info.class_names;
   if (options.folds.empty()) throw Error("no folds given (e.g. --folds 9 or --folds 1-8)");
