@@ -218,6 +218,10 @@ TEST(Annotations, MitdbExcerptMatchesItsSource) {
 
 TEST(Annotations, MissingFileOrBadAnnotatorNameIsAnError) {
   EXPECT_THROW(read_annotations_file(fixture("mitdb/205_20s"), "nope"), Error);
+  const std::string message = ecglite::test::error_of([] { read_annotations_file(fixture("mitdb/205_20s"), "nope"); });
+  EXPECT_NE(message.find("205_20s.nope: no such annotation file (No such file or directory; annotator 'nope'"),
+            std::string::npos) << message;
+  EXPECT_EQ(message.find("signal files"), std::string::npos) << message;
   EXPECT_THROW(read_annotations_file(fixture("mitdb/205_20s"), "../x"), Error);
 }
 

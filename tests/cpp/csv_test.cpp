@@ -96,6 +96,14 @@ TEST(Csv, PhysioNetRdsampExportWithUnitsRowAndClockTimes) {
   EXPECT_EQ(r.length(), 20u);
 }
 
+// A named lead without one valid sample stays a lead (all invalid), as in WFDB, so that it is
+// reported as empty rather than as missing; a trailing delimiter's unnamed column is not a lead.
+TEST(Csv, NamedEmptyLeadIsKeptAndATrailingDelimiterIsNot) {
+  const auto r = ecglite::read_csv("time,I,V2,\n0,0.1,,\n0.01,0.2,nan,\n0.02,0.3,,\n");
+  ASSERT_EQ(lead_names(r), (std::vector<std::string>{"I", "V2"}));
+  EXPECT_TRUE(std::isnan(r.leads[1].samples[0]) && std::isnan(r.leads[1].samples[1]));
+}
+
 TEST(Csv, EmptyNanAndInfiniteCellsBecomeInvalidSamplesWithAWarning) {
   auto r = read_fixture("invalid_cells.csv");
   EXPECT_EQ(r.sampling_rate_hz, 100);

@@ -54,7 +54,7 @@ Prepared preprocess(const Record& record, const PreprocessOptions& options) {
                 std::to_string(default_limits().max_total_samples / 12) + " (split it into shorter records)");
   if (n < static_cast<std::size_t>(options.min_samples))
     throw Error("record " + name + " is " + seconds(record.duration_s()) + " long and at least " +
-                seconds(options.min_samples / to_hz) + " are needed");
+                seconds(options.min_samples / to_hz) + " are needed (record a longer ECG)");
 
   Prepared out;
   out.rate_hz = to_hz;

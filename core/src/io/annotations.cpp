@@ -6,6 +6,9 @@
 
 #include "wfdb_internal.h"
 
+#include <sys/stat.h>
+
+#include <cerrno>
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
@@ -263,8 +266,13 @@ AnnotationFile read_annotations_file(const std::string& record_path, const std::
   if (record.empty())
     throw Error(record_path + ": no record name (give e.g. data/100 or data/100.hea)");
   const std::string file = record + "." + annotator;
-  return parse_annotations(make_directory_provider(directory, limits)(file),
-                           (directory == "." ? "" : directory + "/") + file, limits);
+  const std::string shown = (directory == "." ? "" : directory + "/") + file;
+  // The file layer's "cannot open" speaks of signal files; an annotator is a choice the user made.
+  struct stat st;
+  if (::stat((directory + "/" + file).c_str(), &st) != 0)
+    throw Error(shown + ": no such annotation file (" + std::strerror(errno) + "; annotator '" + annotator +
+                "' names the file's extension: check which files the record has, e.g. " + record + ".atr)");
+  return parse_annotations(make_directory_provider(directory, limits)(file), shown, limits);
 }
 
 }  // namespace ecglite

@@ -714,9 +714,14 @@ Record read_csv(const std::string& bytes, const CsvOptions& options, const std::
   for (auto& col : columns) {
     if (col.kind != Column::kLead) continue;
     if (col.numbers == 0) {
-      if (col.texts > 0)
+      if (col.texts > 0) {
         record.warnings.push_back("column '" + col.header + "' holds text, not samples: ignored");
-      continue;
+        continue;
+      }
+      // Unnamed and empty: a trailing delimiter's column. Named and empty: a lead without a valid
+      // sample (an electrode off), kept as invalid samples like a WFDB signal, so that it is
+      // reported as such rather than as missing.
+      if (col.header.empty()) continue;
     }
     if (col.texts > 0)
       throw Error(src + ": line " + std::to_string(col.first_text_line) + ": '" + col.first_text +
@@ -802,7 +807,7 @@ Record read_csv(const std::string& bytes, const CsvOptions& options, const std::
 
 Record read_csv_file(const std::string& path, const CsvOptions& options) {
   struct stat st;
-  if (::stat(path.c_str(), &st) != 0) throw Error(path + ": no such file");
+  if (::stat(path.c_str(), &st) != 0) throw Error(path + ": no such file (check the path)");
   if (S_ISDIR(st.st_mode)) throw Error(path + ": is a directory, not a CSV file");
   if (static_cast<std::uint64_t>(st.st_size) > options.limits.max_file_bytes)
     throw Error(path + ": " + std::to_string(st.st_size) + " bytes, more than the limit of " +

@@ -52,7 +52,7 @@ void check_output_limit(std::int64_t frames, const std::vector<WfdbSignalSpec>& 
   if (per_frame > 0 && f > limits.max_total_samples / per_frame)
     throw Error(name + ": " + std::to_string(f) + " samples x " + std::to_string(per_frame) +
                 " signal values per sample exceeds the limit of " + std::to_string(limits.max_total_samples) +
-                " samples (read a shorter range)");
+                " samples (read a shorter range, e.g. ecglite dump --from/--to, or split the record)");
 }
 
 void read_single(WfdbRecord& rec, const std::string& name, const FileProvider& files,
