@@ -675,6 +675,19 @@ function updateViewerControls() {
 
 function setupViewer() {
   viewer = new EcgViewer($('scroller'), { onChange: updateViewerControls });
+  // A click on the trend shows that moment of the recording (30 minutes are 170,000 px of strip).
+  $('hr-trend').addEventListener('click', (e) => {
+    if (!state.trend) return;
+    const canvas = e.currentTarget;
+    const t1 = state.trend.durationS || state.trend.points.at(-1)?.time || 0;
+    const t = ((e.offsetX - 36) / Math.max(1, canvas.clientWidth - 44)) * t1;
+    if (!viewer.showTime(t) && !$('page-control').hidden) {
+      const range = $('page-start');
+      range.value = String(t);  // the range snaps it to its 2.5 s steps and its end
+      range.dispatchEvent(new Event('input'));
+    }
+    $('ecg').scrollIntoView({ block: 'nearest' });
+  });
   // The trend is drawn at its canvas's size, like the paper: redrawn when the window resizes it.
   if (typeof ResizeObserver === 'function')
     new ResizeObserver(() => { if (state.trend && !$('hr-trend').hidden) drawHeartRateTrend(state.trend); }).observe($('hr-trend'));

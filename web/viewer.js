@@ -191,6 +191,16 @@ export class EcgViewer {
     return Math.max(0, this.scroller.scrollLeft / this.#pxPerMm() / this.options.speed);
   }
 
+  /**
+   * Scrolls the one-lead-per-row strip so that the moment `seconds` stands a second right of the
+   * pinned lead names. The 3 × 4 layout pages by its "From" control instead: false there.
+   */
+  showTime(seconds) {
+    if (!this.record?.leads.length || this.#layoutName() !== 'rows') return false;
+    this.scroller.scrollLeft = Math.max(0, (seconds - 1) * this.options.speed * this.#pxPerMm());
+    return true;
+  }
+
   /** True when some lead is drawn without a mV scale (units that are not a voltage). */
   get hasUnitless() { return this.unitless?.some(Boolean) ?? false; }
 

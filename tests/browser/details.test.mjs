@@ -106,7 +106,7 @@ test('annotation files of a record that could not be opened are named as such; t
   await page.close();
 });
 
-test('the long strip has time labels and Home, End, Page Up and Page Down move it', { skip: SKIP }, async () => {
+test('the long strip has time labels; Home, End, Page Up, Page Down and a click on the trend move it', { skip: SKIP }, async () => {
   const page = await env.newPage({ viewport: { width: 800, height: 900 } });
   await pick(page, ['hea', 'dat', 'atr'].map((ext) => `${MITDB_EXCERPT}.${ext}`));
   await nextFrames(page);
@@ -134,6 +134,13 @@ test('the long strip has time labels and Home, End, Page Up and Page Down move i
   assert.equal((await press('PageUp')).left, 0);
   // The window did not scroll as well (Page Down and End scroll it by default).
   assert.equal(await page.evaluate(() => window.scrollY), scrollY);
+  // A click on the heart-rate trend at 8 s brings 8 s to a second right of the lead names.
+  const width = await page.evaluate(() => document.getElementById('hr-trend').clientWidth);
+  await page.click('#hr-trend', { position: { x: 36 + (8 / 20) * (width - 44), y: 60 } });
+  await nextFrames(page);
+  const clicked = await view();
+  assert.ok(Math.abs(clicked.left - 7 * 25 * 96 / 25.4) <= 2, `the trend click scrolled to ${clicked.left}`);
+  assert.ok(clicked.labels.includes('0:08'), clicked.labels.join(' '));
   await page.locator('#ecg').screenshot({ path: screenshotPath('strip-time-labels.png') });
   await page.close();
 });
