@@ -1,25 +1,17 @@
 // The page's handling of unusual inputs and long strips in a real browser (Chromium via
 // playwright-core): what it says when a drop cannot be shown, how it draws records without signals or
 // without a mV scale, how the long strip is navigated, and that nothing widens a phone-sized page.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ROOT, SAMPLES, SKIP, WEB, launch, pick, screenshotPath } from './support.mjs';
+import { ROOT, SAMPLES, SKIP, WEB, browserForTestFile, pick, screenshotPath } from './support.mjs';
 
 const BAD = path.join(ROOT, 'tests', 'bad-inputs');
 const MITDB_EXCERPT = path.join(ROOT, 'tests', 'fixtures', 'mitdb', '205_20s');
 const NOTHING_TO_SHOW = 'Nothing to show: see the problems above.';
-let env;
-
-before(async () => { if (!SKIP) env = await launch(); });
-after(async () => {
-  if (!env) return;
-  await env.close();
-  assert.deepEqual(env.foreignRequests(), [], 'requests outside the page origin');
-  assert.deepEqual(env.problems, [], 'console errors or CSP violations');
-});
+const env = browserForTestFile();
 
 const problemTexts = (page) => page.$$eval('#problems .problem', (els) => els.map((e) => e.textContent));
 const status = (page) => page.textContent('#status');

@@ -1,25 +1,16 @@
 // The page in a real browser (Debian's Chromium via playwright-core): files dropped or picked are
 // classified exactly as `ecglite classify --json` does, problems are shown precisely, the paper keeps
 // its scale, the page works offline, and no request ever leaves the page's own origin.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { cliJson, ecglite, NO_CLI } from '../js/support.mjs';
-import { DATA_DIR, ROOT, SAMPLES, SKIP, WEB, drop, launch, pick, screenshotPath, settled, shownProbabilities } from './support.mjs';
+import { DATA_DIR, ROOT, SAMPLES, SKIP, WEB, browserForTestFile, drop, pick, screenshotPath, settled, shownProbabilities } from './support.mjs';
 
 const MODEL = path.join(WEB, 'models', 'student-int8.ecgm');
-let env;
-
-before(async () => { if (!SKIP) env = await launch(); });
-after(async () => {
-  if (!env) return;
-  await env.close();
-  // Checked last, over every page of every test: the recording never left this origin.
-  assert.deepEqual(env.foreignRequests(), [], 'requests outside the page origin');
-  assert.deepEqual(env.problems, [], 'console errors or CSP violations');
-});
+const env = browserForTestFile();
 
 const percent = (p) => `${(p * 100).toFixed(1)} %`;
 

@@ -1,5 +1,7 @@
 // Shared setup of the browser tests: Debian's Chromium driven by playwright-core, the page served
 // by scripts/serve.mjs on 127.0.0.1 (a free port), and a log of every request the page makes.
+import { after, before } from 'node:test';
+import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -88,6 +90,23 @@ export async function launch() {
       rmSync(profile, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * The browser of one test file, launched before its first test (an empty object when SKIP). After
+ * its last test it is closed and checked, over every page of every test, that the recording never
+ * left the page's origin and that no page logged an error or a CSP violation.
+ */
+export function browserForTestFile() {
+  const env = {};
+  before(async () => { if (!SKIP) Object.assign(env, await launch()); });
+  after(async () => {
+    if (!env.close) return;
+    await env.close();
+    assert.deepEqual(env.foreignRequests(), [], 'requests outside the page origin');
+    assert.deepEqual(env.problems, [], 'console errors or CSP violations');
+  });
+  return env;
 }
 
 const completed = (page) => page.evaluate(() => Number(document.body.dataset.completed || 0));
