@@ -67,11 +67,9 @@ const std::string& checked_text(const std::string& bytes, const std::string& sou
       ++i;
       continue;
     }
-    std::size_t len = c >= 0xF0 && c <= 0xF4 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 && c <= 0xDF ? 2 : 0;
-    if (c >= 0xF5) len = 0;
-    bool valid = len > 0 && i + len <= bytes.size();
-    for (std::size_t k = 1; valid && k < len; ++k) valid = ((unsigned char)bytes[i + k] & 0xC0) == 0x80;
-    if (!valid) {
+    const std::size_t len =
+        text::utf8_sequence_length(reinterpret_cast<const unsigned char*>(bytes.data()), i, bytes.size());
+    if (!len) {
       utf8 = false;
       if (c < 0xA0)
         throw Error(what + " (byte " + std::to_string(i) +
@@ -86,12 +84,8 @@ const std::string& checked_text(const std::string& bytes, const std::string& sou
   out.reserve(bytes.size() + bytes.size() / 8);
   for (std::size_t i = start; i < bytes.size(); ++i) {
     const unsigned char c = bytes[i];
-    if (c < 0x80) {
-      out += static_cast<char>(c);
-    } else {
-      out += static_cast<char>(0xC0 | (c >> 6));
-      out += static_cast<char>(0x80 | (c & 0x3F));
-    }
+    if (c < 0x80) out += static_cast<char>(c);
+    else text::append_latin1(out, c);
   }
   start = 0;
   return out;

@@ -293,22 +293,14 @@ std::string clean_text_line(const std::string& raw) {
       ++i;
       continue;
     }
-    // A well-formed UTF-8 sequence (no overlong forms, no surrogates) is kept as is.
-    const std::size_t len = (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
-    bool valid = len > 0 && i + len <= n;
-    unsigned cp = valid ? c & (0x7F >> len) : 0;
-    for (std::size_t k = 1; valid && k < len; ++k) {
-      valid = (p[i + k] & 0xC0) == 0x80;
-      cp = (cp << 6) | (p[i + k] & 0x3F);
-    }
-    valid = valid && !((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) ||
-                       (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) || (cp >= 0xD800 && cp <= 0xDFFF));
-    if (valid && cp >= 0xA0) {
+    // A well-formed UTF-8 sequence is kept as is, unless it encodes a C1 control (U+0080-U+009F).
+    const std::size_t len = text::utf8_sequence_length(p, i, n);
+    const bool c1 = len == 2 && c == 0xC2 && p[i + 1] < 0xA0;
+    if (len && !c1) {
       out.append(line, i, len);
       i += len;
     } else if (c >= 0xA0) {  // Latin-1
-      out += static_cast<char>(0xC0 | (c >> 6));
-      out += static_cast<char>(0x80 | (c & 0x3F));
+      text::append_latin1(out, static_cast<unsigned char>(c));
       ++i;
     } else {  // C1 control or stray byte
       out += '?';
