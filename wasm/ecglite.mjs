@@ -37,6 +37,55 @@ function textArg(data, what) {
   return typeof data === 'string' ? data : toBytes(data, what);
 }
 
+// Arguments are checked and rebuilt here, before any call into the core: a JS exception thrown while
+// the core reads an argument would unwind through wasm frames and leave its stack pointer behind (some
+// 160,000 bad calls and the instance traps for good), and the core's messages cannot name JS types.
+const isArrayLike = (v) => v !== null && typeof v === 'object' && Number.isSafeInteger(v.length) && v.length >= 0;
+
+function floatsArg(v, what) {
+  if (v instanceof Float32Array) return v;
+  if (!isArrayLike(v)) throw new TypeError(`${what}: expected a Float32Array or an array of numbers`);
+  return Float32Array.from(v, Number);
+}
+
+function indexArg(v, what) {
+  const n = Number(v);
+  if (!Number.isSafeInteger(n) || n < 0) throw new TypeError(`${what}: expected a whole number >= 0, got ${String(v)}`);
+  return n;
+}
+
+function stringsArg(v, what) {
+  if (v === undefined) return [];
+  if (typeof v === 'string') return [v];
+  if (!isArrayLike(v)) throw new TypeError(`${what}: expected an array of strings`);
+  return Array.from(v, String);
+}
+
+function modelArg(model, what) {
+  if (!(model instanceof EcgModel)) throw new TypeError(`${what}: expected an EcgModel (from loadModel())`);
+  return model._raw;
+}
+
+function recordArg(record, what) {
+  if (!(record instanceof EcgRecord)) throw new TypeError(`${what}: expected an EcgRecord (from readWfdb(), readCsv() or recordFromLeads())`);
+  return record._raw;
+}
+
+// The per-record fields of a networkInput() that combine() and networkLogits() read.
+function networkInputArg(input, what) {
+  if (input === null || typeof input !== 'object' || !isArrayLike(input.windowOf))
+    throw new TypeError(`${what}: expected the object networkInput() returned`);
+  return {
+    data: input.data === undefined ? new Float32Array(0) : floatsArg(input.data, `${what} data`),
+    windowOf: Array.from(input.windowOf, (w) => indexArg(w, `${what} windowOf`)),
+    windows: indexArg(input.windows, `${what} windows`),
+    adaptations: stringsArg(input.adaptations, `${what} adaptations`),
+    recordName: String(input.recordName ?? ''),
+    durationS: Number(input.durationS) || 0,
+    sourceRateHz: Number(input.sourceRateHz) || 0,
+  };
+}
+
 const lowerExtension = (name) => {
   const dot = name.lastIndexOf('.');
   return dot < 0 ? '' : name.slice(dot + 1).toLowerCase();
@@ -67,6 +116,8 @@ export class EcgRecord {
   /** Physical samples of one lead (index or name) as a new Float32Array; NaN marks invalid samples. */
   samples(lead) {
     const index = typeof lead === 'number' ? lead : this.leads.findIndex((l) => l.name === lead || l.standardName === lead);
+    if (typeof lead === 'number' && !(Number.isInteger(lead) && lead >= 0 && lead < this.leads.length))
+      throw new Error(`${this.name}: no lead ${lead} (lead indices 0 to ${this.leads.length - 1}; or give a lead name)`);
     if (index < 0) throw new Error(`${this.name}: no lead named ${lead} (leads: ${this.leads.map((l) => l.name).join(', ')})`);
     return check(this.#handle().samples(index));
   }
@@ -121,9 +172,18 @@ export class EcgLite {
     this.limits = Object.freeze(core.limits());
   }
 
+  // The per-file limit, checked before the bytes are copied into wasm memory (which never shrinks).
+  #fileArg(data, what, text = false) {
+    const value = text ? textArg(data, what) : toBytes(data, what);
+    const size = typeof value === 'string' ? value.length : value.byteLength;
+    if (size > this.limits.maxFileBytes)
+      throw new Error(`${what}: ${size} bytes exceeds the limit of ${this.limits.maxFileBytes} bytes per file`);
+    return value;
+  }
+
   /** What a WFDB header says, including the signal files and segment headers it needs. */
   parseHeader(headerText, sourceName = 'header') {
-    return check(this.#core.parseHeader(textArg(headerText, sourceName), sourceName));
+    return check(this.#core.parseHeader(this.#fileArg(headerText, String(sourceName), true), String(sourceName)));
   }
 
   /**
@@ -132,26 +192,47 @@ export class EcgLite {
    * `headerName` (e.g. "00001_lr.hea") names the header in messages.
    */
   readWfdb(headerText, files = {}, headerName = 'header') {
+    if (files === null || typeof files !== 'object') throw new TypeError('readWfdb: files must map file names to bytes');
     const object = {};
     const entries = files instanceof Map ? files.entries() : Object.entries(files);
-    for (const [name, bytes] of entries) object[name] = toBytes(bytes, name);
-    return new EcgRecord(check(this.#core.readWfdb(textArg(headerText, headerName), object, headerName)));
+    for (const [name, bytes] of entries) object[name] = this.#fileArg(bytes, String(name));
+    headerName = String(headerName);
+    return new EcgRecord(check(this.#core.readWfdb(this.#fileArg(headerText, headerName, true), object, headerName)));
   }
 
   /** Reads a CSV export. options: { samplingRate (Hz; 0 = from a time column or preamble), units ('mV' | 'uV'), name }. */
   readCsv(text, options = {}) {
-    const { name = 'CSV', samplingRate = 0, units = '' } = options;
-    return new EcgRecord(check(this.#core.readCsv(textArg(text, name), { samplingRate: Number(samplingRate) || 0, units }, name)));
+    const { name = 'CSV', samplingRate = 0, units = '' } = options ?? {};
+    const rate = Number(samplingRate);
+    if (samplingRate !== 0 && samplingRate !== undefined && !(Number.isFinite(rate) && rate > 0))
+      throw new Error(`${name}: samplingRate ${String(samplingRate)} is not a sampling rate (give Hz > 0, or 0 to read it from the file)`);
+    if (typeof units !== 'string') throw new TypeError(`${name}: units must be a string such as 'mV' or 'uV'`);
+    return new EcgRecord(check(this.#core.readCsv(this.#fileArg(text, String(name), true), { samplingRate: rate || 0, units }, String(name))));
   }
 
   /** Builds a record from samples already in memory: { name, samplingRate, leads: [{ name, units, samples }] }. */
   recordFromLeads(spec) {
-    return new EcgRecord(check(this.#core.recordFromLeads(spec)));
+    if (spec === null || typeof spec !== 'object' || !isArrayLike(spec.leads))
+      throw new TypeError('recordFromLeads: expected { name, samplingRate, leads: [{ name, units, samples }], comments }');
+    const name = typeof spec.name === 'string' ? spec.name : 'record';
+    const rate = Number(spec.samplingRate);
+    if (!(Number.isFinite(rate) && rate > 0))
+      throw new Error(`${name}: samplingRate must be a positive number of samples per second`);
+    const leads = Array.from(spec.leads, (lead, i) => {
+      if (lead === null || typeof lead !== 'object') throw new TypeError(`${name}: lead ${i} is not an object { name, units, samples }`);
+      return {
+        name: String(lead.name ?? ''),
+        units: lead.units === undefined ? 'mV' : String(lead.units),
+        samples: floatsArg(lead.samples, `${name}: lead ${i} (${lead.name ?? 'unnamed'}) samples`),
+      };
+    });
+    const clean = { name, samplingRate: rate, leads, comments: stringsArg(spec.comments, `${name}: comments`) };
+    return new EcgRecord(check(this.#core.recordFromLeads(clean)));
   }
 
   /** Loads an .ecgm model from its bytes. */
   loadModel(bytes) {
-    return new EcgModel(check(this.#core.loadModel(toBytes(bytes, 'model'))));
+    return new EcgModel(check(this.#core.loadModel(this.#fileArg(bytes, 'model'))));
   }
 
   /** Loads the model shipped with the package (models/student-int8.ecgm next to this file). */
@@ -170,7 +251,7 @@ export class EcgLite {
    */
   classify(model, record) {
     const t0 = now();
-    const result = check(this.#core.classify(model._raw, record._raw));
+    const result = check(this.#core.classify(modelArg(model, 'classify'), recordArg(record, 'classify')));
     result.timeMs = now() - t0;
     return result;
   }
@@ -181,17 +262,20 @@ export class EcgLite {
    * For running the same network with another engine (ONNX Runtime Web) and combine()-ing its logits.
    */
   networkInput(model, record) {
-    return check(this.#core.networkInput(model._raw, record._raw));
+    return check(this.#core.networkInput(modelArg(model, 'networkInput'), recordArg(record, 'networkInput')));
   }
 
   /** EcgLite's own logits (runs x classes) for a networkInput(). */
   networkLogits(model, input) {
-    return check(this.#core.networkLogits(model._raw, input));
+    return check(this.#core.networkLogits(modelArg(model, 'networkLogits'), networkInputArg(input, 'networkLogits')));
   }
 
   /** A result from per-run logits (runs x classes, from any engine), by classify()'s rule. */
   combine(model, input, logits) {
-    return check(this.#core.combine(model._raw, input, logits));
+    const t0 = now();
+    const result = check(this.#core.combine(modelArg(model, 'combine'), networkInputArg(input, 'combine'), floatsArg(logits, 'combine: logits')));
+    result.timeMs = now() - t0;  // as classify()'s: the wall time of this call
+    return result;
   }
 
   /**
@@ -201,14 +285,19 @@ export class EcgLite {
    * its rhythm episodes), annotationsName, trendIntervalS (default 10) }.
    */
   rhythm(record, options = {}) {
-    const { beatModel, annotations, annotationsName, trendIntervalS } = options;
+    const { beatModel, annotations, annotationsName, trendIntervalS } = options ?? {};
+    const name = String(annotationsName ?? 'annotations');
     const raw = {
-      beatModel: beatModel ? beatModel._raw : null,
-      annotations: annotations ? toBytes(annotations, annotationsName ?? 'annotations') : null,
-      annotationsName: annotationsName ?? 'annotations',
+      beatModel: beatModel == null ? null : modelArg(beatModel, 'rhythm: beatModel'),
+      annotations: annotations ? this.#fileArg(annotations, name) : null,
+      annotationsName: name,
     };
-    if (trendIntervalS !== undefined) raw.trendIntervalS = Number(trendIntervalS);
-    return check(this.#core.rhythm(record._raw, raw));
+    if (trendIntervalS !== undefined) {
+      raw.trendIntervalS = Number(trendIntervalS);
+      if (!(raw.trendIntervalS >= 1 && raw.trendIntervalS <= 3600))
+        throw new Error(`rhythm: trendIntervalS ${String(trendIntervalS)} is outside 1 to 3600 seconds`);
+    }
+    return check(this.#core.rhythm(recordArg(record, 'rhythm'), raw));
   }
 
   /**

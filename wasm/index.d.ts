@@ -106,6 +106,8 @@ export interface NetworkInput {
   /** For each network run, the index of the 10 s window it belongs to. */
   windowOf: Int32Array;
   windows: number;
+  /** Network runs per 10 s window (the sliding positions). */
+  positionsPerWindow: number;
   adaptations: string[];
   warnings: string[];
   recordName: string;
@@ -239,6 +241,8 @@ export class EcgLite {
   classify(model: EcgModel, record: EcgRecord): ClassifyResult;
   /** The preprocessed network input of a record, for running the same network with another engine. */
   networkInput(model: EcgModel, record: EcgRecord): NetworkInput;
+  /** EcgLite's own logits (runs x classes, row-major) for a networkInput(). */
+  networkLogits(model: EcgModel, input: NetworkInput): Float32Array;
   /** Turns per-run logits from another engine into a result exactly as classify() does. */
   combine(model: EcgModel, input: NetworkInput, logits: Float32Array): ClassifyResult;
   /** Beats, heart rate and its trend, S/V ectopy, pauses; reference rhythm episodes when annotations are given. */

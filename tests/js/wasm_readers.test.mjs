@@ -7,7 +7,7 @@ import { readdirSync, mkdtempSync, writeFileSync, copyFileSync, rmSync } from 'n
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
-  DATA_DIR, FIXTURES, NO_CLI, NO_MODULE, SAMPLES, cli, cliDump, cliError, ecglite, hasData, maxAbsDiff, read, readWfdbRecord,
+  DATA_DIR, FIXTURES, NO_CLI, NO_MODULE, ROOT, SAMPLES, cli, cliDump, cliError, ecglite, hasData, maxAbsDiff, read, readWfdbRecord,
 } from './support.mjs';
 
 const skip = NO_MODULE || NO_CLI;
@@ -164,6 +164,45 @@ test('thousands of failures leave the module usable (errors are returned, not th
   const record = readWfdbRecord(ecg, path.join(SAMPLES, '00001_lr'));
   assert.equal(record.length, 1000);
   record.dispose();
+});
+
+// Arguments of the wrong shape are refused in JS, before the core reads them: a JS exception raised
+// while the core reads an argument unwound through wasm frames and leaked stack on every call (after
+// some 160,000 such calls the instance trapped for good).
+test('arguments of the wrong shape are refused before the core sees them, and many leave it usable', { skip: NO_MODULE }, async () => {
+  const ecg = await ecglite();
+  const model = ecg.loadModel(read(path.join(ROOT, 'models', 'student-int8.ecgm')));
+  for (let i = 0; i < 20000; i++) {
+    assert.throws(() => ecg.recordFromLeads({ samplingRate: 100, leads: [{ name: 'I', samples: [1, 2] }, { name: 'II' }] }),
+      /lead 1 \(II\) samples: expected a Float32Array or an array of numbers/);
+    assert.throws(() => ecg.combine(model, { windowOf: [0], windows: 1 }, undefined), /combine: logits: expected a Float32Array/);
+  }
+  assert.throws(() => ecg.combine(model, { windowOf: [-1], windows: 1 }, [0, 0, 0, 0, 0]), /windowOf: expected a whole number >= 0/);
+  assert.throws(() => ecg.classify(model, 'a record'), /classify: expected an EcgRecord/);
+  assert.throws(() => ecg.classify(undefined, null), /classify: expected an EcgModel/);
+  const record = readWfdbRecord(ecg, path.join(SAMPLES, '00001_lr'));
+  assert.throws(() => ecg.rhythm(record, { beatModel: read(path.join(ROOT, 'models', 'beats-int8.ecgm')) }), /rhythm: beatModel: expected an EcgModel/);
+  assert.throws(() => ecg.rhythm(record, { trendIntervalS: 0.001 }), /outside 1 to 3600 seconds/);
+  assert.throws(() => record.samples(1.5), /no lead 1\.5 \(lead indices 0 to 11/);
+  assert.throws(() => ecg.readCsv('time,I\n0,1\n', { samplingRate: -500 }), /samplingRate -500 is not a sampling rate/);
+  assert.throws(() => ecg.readCsv('time,I\n0,1\n', { samplingRate: Infinity }), /is not a sampling rate/);
+  assert.throws(() => ecg.recordFromLeads({ samplingRate: Infinity, leads: [{ name: 'I', samples: [1] }] }), /samplingRate must be a positive number/);
+  assert.equal(ecg.recordFromLeads({ samplingRate: 100, comments: 'one comment', leads: [{ name: 'I', samples: [1] }] }).comments.length, 1);
+  assert.equal(ecg.classify(model, record).classes.length, 5);
+  record.dispose();
+});
+
+// The per-file limit is checked before the bytes are copied into wasm memory, which never shrinks.
+test('a file over the size limit is refused before it is copied in', { skip: NO_MODULE }, async () => {
+  const ecg = await ecglite();
+  const memory = () => process.memoryUsage().rss;  // a copy into wasm memory would touch every page
+  const huge = new Uint8Array(new ArrayBuffer(ecg.limits.maxFileBytes + 1));  // zero pages, never touched
+  const before = memory();
+  assert.throws(() => ecg.readWfdb('x 1 100 10\nx.dat 16 200 16 0 0 0 0 I\n', { 'x.dat': huge }, 'x.hea'),
+    new RegExp(`^Error: x\\.dat: ${huge.byteLength} bytes exceeds the limit of ${ecg.limits.maxFileBytes} bytes per file$`));
+  assert.throws(() => ecg.loadModel(huge), /model: \d+ bytes exceeds the limit/);
+  assert.throws(() => ecg.parseHeader(huge, 'big.hea'), /big\.hea: \d+ bytes exceeds the limit/);
+  assert.ok(memory() - before < 64 * 2 ** 20, 'no copy of the file was made');
 });
 
 test('recordFromLeads builds a record and enforces its contract', { skip: NO_MODULE }, async () => {
