@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <limits>
 #include <map>
 #include <new>
 #include <optional>
@@ -230,6 +231,16 @@ val record_from_leads(const val& spec) {
                              std::to_string(r.leads[0].samples.size()) + " (all leads must have the same length)");
       r.leads.push_back(std::move(lead));
     }
+    // As the file readers do: an infinite sample is invalid (NaN), and said so.
+    std::size_t infinite = 0;
+    for (ecglite::Lead& lead : r.leads)
+      for (float& v : lead.samples)
+        if (std::isinf(v)) {
+          v = std::numeric_limits<float>::quiet_NaN();
+          ++infinite;
+        }
+    if (infinite > 0)
+      r.warnings.push_back(std::to_string(infinite) + " infinite samples read as invalid samples");
     val comments = spec["comments"];
     if (!comments.isUndefined() && !comments.isNull()) {
       const std::size_t m = comments["length"].as<std::size_t>();

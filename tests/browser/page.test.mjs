@@ -312,7 +312,7 @@ test('ONNX Runtime Web runs the same network on EcgLite\'s input, side by side, 
   await page.close();
 });
 
-test('the README\'s ten-line browser embedding works as printed (installed package layout, same numbers as the CLI)', { skip: SKIP || NO_CLI }, async () => {
+test('the README\'s browser embedding works as printed (installed package layout, same numbers as the CLI)', { skip: SKIP || NO_CLI }, async () => {
   const { mkdirSync, copyFileSync } = await import('node:fs');
   const readme = readFileSync(path.join(ROOT, 'wasm', 'README.md'), 'utf8');
   const html = readme.split('## Embedding in a page')[1].match(/```html\n([\s\S]*?)```/)[1];

@@ -188,6 +188,9 @@ test('arguments of the wrong shape are refused before the core sees them, and ma
   assert.throws(() => ecg.readCsv('time,I\n0,1\n', { samplingRate: Infinity }), /is not a sampling rate/);
   assert.throws(() => ecg.recordFromLeads({ samplingRate: Infinity, leads: [{ name: 'I', samples: [1] }] }), /samplingRate must be a positive number/);
   assert.equal(ecg.recordFromLeads({ samplingRate: 100, comments: 'one comment', leads: [{ name: 'I', samples: [1] }] }).comments.length, 1);
+  const infinite = ecg.recordFromLeads({ samplingRate: 100, leads: [{ name: 'I', samples: [1, Infinity, -Infinity, 2] }] });
+  assert.deepEqual(Array.from(infinite.samples(0)), [1, NaN, NaN, 2]);
+  assert.deepEqual(infinite.warnings, ['2 infinite samples read as invalid samples']);
   assert.equal(ecg.classify(model, record).classes.length, 5);
   record.dispose();
 });
