@@ -78,9 +78,7 @@ int cmd_rhythm(int argc, char** argv, int first) {
   const RhythmAnalysis a = analyze_rhythm(record, model.get(), annotations ? &annotations->annotations : nullptr,
                                           options);
   if (args.has("--json")) {
-    std::string json = to_json(a, args.has("--beats"));
-    json.insert(json.find('\n') + 1, "  \"record\": " + json_quote(record.name) + ",\n");  // as beats --json
-    write_output(json);
+    write_output(to_json(a, args.has("--beats")));
     return 0;
   }
   const RhythmSummary& s = a.summary;

@@ -74,6 +74,7 @@ std::vector<RhythmEpisode> rhythm_episodes(const std::vector<Annotation>& annota
 std::map<std::string, double> rhythm_durations(const std::vector<RhythmEpisode>& episodes);
 
 struct RhythmAnalysis {
+  std::string record_name;
   std::vector<Beat> beats;
   RhythmSummary summary;
 };

@@ -119,6 +119,7 @@ std::map<std::string, double> rhythm_durations(const std::vector<RhythmEpisode>&
 RhythmAnalysis analyze_rhythm(const Record& record, const Model* beat_model,
                               const std::vector<Annotation>* reference, const RhythmOptions& options) {
   RhythmAnalysis a;
+  a.record_name = record.name;
   const std::vector<std::int64_t> samples = detect_qrs(record, options.qrs);
   // Under a second there is at most one beat: no rate, no rhythm, only a misleading summary.
   constexpr double kMinSeconds = 1.0;

@@ -26,7 +26,8 @@ std::string counts_json(const EctopicCounts& c) {
 
 std::string to_json(const RhythmAnalysis& a, bool with_beats) {
   const RhythmSummary& s = a.summary;
-  std::string out = "{\n  \"duration_s\": " + number(s.duration_s, 3) +
+  std::string out = "{\n  \"record\": " + json_quote(a.record_name) +
+                    ",\n  \"duration_s\": " + number(s.duration_s, 3) +
                     ",\n  \"sampling_rate_hz\": " + number(s.sampling_rate_hz, 6) +
                     ",\n  \"beats_detected\": " + std::to_string(s.beats) +
                     ",\n  \"heart_rate\": {\"mean_bpm\": " + number(s.mean_hr_bpm, 1) +
