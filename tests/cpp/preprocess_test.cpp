@@ -9,6 +9,7 @@
 #include "ecglite/csv.h"
 #include "ecglite/error.h"
 #include "ecglite/preprocess.h"
+#include "ecglite/read.h"
 #include "test_support.h"
 
 using ecglite::test::fixture;
@@ -160,6 +161,40 @@ TEST(FillInvalid, InterpolatesLikeNumpyInterp) {
   EXPECT_EQ(none, std::vector<float>(4, 0.0f));
   std::vector<float> ok = {1, 2};
   EXPECT_EQ(ecglite::fill_invalid(ok), 0u);
+}
+
+TEST(InvalidateOutliers, MarksOnlyCorruptValues) {
+  // Real ECG (MIT-BIH 205, tall ventricular beats included) has none.
+  const ecglite::Record ecg = ecglite::read_record_file(fixture("mitdb/205_20s"));
+  for (const auto& lead : ecg.leads) {
+    std::vector<float> x = lead.samples;
+    EXPECT_EQ(ecglite::invalidate_outliers(x), 0u) << lead.name;
+    EXPECT_EQ(x, lead.samples);
+  }
+  std::vector<float> x = ecg.leads[0].samples;
+  x[10] = 1e30f;
+  x[20] = -3e4f;
+  x[30] = std::numeric_limits<float>::quiet_NaN();  // already invalid: left as it is, not counted
+  EXPECT_EQ(ecglite::invalidate_outliers(x), 2u);
+  EXPECT_TRUE(std::isnan(x[10]) && std::isnan(x[20]) && std::isnan(x[30]));
+  for (std::size_t i = 0; i < x.size(); ++i)
+    if (i != 10 && i != 20 && i != 30) ASSERT_EQ(x[i], ecg.leads[0].samples[i]) << i;
+}
+
+TEST(InvalidateOutliers, LeavesLevelChangesAndConstantLeadsAlone) {
+  // A third of the lead shifted far away is an amplifier offset, not a few corrupt values.
+  std::vector<float> shifted(3000);
+  for (std::size_t i = 0; i < shifted.size(); ++i)
+    shifted[i] = static_cast<float>(std::sin(0.1 * i) + (i >= 2000 ? 1e5 : 0));
+  const std::vector<float> before = shifted;
+  EXPECT_EQ(ecglite::invalidate_outliers(shifted), 0u);
+  EXPECT_EQ(shifted, before);
+  // Mostly constant: no spread to judge by.
+  std::vector<float> constant(1000, 2.0f);
+  constant[5] = 1e30f;
+  EXPECT_EQ(ecglite::invalidate_outliers(constant), 0u);
+  std::vector<float> empty;
+  EXPECT_EQ(ecglite::invalidate_outliers(empty), 0u);
 }
 
 TEST(Leads, CanonicalNames) {

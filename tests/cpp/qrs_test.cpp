@@ -185,6 +185,14 @@ TEST(Qrs, MitdbExcerptAllBeatsFound) {
     if (m[i] >= 0) EXPECT_LE(std::llabs(det[i] - ref[m[i]]), 11) << det[i];
 }
 
+TEST(Qrs, ACorruptSampleDoesNotHideBeats) {
+  Record r = read_record_file(fixture("mitdb/205_20s"));
+  const std::vector<std::int64_t> clean = detect_qrs(r);
+  r.leads[0].samples[3000] = 1e30f;  // one corrupt value would set every threshold above the beats
+  r.leads[1].samples[5000] = -4e4f;
+  EXPECT_EQ(detect_qrs(r), clean);
+}
+
 TEST(Qrs, CliBeatsAndQrsEval) {
   auto r = run_cli("beats " + fixture("mitdb/205_20s") + " --json --no-model --reference atr");
   ASSERT_EQ(r.status, 0) << r.err;

@@ -145,6 +145,22 @@ TEST(Screen, ARecordWithoutAnyValidSampleIsAnError) {
   }
 }
 
+TEST(Screen, ACorruptSampleIsTreatedAsInvalidAndSaid) {
+  const Model m = tiny();
+  Record rec = read_record_file(test::fixture("ptbxl-mini/records100/00000/00158_lr"));
+  const ClassifyResult clean = classify(m, rec);
+  rec.leads[1].samples[500] = 1e30f;  // lead II: also the source of the limb leads derived from it
+  rec.leads[7].samples[200] = -1e6f;
+  const ClassifyResult spiked = classify(m, rec);
+  ASSERT_EQ(spiked.classes.size(), clean.classes.size());
+  for (std::size_t c = 0; c < clean.classes.size(); ++c)
+    EXPECT_NEAR(spiked.classes[c].probability, clean.classes[c].probability, 0.02) << clean.classes[c].name;
+  std::string all;
+  for (const auto& a : spiked.adaptations) all += a + "\n";
+  EXPECT_NE(all.find("2 samples lie impossibly far from the rest of their lead"), std::string::npos) << all;
+  EXPECT_NE(all.find("filled 2 invalid samples"), std::string::npos) << all;
+}
+
 TEST(Screen, JsonOfAResultHasTheDocumentedKeys) {
   ClassifyResult r = classify_prepared(tiny(), synthetic_prepared(1000, 1000));
   r.record_name = "a \"quoted\" name";

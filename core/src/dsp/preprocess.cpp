@@ -1,6 +1,6 @@
 // The whole preprocessing path: what the network sees, for the CLI, the wasm module and training.
-//   standard leads (derive III, aVR, aVL, aVF) -> fill invalid samples -> resample to 100 Hz ->
-//   band-pass 0.5-40 Hz (zero phase) -> per-lead z-score -> 10 s windows
+//   standard leads (derive III, aVR, aVL, aVF) -> invalidate outliers, fill invalid samples ->
+//   resample to 100 Hz -> band-pass 0.5-40 Hz (zero phase) -> per-lead z-score -> 10 s windows
 // Stages exchange float vectors; each stage computes in double internally.
 #include <algorithm>
 #include <cmath>
@@ -65,12 +65,13 @@ Prepared preprocess(const Record& record, const PreprocessOptions& options) {
 
   // Repair the measured leads, then recompute the derived ones from the repaired I and II (their
   // NaNs are those of I and II and need no separate count).
-  std::size_t filled = 0;
+  std::size_t filled = 0, outliers = 0;
   std::vector<std::string> empty_leads;
   for (std::size_t k = 0; k < 12; ++k) {
     bool is_derived = false;
     for (const auto& d : out.derived_leads) is_derived |= d == names[k];
     if (is_derived) continue;
+    outliers += invalidate_outliers(out.leads[k]);
     const std::size_t count = fill_invalid(out.leads[k]);
     filled += count;
     if (count == out.leads[k].size()) empty_leads.push_back(names[k]);
@@ -119,6 +120,10 @@ Prepared preprocess(const Record& record, const PreprocessOptions& options) {
   }
   if (!out.derived_leads.empty())
     notes.push_back("derived " + join(out.derived_leads) + " from I and II");
+  if (outliers > 0)
+    notes.push_back(std::to_string(outliers) + " sample" + (outliers == 1 ? " lies" : "s lie") +
+                    " impossibly far from the rest of " + (outliers == 1 ? "its" : "their") +
+                    " lead (over 1,000 times the lead's median deviation): treated as invalid");
   if (filled > 0)
     notes.push_back("filled " + std::to_string(filled) + " invalid sample" + (filled == 1 ? "" : "s") +
                     " by interpolation");
