@@ -192,6 +192,16 @@ test('arguments of the wrong shape are refused before the core sees them, and ma
   assert.deepEqual(Array.from(infinite.samples(0)), [1, NaN, NaN, 2]);
   assert.deepEqual(infinite.warnings, ['2 infinite samples read as invalid samples']);
   assert.equal(ecg.classify(model, record).classes.length, 5);
+  // A finite but absurd value (the core treats it as invalid, with a note) leaves the result as it was.
+  const clean = ecg.classify(model, record);
+  const leads = record.leads.map(({ name, units }, i) => ({ name, units, samples: Float32Array.from(record.samples(i)) }));
+  leads[1].samples[300] = 1e30;
+  const spiked = ecg.recordFromLeads({ samplingRate: 100, leads });
+  const result = ecg.classify(model, spiked);
+  assert.deepEqual(result.labels, clean.labels);
+  result.classes.forEach((c, i) => assert.ok(Math.abs(c.probability - clean.classes[i].probability) < 0.02, c.name));
+  assert.ok(result.adaptations.some((a) => /1 sample lies impossibly far from the rest of its lead/.test(a)), result.adaptations.join('; '));
+  spiked.dispose();
   record.dispose();
 });
 
