@@ -332,7 +332,7 @@ def wfdb_cases():
     write("wfdb/very-low-rate/rec.hea", header("rec", 0.01, 3000, leads8, cols, fmt="80", adc="8 0"))
     write("wfdb/very-low-rate/rec.dat", bytes((v + 128) & 0xFF for frame in zip(*cols) for v in frame))
     case("wfdb/very-low-rate/rec", "info", 0)
-    case("wfdb/very-low-rate/rec", "classify", 1, "rec", "limit")
+    case("wfdb/very-low-rate/rec", "classify", 1, "rec", "too slowly for an ECG")
     case("wfdb/very-low-rate/rec", "beats", 1, "rec", "50 Hz")
 
     hea, dat = valid12("wfdb/very-high-rate", "rec")

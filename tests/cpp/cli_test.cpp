@@ -150,6 +150,19 @@ TEST(Cli, EveryCommandReadingARecordTakesRateForACsvWithoutTime) {
   EXPECT_EQ(count_lines(run_cli("dump " + csv + " --rate 360").out), 7200u);
   EXPECT_CONTAINS(run_cli("rhythm " + csv + " --rate 360 --no-model").out, "(2 leads, 360 Hz)");
 
+  // A rate no ECG is recorded at (a typo, or the record's duration given instead) is refused, not
+  // classified after resampling 1,000 samples taken as 2,000 s.
+  const std::string twelve = dir / "twelve_notime.csv";
+  {
+    const auto dump = run_cli("dump " + fixture("ptbxl-mini/records100/00000/00158_lr"));
+    ASSERT_EQ(dump.status, 0) << dump.err;
+    std::ofstream(twelve) << "I\tII\tIII\taVR\taVL\taVF\tV1\tV2\tV3\tV4\tV5\tV6\n" << dump.out;
+  }
+  EXPECT_EQ(run_cli("classify " + twelve + " --rate 100").status, 0);
+  const auto slow = run_cli("classify " + twelve + " --rate 0.5");
+  EXPECT_EQ(slow.status, 1);
+  EXPECT_CONTAINS(slow.err, "sampled at 0.5 Hz, too slowly for an ECG: at least 50 Hz is needed");
+
   // A WFDB header states the rate: --rate there is an error, not silently ignored.
   for (const std::string command : {"info", "dump", "beats", "rhythm", "classify"}) {
     const auto r = run_cli(command + " " + fixture("mitdb/205_20s") + " --rate 500");

@@ -25,6 +25,7 @@ struct PreprocessOptions {
   int filter_order = 4;         // Butterworth order of each edge (band-pass order 2*filter_order)
   int window_samples = 1000;    // 10 s at the target rate
   int min_samples = 250;        // shortest record accepted (2.5 s): the model's input length
+  double min_source_rate_hz = 50;  // slowest record accepted: below it a QRS complex is 1-2 samples
 };
 
 // --- the stages, usable alone (and tested alone) ---
@@ -83,7 +84,8 @@ struct Prepared {
 // is it) -> bandpass_filtfilt at the target rate -> zscore, per lead. Windows: window_samples long from the
 // start, plus one aligned to the end when a remainder exists; a record shorter than one window but
 // at least min_samples long gets one window of its whole length. Throws Error for a record without
-// leads or sampling rate, missing leads, or fewer than min_samples samples after resampling.
+// leads or sampling rate, a rate below min_source_rate_hz, missing leads, or fewer than min_samples
+// samples after resampling.
 Prepared preprocess(const Record& record, const PreprocessOptions& options = {});
 
 }  // namespace ecglite

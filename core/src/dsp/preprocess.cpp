@@ -41,6 +41,11 @@ Prepared preprocess(const Record& record, const PreprocessOptions& options) {
     throw Error("record " + name + " has no sampling rate (give it with --rate HZ on the command "
                 "line / the samplingRate option in JS)");
   const double from_hz = record.sampling_rate_hz, to_hz = options.target_rate_hz;
+  if (from_hz < options.min_source_rate_hz)
+    throw Error("record " + name + " is sampled at " + text::format_number(from_hz) +
+                " Hz, too slowly for an ECG: at least " + text::format_number(options.min_source_rate_hz) +
+                " Hz is needed (check the rate in the header, or the one given with --rate HZ / "
+                "samplingRate for a CSV file)");
 
   // Length check first: a record that is too short fails before any work is done.
   const detail::ResampleRatio ratio = detail::resample_ratio(from_hz, to_hz);
