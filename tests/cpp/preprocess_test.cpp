@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
+#include <filesystem>
 #include <limits>
 #include <map>
 
@@ -195,6 +197,49 @@ TEST(InvalidateOutliers, LeavesLevelChangesAndConstantLeadsAlone) {
   EXPECT_EQ(ecglite::invalidate_outliers(constant), 0u);
   std::vector<float> empty;
   EXPECT_EQ(ecglite::invalidate_outliers(empty), 0u);
+}
+
+double median_of(std::vector<double> v) {
+  std::nth_element(v.begin(), v.begin() + v.size() / 2, v.end());
+  return v[v.size() / 2];
+}
+
+// The margin behind kOutlierDeviations: how far real ECG goes, in median absolute deviations.
+TEST(InvalidateOutliers, NeverTouchesRealEcg) {
+  ECGLITE_REQUIRE_DATA("mitdb");
+  ECGLITE_REQUIRE_DATA("ptbxl");
+  std::vector<std::string> records;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(ecglite::test::data_dir()))
+    if (e.path().extension() == ".hea" && (e.path().parent_path().filename() == "mitdb" ||
+                                           e.path().string().find("/ptbxl") != std::string::npos))
+      records.push_back(e.path().string());
+  std::sort(records.begin(), records.end());
+  double farthest = 0;
+  std::string where;
+  std::size_t leads = 0;
+  for (std::size_t r = 0; r < records.size(); r += records[r].find("/mitdb/") != std::string::npos ? 1 : 7) {
+    const ecglite::Record record = ecglite::read_record_file(records[r]);
+    for (const auto& lead : record.leads) {
+      std::vector<double> v, deviation;
+      for (float x : lead.samples)
+        if (std::isfinite(x)) v.push_back(x);
+      if (v.empty()) continue;
+      const double centre = median_of(v);
+      for (double x : v) deviation.push_back(std::fabs(x - centre));
+      const double spread = median_of(deviation);
+      const double ratio = spread > 0 ? *std::max_element(deviation.begin(), deviation.end()) / spread : 0;
+      if (ratio > farthest) {
+        farthest = ratio;
+        where = records[r] + " " + lead.name;
+      }
+      std::vector<float> x = lead.samples;
+      ASSERT_EQ(ecglite::invalidate_outliers(x), 0u) << records[r] << " " << lead.name;
+      ++leads;
+    }
+  }
+  std::printf("%zu leads; the farthest sample: %.0f median absolute deviations from its lead's median "
+              "(%s; kOutlierDeviations %.0f)\n", leads, farthest, where.c_str(), ecglite::kOutlierDeviations);
+  EXPECT_LT(farthest * 10, ecglite::kOutlierDeviations);
 }
 
 TEST(Leads, CanonicalNames) {

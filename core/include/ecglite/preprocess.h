@@ -56,10 +56,12 @@ std::vector<float> bandpass_filtfilt(const std::vector<float>& x, double fs, dou
 // fill_invalid first).
 bool zscore(std::vector<float>& x);
 
-// Marks as invalid (NaN) the few samples, at most 1 % of the lead, that lie more than 1,000 median
-// absolute deviations from the lead's median: corrupt values (a 1e30 in a CSV export, a bit error),
-// which would otherwise dominate the z-score and the QRS detector's threshold. Real ECG stays below
-// ~120 (measured on PTB-XL and MIT-BIH). Returns how many were marked; run fill_invalid next.
+// Marks as invalid (NaN) the few samples, at most 1 % of the lead, that lie more than
+// kOutlierDeviations median absolute deviations from the lead's median: corrupt values (a 1e30 in a
+// CSV export, a bit error), which would otherwise dominate the z-score and the QRS detector's
+// threshold. Real ECG stays below ~250 (measured on PTB-XL and MIT-BIH). Returns how many were
+// marked; run fill_invalid next.
+constexpr double kOutlierDeviations = 10000;
 std::size_t invalidate_outliers(std::vector<float>& x);
 
 // Replaces NaN (and infinite) samples by linear interpolation between valid neighbours, as
@@ -81,11 +83,11 @@ struct Prepared {
 
 // map_to_standard_leads -> invalidate_outliers + fill_invalid (measured leads; derived ones are
 // recomputed from the filled I and II) -> resample to target_rate_hz (none when the rate already
-// is it) -> bandpass_filtfilt at the target rate -> zscore, per lead. Windows: window_samples long from the
-// start, plus one aligned to the end when a remainder exists; a record shorter than one window but
-// at least min_samples long gets one window of its whole length. Throws Error for a record without
-// leads or sampling rate, a rate below min_source_rate_hz, missing leads, or fewer than min_samples
-// samples after resampling.
+// is it) -> bandpass_filtfilt at the target rate -> zscore, per lead. Windows: window_samples long
+// from the start, plus one aligned to the end when a remainder exists; a record shorter than one
+// window but at least min_samples long gets one window of its whole length. Throws Error for a
+// record without leads or sampling rate, a rate below min_source_rate_hz, missing leads, or fewer
+// than min_samples samples after resampling.
 Prepared preprocess(const Record& record, const PreprocessOptions& options = {});
 
 }  // namespace ecglite

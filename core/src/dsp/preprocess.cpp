@@ -128,7 +128,8 @@ Prepared preprocess(const Record& record, const PreprocessOptions& options) {
   if (outliers > 0)
     notes.push_back(std::to_string(outliers) + " sample" + (outliers == 1 ? " lies" : "s lie") +
                     " impossibly far from the rest of " + (outliers == 1 ? "its" : "their") +
-                    " lead (over 1,000 times the lead's median deviation): treated as invalid");
+                    " lead (over " + text::format_number(kOutlierDeviations) +
+                    " times the lead's median deviation): treated as invalid");
   if (filled > 0)
     notes.push_back("filled " + std::to_string(filled) + " invalid sample" + (filled == 1 ? "" : "s") +
                     " by interpolation");
