@@ -2,6 +2,7 @@
 // directory on disk (the CLI), and the CLI's record path conventions ("data/100" or "data/100.hea").
 #include <sys/stat.h>
 
+#include <cctype>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -51,11 +52,34 @@ struct RecordPath {
   std::string header;     // path of the .hea file
 };
 
-RecordPath split_record_path(const std::string& path) {
+bool is_regular_file(const std::string& path) {
   struct stat st;
-  if (!ends_with(path, ".hea") && ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode))
-    throw Error(path + ": not a WFDB header (give the record name without extension, e.g. data/100, "
-                "or its .hea file)");
+  return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
+}
+
+// Why a file that is not a header cannot be read as a record, and what to give instead.
+std::string not_a_header(const std::string& path) {
+  const std::size_t slash = path.find_last_of('/'), dot = path.find_last_of('.');
+  if (dot != std::string::npos && (slash == std::string::npos || dot > slash + 1)) {
+    const std::string stem = path.substr(0, dot);
+    std::string ext = path.substr(dot + 1);
+    for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (is_regular_file(stem + ".hea"))
+      return path + ": a file of the WFDB record " + stem + ", not its header (give " + stem + " or " + stem +
+             ".hea)";
+    if (ext == "edf" || ext == "bdf")
+      return path + ": European Data Format (EDF/BDF) is not read (EcgLite reads WFDB records and CSV files: "
+             "convert it with the WFDB tool edf2mit, or export the samples as CSV)";
+    if (ext == "xml" || ext == "scp" || ext == "pdf")
+      return path + ": ." + ext + " ECG files are not read (EcgLite reads WFDB records and CSV files: export "
+             "the samples as CSV)";
+  }
+  return path + ": not a WFDB header (give the record name without extension, e.g. data/100, or its .hea "
+         "file)";
+}
+
+RecordPath split_record_path(const std::string& path) {
+  if (!ends_with(path, ".hea") && is_regular_file(path)) throw Error(not_a_header(path));
   RecordPath r;
   const std::string base = ends_with(path, ".hea") ? path.substr(0, path.size() - 4) : path;
   const std::size_t slash = base.find_last_of('/');
