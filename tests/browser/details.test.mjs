@@ -87,6 +87,17 @@ test('a CSV without a sampling rate points to the CSV options and opens them', {
   await page.close();
 });
 
+test('an EDF file is named as a format the page does not read, with a way out', { skip: SKIP }, async () => {
+  const page = await env.newPage();
+  await withTempDir((dir) => writeFileSync(path.join(dir, 'holter.edf'), '0       patient'), async (dir) => {
+    await pick(page, [path.join(dir, 'holter.edf')]);
+    const problems = await problemTexts(page);
+    assert.deepEqual(problems, ['holter.edf: European Data Format (EDF/BDF) is not read here — convert it to WFDB (the WFDB tool edf2mit) or export the samples as CSV.']);
+    assert.equal(await status(page), NOTHING_TO_SHOW);
+  });
+  await page.close();
+});
+
 test('annotation files of a record that could not be opened are named as such; the picker accepts every annotator', { skip: SKIP }, async () => {
   const page = await env.newPage();
   await pick(page, ['rec.hea', 'rec.atr'].map((f) => path.join(BAD, 'ann', 'garbage', f)));
