@@ -309,9 +309,16 @@ export class EcgLite {
    *   problems: [{ files: [names], message }], ignored: [names] }.
    */
   groupFiles(files) {
-    const list = files instanceof Map
-      ? [...files].map(([name, bytes]) => ({ name, bytes }))
-      : Array.from(files, (f) => ({ name: f.name, bytes: f.bytes }));
+    if (files instanceof Map) files = [...files].map(([name, bytes]) => ({ name, bytes }));
+    else if (files == null || typeof files === 'string' || typeof files[Symbol.iterator] !== 'function') {
+      throw new TypeError('groupFiles: expected an array of { name, bytes } (or a Map from names to bytes)');
+    }
+    const list = Array.from(files, (f, i) => {
+      if (f == null || typeof f.name !== 'string' || f.name === '') {
+        throw new TypeError(`groupFiles: files[${i}].name: expected a file name (a non-empty string)`);
+      }
+      return { name: f.name, bytes: f.bytes };
+    });
     const byName = new Map();
     const byLowerName = new Map();
     for (const f of list) {

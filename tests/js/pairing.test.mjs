@@ -91,3 +91,15 @@ test('Map input and ArrayBuffer bytes are accepted', { skip: NO_MODULE }, async 
   assert.equal(g.records.length, 1);
   assert.throws(() => ecg.groupFiles([{ name: 'x.csv', bytes: 'text' }]), TypeError);
 });
+
+test('arguments of the wrong shape say which file and what is expected', { skip: NO_MODULE }, async () => {
+  const ecg = await ecglite();
+  const expected = /groupFiles: expected an array of \{ name, bytes \} \(or a Map from names to bytes\)/;
+  for (const files of [undefined, null, 'a.hea', 5, { name: 'a.hea' }]) assert.throws(() => ecg.groupFiles(files), expected);
+  assert.throws(() => ecg.groupFiles([sample('00001_lr.hea'), { name: 5, bytes: new Uint8Array(1) }]),
+    /groupFiles: files\[1\]\.name: expected a file name \(a non-empty string\)/);
+  assert.throws(() => ecg.groupFiles([null]), /files\[0\]\.name/);
+  assert.throws(() => ecg.groupFiles([{ name: '', bytes: new Uint8Array(1) }]), /files\[0\]\.name/);
+  assert.throws(() => ecg.groupFiles([{ name: 'a.hea' }]), /a\.hea: expected a Uint8Array or an ArrayBuffer/);
+  assert.equal(ecg.groupFiles(new Map([['00001_lr.hea', sample('00001_lr.hea').bytes]])).problems.length, 1);
+});
