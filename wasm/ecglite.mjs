@@ -11,7 +11,11 @@ async function readPackageFile(relative) {
   const url = new URL(relative, import.meta.url);
   if (isNode && url.protocol === 'file:') {
     const { readFile } = await import('node:fs/promises');
-    return new Uint8Array(await readFile(url));
+    try {
+      return new Uint8Array(await readFile(url));
+    } catch (error) {
+      throw new Error(`${decodeURIComponent(url.pathname)}: cannot read (${error.code ?? error.message}; is the file installed next to ecglite.mjs, or where locateFile says?)`);
+    }
   }
   const response = await fetch(url);
   if (!response.ok) throw new Error(`${url.pathname}: HTTP ${response.status} (is the file deployed next to ecglite.mjs?)`);
@@ -445,7 +449,8 @@ async function compileCoreWasm(url) {
 
 /**
  * Instantiates the module. In Node the .wasm next to this file is read from disk; in browsers and
- * workers it is fetched from the same directory (override with options.wasmBinary or options.locateFile).
+ * workers it is fetched from the same directory (override with options.wasmBinary, or with
+ * options.locateFile: a URL or path, resolved against the directory of this file).
  */
 export async function createEcgLite(options = {}) {
   const moduleOptions = {};
@@ -453,7 +458,8 @@ export async function createEcgLite(options = {}) {
   if (options.wasmBinary) {
     moduleOptions.wasmBinary = toBytes(options.wasmBinary, 'wasmBinary');
   } else if (isNode) {
-    moduleOptions.wasmBinary = await readPackageFile('./ecglite-core.wasm');
+    const here = new URL('./', import.meta.url).href;
+    moduleOptions.wasmBinary = await readPackageFile(options.locateFile ? options.locateFile('ecglite-core.wasm', here) : './ecglite-core.wasm');
   } else {
     const here = new URL('./', import.meta.url).href;
     const url = options.locateFile ? options.locateFile('ecglite-core.wasm', here) : new URL('ecglite-core.wasm', here).href;

@@ -6,7 +6,7 @@ export type BytesLike = Uint8Array | ArrayBuffer | ArrayBufferView;
 export interface CreateOptions {
   /** The bytes of ecglite-core.wasm; by default read from disk (Node) or fetched next to ecglite.mjs. */
   wasmBinary?: BytesLike;
-  /** Where to fetch ecglite-core.wasm from (browsers): called as locateFile('ecglite-core.wasm', directory of ecglite.mjs). */
+  /** Where ecglite-core.wasm is: called as locateFile('ecglite-core.wasm', URL of the directory of ecglite.mjs); returns a URL or path resolved against that directory (fetched in browsers, read from disk in Node for file: URLs and paths). */
   locateFile?: (path: string, scriptDirectory: string) => string;
   print?: (text: string) => void;
   printErr?: (text: string) => void;

@@ -6,8 +6,10 @@ import assert from 'node:assert/strict';
 import { readdirSync, mkdtempSync, writeFileSync, copyFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import {
-  DATA_DIR, FIXTURES, NO_CLI, NO_MODULE, ROOT, SAMPLES, cli, cliDump, cliError, ecglite, hasData, maxAbsDiff, read, readWfdbRecord,
+  DATA_DIR, FIXTURES, NO_CLI, NO_MODULE, PACKAGE_DIR, ROOT, SAMPLES, cli, cliDump, cliError, ecglite, hasData, maxAbsDiff,
+  moduleExports, read, readWfdbRecord,
 } from './support.mjs';
 
 const skip = NO_MODULE || NO_CLI;
@@ -238,6 +240,23 @@ test('disposed records refuse use with a clear message', { skip: NO_MODULE }, as
   r.dispose();
   r.dispose();
   assert.throws(() => r.samples(0), /disposed/);
+});
+
+test('in Node, locateFile says where the wasm is; a wrong place is named', { skip: NO_MODULE }, async () => {
+  const { createEcgLite } = await moduleExports();
+  const dir = mkdtempSync(path.join(tmpdir(), 'ecglite-locate-'));
+  try {
+    copyFileSync(path.join(PACKAGE_DIR, 'ecglite-core.wasm'), path.join(dir, 'moved.wasm'));
+    const seen = [];
+    const ecg = await createEcgLite({ locateFile: (name, directory) => { seen.push([name, directory]); return path.join(dir, 'moved.wasm'); } });
+    assert.equal(seen[0][0], 'ecglite-core.wasm');  // (Emscripten's glue asks once more; its answer is unused)
+    assert.equal(seen[0][1], pathToFileURL(PACKAGE_DIR + path.sep).href);
+    assert.equal(typeof ecg.version, 'string');
+    await assert.rejects(createEcgLite({ locateFile: () => path.join(dir, 'absent.wasm') }),
+      (e) => e.message.startsWith(`${path.join(dir, 'absent.wasm')}: cannot read (ENOENT; is the file installed next to ecglite.mjs, or where locateFile says?)`));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('the module reports the core limits the page checks file sizes against', { skip }, async () => {
