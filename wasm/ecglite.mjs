@@ -455,13 +455,12 @@ async function compileCoreWasm(url) {
 export async function createEcgLite(options = {}) {
   const moduleOptions = {};
   let compiled = null;
+  const here = new URL('./', import.meta.url).href;
   if (options.wasmBinary) {
     moduleOptions.wasmBinary = toBytes(options.wasmBinary, 'wasmBinary');
   } else if (isNode) {
-    const here = new URL('./', import.meta.url).href;
     moduleOptions.wasmBinary = await readPackageFile(options.locateFile ? options.locateFile('ecglite-core.wasm', here) : './ecglite-core.wasm');
   } else {
-    const here = new URL('./', import.meta.url).href;
     const url = options.locateFile ? options.locateFile('ecglite-core.wasm', here) : new URL('ecglite-core.wasm', here).href;
     compiled = compileCoreWasm(url);
     compiled.catch(() => {});  // awaited below; this only keeps an early failure from being "unhandled"
