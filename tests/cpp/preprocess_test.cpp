@@ -199,7 +199,7 @@ TEST(InvalidateOutliers, LeavesLevelChangesAndConstantLeadsAlone) {
   EXPECT_EQ(ecglite::invalidate_outliers(empty), 0u);
 }
 
-double median_of(std::vector<double> v) {
+static double median_of(std::vector<double> v) {
   std::nth_element(v.begin(), v.begin() + v.size() / 2, v.end());
   return v[v.size() / 2];
 }

@@ -354,13 +354,14 @@ TEST(WfdbRecord, RecordPathsOnDisk) {
   EXPECT_CONTAINS(error_of([&] { ecglite::read_wfdb_file(fixture("README.md")); }),
                   "README.md: not a WFDB header (give the record name without extension");
 
-  // A header may only name files next to it.
   const fs::path dir = fs::path(::testing::TempDir()) / ("wfdb_paths_" + std::to_string(::getpid()));
   fs::create_directories(dir);
   std::ofstream((dir / "holter.EDF").string()) << "0       patient";
   EXPECT_CONTAINS(error_of([&] { ecglite::read_wfdb_file((dir / "holter.EDF").string()); }),
                   "holter.EDF: European Data Format (EDF/BDF) is not read (EcgLite reads WFDB records and CSV "
                   "files: convert it with the WFDB tool edf2mit, or export the samples as CSV)");
+
+  // A header may only name files next to it.
   std::ofstream(dir / "evil.hea") << "evil 1 250 1\n../evil.dat 16\n";
   EXPECT_CONTAINS(error_of([&] { ecglite::read_wfdb_file((dir / "evil").string()); }),
                   "'../evil.dat': not a plain file name");
