@@ -5,9 +5,10 @@
 
 Small MLPs (10-30 s per variant and training; all variants with --seeds 3: ~10 min) on the inputs
 of beats_train.py, scored by the same 4-fold patient cross-validation and the same S/V decision
-offsets (chosen on the CV logits to maximise the mean of the S and V F1 scores). Inputs: the five RR features of the network (constant over the window),
-RR_abs (the local mean RR in seconds, not normalised by the patient's own rate) and ECG_dev (the
-beat minus the record's median beat) downsampled to 24 samples. Variants:
+offsets (chosen on the CV logits to maximise the mean of the S and V F1 scores). Inputs: the five
+RR features of the network (constant over the window), RR_abs (the local mean RR in seconds, not
+normalised by the patient's own rate) and ECG_dev (the beat minus the record's median beat)
+downsampled to 24 samples. Variants:
   rr           RR features only
   rr+dev       RR features and ECG_dev in one MLP
   split        two branches (RR, ECG_dev); the N and S logits read the RR branch only

@@ -69,6 +69,13 @@ std::size_t invalidate_outliers(std::vector<float>& x);
 // A lead with no valid sample becomes all zeros.
 std::size_t fill_invalid(std::vector<float>& x);
 
+// invalidate_outliers, then fill_invalid: how every stage that filters a lead repairs it first.
+struct LeadRepair {
+  std::size_t outliers = 0;  // corrupt values marked invalid
+  std::size_t filled = 0;    // invalid samples interpolated over (the outliers included)
+};
+LeadRepair repair_lead(std::vector<float>& x);
+
 // --- the whole path ---
 
 struct Prepared {
@@ -81,11 +88,11 @@ struct Prepared {
   std::vector<std::string> adaptations;  // what was done, in words, for the user
 };
 
-// map_to_standard_leads -> invalidate_outliers + fill_invalid (measured leads; derived ones are
-// recomputed from the filled I and II) -> resample to target_rate_hz (none when the rate already
-// is it) -> bandpass_filtfilt at the target rate -> zscore, per lead. Windows: window_samples long
-// from the start, plus one aligned to the end when a remainder exists; a record shorter than one
-// window but at least min_samples long gets one window of its whole length. Throws Error for a
+// map_to_standard_leads -> repair_lead (measured leads; derived ones are recomputed from the
+// repaired I and II) -> resample to target_rate_hz (none when the rate already is it) ->
+// bandpass_filtfilt at the target rate -> zscore, per lead. Windows: window_samples long from the
+// start, plus one aligned to the end when a remainder exists; a record shorter than one window but
+// at least min_samples long gets one window of its whole length. Throws Error for a
 // record without leads or sampling rate, a rate below min_source_rate_hz, missing leads, or fewer
 // than min_samples samples after resampling.
 Prepared preprocess(const Record& record, const PreprocessOptions& options = {});

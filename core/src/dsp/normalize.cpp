@@ -55,6 +55,13 @@ std::size_t invalidate_outliers(std::vector<float>& x) {
   return count;
 }
 
+LeadRepair repair_lead(std::vector<float>& x) {
+  LeadRepair r;
+  r.outliers = invalidate_outliers(x);
+  r.filled = fill_invalid(x);
+  return r;
+}
+
 std::size_t fill_invalid(std::vector<float>& x) {
   const std::size_t n = x.size();
   std::size_t filled = 0;

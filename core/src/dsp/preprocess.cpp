@@ -76,10 +76,10 @@ Prepared preprocess(const Record& record, const PreprocessOptions& options) {
     bool is_derived = false;
     for (const auto& d : out.derived_leads) is_derived |= d == names[k];
     if (is_derived) continue;
-    outliers += invalidate_outliers(out.leads[k]);
-    const std::size_t count = fill_invalid(out.leads[k]);
-    filled += count;
-    if (count == out.leads[k].size()) empty_leads.push_back(names[k]);
+    const LeadRepair repair = repair_lead(out.leads[k]);
+    outliers += repair.outliers;
+    filled += repair.filled;
+    if (repair.filled == out.leads[k].size()) empty_leads.push_back(names[k]);
   }
   if (!out.derived_leads.empty()) detail::derive_limb_leads(out.leads, out.derived_leads, lead_ii_scale);
 

@@ -56,8 +56,7 @@ std::vector<int> leads_to_use(const Record& record, const std::vector<int>& requ
 
 // Band-pass, derivative, square, centred moving-window integration.
 std::vector<float> lead_energy(std::vector<float> x, double fs, const QrsOptions& o) {
-  invalidate_outliers(x);
-  fill_invalid(x);
+  repair_lead(x);
   const std::vector<float> y = bandpass_filtfilt(x, fs, o.band_low_hz, o.band_high_hz, 2);
   const std::size_t n = y.size();
   std::vector<double> cumulative(n + 1, 0.0);

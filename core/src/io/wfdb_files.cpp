@@ -2,13 +2,13 @@
 // directory on disk (the CLI), and the CLI's record path conventions ("data/100" or "data/100.hea").
 #include <sys/stat.h>
 
-#include <cctype>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <memory>
 #include <string>
 
+#include "../common/text.h"
 #include "ecglite/error.h"
 #include "ecglite/wfdb.h"
 #include "wfdb_internal.h"
@@ -62,8 +62,7 @@ std::string not_a_header(const std::string& path) {
   const std::size_t slash = path.find_last_of('/'), dot = path.find_last_of('.');
   if (dot != std::string::npos && (slash == std::string::npos || dot > slash + 1)) {
     const std::string stem = path.substr(0, dot);
-    std::string ext = path.substr(dot + 1);
-    for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const std::string ext = text::lower(path.substr(dot + 1));
     if (is_regular_file(stem + ".hea"))
       return path + ": a file of the WFDB record " + stem + ", not its header (give " + stem + " or " + stem +
              ".hea)";

@@ -57,8 +57,7 @@ class BeatFeatures {
     if (spec.window < 2 || spec.window > 4096) throw Error("beat window must be 2..4096 samples");
     for (const std::string& name : spec.channels) channels_.push_back(channel_of(name));
     std::vector<float> x = record.leads[beat_lead(record)].samples;
-    invalidate_outliers(x);
-    fill_invalid(x);
+    repair_lead(x);
     if (std::fabs(fs - spec.rate_hz) > 1e-9 * fs) x = resample(x, fs, spec.rate_hz);
     ecg_ = bandpass_filtfilt(x, spec.rate_hz, spec.band_low_hz, spec.band_high_hz, spec.filter_order);
 
