@@ -101,6 +101,7 @@ const stem = (name) => {
 const baseName = (name) => name.slice(Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\')) + 1);
 const CSV_EXTENSIONS = new Set(['csv', 'tsv', 'txt']);
 const SIGNAL_EXTENSIONS = new Set(['dat', 'mat']);
+const EDF_EXTENSIONS = new Set(['edf', 'bdf']);  // a common ECG format that is not read: said so, not ignored
 const ANNOTATORS = ['atr', 'ann', 'qrs', 'ecg'];  // reference annotation files, in order of preference
 const listWords = (names) =>
   names.length <= 1 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
@@ -306,7 +307,8 @@ export class EcgLite {
 
   /**
    * Sorts dropped files into records: pairs each WFDB header with the signal files (and segment
-   * headers) it names, takes CSV files as records of their own, and says precisely what is missing.
+   * headers) it names, takes CSV files as records of their own, and says precisely what is missing
+   * (and that EDF/BDF files are not read).
    * `files`: an array of { name, bytes } (or a Map name -> bytes). Returns
    * { records: [{ kind: 'wfdb', name, header, headerName, files: { name: bytes }, annotations?: { name, bytes } }
    *             | { kind: 'csv', name, fileName, bytes }],
@@ -409,6 +411,7 @@ export class EcgLite {
     for (const n of segmentHeaders) used.add(n);
 
     const ignored = [];
+    const edf = [];
     for (const entry of byName.values()) {
       if (used.has(entry.name)) continue;
       const ext = lowerExtension(entry.name);
@@ -419,9 +422,17 @@ export class EcgLite {
           files: [entry.name],
           message: `${entry.name} is a WFDB signal file: drop its header ${stem(entry.name)}.hea together with it`,
         });
+      } else if (EDF_EXTENSIONS.has(ext)) {
+        edf.push(entry.name);
       } else {
         ignored.push(entry.name);
       }
+    }
+    if (edf.length) {
+      problems.push({
+        files: edf,
+        message: `${edf.join(', ')}: European Data Format (EDF/BDF) is not read here — convert it to WFDB (the WFDB tool edf2mit) or export the samples as CSV.`,
+      });
     }
     return { records, problems, ignored };
   }

@@ -24,7 +24,6 @@ const SAMPLES = {
 const ONNX_ENGINE = (precision) => `onnx-${precision}`;
 const CSV_FILE = /\.(csv|tsv|txt)$/i;
 const ANNOTATION_FILE = /\.(atr|ann|qrs|ecg)$/i;   // the reference annotators groupFiles() pairs with a record
-const EDF_FILE = /\.(edf|bdf)$/i;
 // A positive "Normal ECG" is a reassuring finding, not an alarm: it is not drawn in the alarm colour.
 const NORMAL_CLASSES = new Set(['NORM']);
 
@@ -141,10 +140,8 @@ function onWorkerMessage(msg) {
       state.entries = msg.records.map((r) => ({ ...r, other: {} }));
       const problems = [...(state.intakeProblems || []), ...msg.problems.map((p) => p.message)];
       const annotations = msg.ignored.filter((name) => ANNOTATION_FILE.test(name));
-      const edf = msg.ignored.filter((name) => EDF_FILE.test(name));
-      const others = msg.ignored.filter((name) => !ANNOTATION_FILE.test(name) && !EDF_FILE.test(name));
+      const others = msg.ignored.filter((name) => !ANNOTATION_FILE.test(name));
       problems.push(...annotations.map((name) => unusedAnnotations(name, msg.records)));
-      if (edf.length) problems.push(`${edf.join(', ')}: European Data Format (EDF/BDF) is not read here — convert it to WFDB (the WFDB tool edf2mit) or export the samples as CSV.`);
       if (others.length) problems.push(`Not used: ${others.join(', ')} (not a header, signal or CSV file).`);
       showProblems(problems);
       renderRecordList();

@@ -103,3 +103,12 @@ test('arguments of the wrong shape say which file and what is expected', { skip:
   assert.throws(() => ecg.groupFiles([{ name: 'a.hea' }]), /a\.hea: expected a Uint8Array or an ArrayBuffer/);
   assert.equal(ecg.groupFiles(new Map([['00001_lr.hea', sample('00001_lr.hea').bytes]])).problems.length, 1);
 });
+
+test('EDF files are a problem that says the format is not read, not silently set aside', { skip: NO_MODULE }, async () => {
+  const ecg = await ecglite();
+  const g = ecg.groupFiles([{ name: 'a.edf', bytes: new Uint8Array(8) }, { name: 'b.BDF', bytes: new Uint8Array(8) }, sample('00001_lr.hea')]);
+  assert.deepEqual(g.ignored, []);
+  const edf = g.problems.find((p) => p.files.includes('a.edf'));
+  assert.deepEqual(edf.files, ['a.edf', 'b.BDF']);
+  assert.match(edf.message, /^a\.edf, b\.BDF: European Data Format \(EDF\/BDF\) is not read here — convert it to WFDB/);
+});
