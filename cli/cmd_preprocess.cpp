@@ -1,7 +1,7 @@
 // ecglite preprocess RECORD... [--list FILE] --out FILE.npy [--skipped FILE] [--rate HZ]
 //
 // The training pipeline's bridge to the core: writes the model input of each record (the first
-// 10 s window of preprocess(), 12 standard leads x 1000 samples at 100 Hz) as one row of a float32
+// 10 s window of preprocess(), 12 standard leads x 1000 samples at 100 Hz, in mV) as one row of a float32
 // .npy array [N, 12, 1000], rows in the order the records were given. Without --skipped a record
 // that cannot be used fails the command; with it, its row is all zeros and the file gets a line
 // "index<TAB>path<TAB>message". Rows are streamed to disk, so memory does not grow with N.

@@ -338,8 +338,10 @@ val network_input(const ecglite::Model& model, const ecglite::Record& record) {
     o.set("windowOf", val(emscripten::typed_memory_view(window_of.size(), window_of.data())).call<val>("slice"));
     o.set("windows", static_cast<double>(plan.windows));
     o.set("positionsPerWindow", static_cast<double>(plan.positions_per_window));
+    std::vector<std::string> warnings = record.warnings;
+    warnings.insert(warnings.end(), p.warnings.begin(), p.warnings.end());
     o.set("adaptations", js_strings(adaptations));
-    o.set("warnings", js_strings(record.warnings));
+    o.set("warnings", js_strings(warnings));
     o.set("recordName", record.name);
     o.set("durationS", record.duration_s());
     o.set("sourceRateHz", record.sampling_rate_hz);
@@ -379,6 +381,9 @@ val combine(const ecglite::Model& model, const val& input, const val& logits_js)
     val adaptations = input["adaptations"];
     const std::size_t m = adaptations.isUndefined() ? 0 : adaptations["length"].as<std::size_t>();
     for (std::size_t i = 0; i < m; ++i) r.adaptations.push_back(adaptations[i].as<std::string>());
+    val warnings = input["warnings"];
+    const std::size_t w = warnings.isUndefined() ? 0 : warnings["length"].as<std::size_t>();
+    for (std::size_t i = 0; i < w; ++i) r.warnings.push_back(warnings[i].as<std::string>());
     return classify_result(r);
   });
 }

@@ -21,7 +21,9 @@ What is pinned down, and by which scipy call:
   derive_limb.txt     III = II - I, aVR = -(I + II)/2, aVL = I - II/2, aVF = II - I/2
   fill_invalid.txt    NaN -> linear interpolation (np.interp), ends held at the nearest valid value
   record_250hz.*      the whole preprocess() path on a committed CSV record (3 s, 250 Hz, 8 leads,
-                      two empty cells): fill -> derive -> resample 250->100 -> band-pass -> z-score
+                      two empty cells): fill -> derive -> resample 250->100 -> band-pass, in mV
+                      (record_250hz_expected.txt), and with the per-lead z-score of the models
+                      trained before amplitudes were kept (record_250hz_zscore_expected.txt)
 """
 import math
 import os
@@ -187,15 +189,19 @@ def gen_record(rng):
     leads.update(derive_limb(leads["I"], leads["II"]))
     up, down = resample_ratio(fs, 100)
     b, a = signal.butter(4, [0.5, 40], "band", fs=100)
-    out = []
+    out, out_z = [], []
     for name in STANDARD:
         y = signal.resample_poly(leads[name], up, down)
         y = signal.filtfilt(b, a, y, padlen=27)
-        out.append((name, zscore_ref(y), fmt_out))
+        out.append((name, y, fmt_out))
+        out_z.append((name, zscore_ref(y), fmt_out))
     write_golden("record_250hz_expected.txt",
                  "preprocess(record_250hz.csv): NaN fill, derive III/aVR/aVL/aVF, resample_poly(x, %d, %d),\n"
-                 "filtfilt(butter(4, [0.5, 40], 'band', fs=100)), z-score; 12 leads in standard order"
+                 "filtfilt(butter(4, [0.5, 40], 'band', fs=100)); mV; 12 leads in standard order"
                  % (up, down), out)
+    write_golden("record_250hz_zscore_expected.txt",
+                 "preprocess(record_250hz.csv, Amplitude::zscore): as record_250hz_expected.txt, then the\n"
+                 "per-lead z-score (population std); 12 leads in standard order", out_z)
 
 
 def main():

@@ -358,6 +358,63 @@ TEST(Preprocess, WholePathMatchesReferenceOnFixtureRecord) {
       "filled 2 invalid samples by interpolation",
       "record of 3 s is shorter than 10 s: analysed as one 3 s window (the model was trained on 10 s)"};
   EXPECT_EQ(p.adaptations, expected_notes);
+  EXPECT_TRUE(p.warnings.empty());
+}
+
+// Models trained before amplitudes were kept (no "amplitude" entry in their file) get the z-score.
+TEST(Preprocess, ZscoreAmplitudeMatchesReferenceOnFixtureRecord) {
+  auto record = ecglite::read_csv_file(fixture("preprocess/record_250hz.csv"));
+  Golden g = load_golden("record_250hz_zscore_expected.txt");
+  ecglite::PreprocessOptions options;
+  options.amplitude = ecglite::Amplitude::zscore;
+  auto p = ecglite::preprocess(record, options);
+  for (std::size_t k = 0; k < 12; ++k) {
+    SCOPED_TRACE(ecglite::standard_lead_names()[k]);
+    EXPECT_LT(max_error(p.leads[k], g[ecglite::standard_lead_names()[k]]), 1e-5);
+  }
+}
+
+// The same ECG written in uV reaches the network in mV: the amplitude is the heart's, not the file's.
+TEST(Preprocess, MicrovoltRecordReachesTheNetworkInMillivolts) {
+  ecglite::CsvOptions in_uv;
+  in_uv.units = "uV";
+  auto record = ecglite::read_csv_file(fixture("preprocess/record_250hz.csv"), in_uv);
+  Golden g = load_golden("record_250hz_expected.txt");
+  auto p = ecglite::preprocess(record);
+  for (std::size_t k = 0; k < 12; ++k) {
+    SCOPED_TRACE(ecglite::standard_lead_names()[k]);
+    std::vector<double> expected = g[ecglite::standard_lead_names()[k]];
+    for (double& v : expected) v *= 1e-3;
+    EXPECT_LT(max_error(p.leads[k], expected), 1e-8);
+  }
+}
+
+// A record without physical units (z-scored exports: units NU) still gets an input of typical
+// size, each lead z-scored and scaled to its typical mV, with a warning about amplitudes.
+TEST(Preprocess, LeadsWithoutUnitsAreScaledToTypicalSizeWithAWarning) {
+  auto record = ecglite::read_csv_file(fixture("preprocess/record_250hz.csv"));
+  for (auto& lead : record.leads) lead.units = "NU";
+  Golden g = load_golden("record_250hz_zscore_expected.txt");
+  auto p = ecglite::preprocess(record);
+  for (std::size_t k = 0; k < 12; ++k) {
+    SCOPED_TRACE(ecglite::standard_lead_names()[k]);
+    std::vector<double> expected = g[ecglite::standard_lead_names()[k]];
+    for (double& v : expected) v *= ecglite::typical_lead_std_mv()[k];
+    EXPECT_LT(max_error(p.leads[k], expected), 1e-5);
+  }
+  ASSERT_EQ(p.warnings.size(), 1u);
+  EXPECT_NE(p.warnings[0].find("leads I (NU), II (NU), III (NU)"), std::string::npos) << p.warnings[0];
+  EXPECT_NE(p.warnings[0].find("HYP above all"), std::string::npos) << p.warnings[0];
+}
+
+TEST(Preprocess, MillivoltsPerUnit) {
+  EXPECT_EQ(ecglite::millivolts_per_unit("mV"), 1);
+  EXPECT_EQ(ecglite::millivolts_per_unit(""), 1);  // WFDB: no unit given means mV
+  EXPECT_EQ(ecglite::millivolts_per_unit("uV"), 1e-3);
+  EXPECT_EQ(ecglite::millivolts_per_unit("\xC2\xB5V"), 1e-3);
+  EXPECT_EQ(ecglite::millivolts_per_unit("V"), 1e3);
+  EXPECT_EQ(ecglite::millivolts_per_unit("NU"), 0);
+  EXPECT_EQ(ecglite::millivolts_per_unit("mmHg"), 0);
 }
 
 TEST(Preprocess, WindowsCoverTheRecordWithALastOverlappingOne) {
@@ -378,8 +435,10 @@ TEST(Preprocess, WindowsCoverTheRecordWithALastOverlappingOne) {
   for (const auto& lead : p.leads) ASSERT_EQ(lead.size(), 3000u);
 }
 
-TEST(Preprocess, OutputIsZscoredPerLead) {
-  auto p = ecglite::preprocess(make_record(257, 2570, kEightLeads));
+TEST(Preprocess, ZscoreOptionGivesZeroMeanUnitVariancePerLead) {
+  ecglite::PreprocessOptions options;
+  options.amplitude = ecglite::Amplitude::zscore;
+  auto p = ecglite::preprocess(make_record(257, 2570, kEightLeads), options);
   EXPECT_EQ(p.num_samples, 1000u);
   for (const auto& lead : p.leads) {
     double sum = 0, sq = 0;

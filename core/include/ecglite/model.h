@@ -20,6 +20,7 @@ struct ModelInfo {
   double sampling_rate_hz = 100;        // preprocessing settings the model was trained with
   double band_low_hz = 0.5, band_high_hz = 40;
   int filter_order = 4;                 // Butterworth order of each band edge
+  std::string amplitude = "mV";         // "mV": leads in millivolts; "z-score": per-lead z-score
   std::vector<std::string> lead_names;  // input channel order
   std::vector<std::string> class_names;        // "NORM", "MI", ...
   std::vector<std::string> class_descriptions; // "Normal ECG", "Myocardial infarction", ...

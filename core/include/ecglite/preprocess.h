@@ -2,7 +2,11 @@
 // and the training pipeline (which calls `ecglite preprocess`). Each stage is a small pure function
 // pinned down by golden data from scripts/reference/preprocess_reference.py (scipy).
 //
-//   Record -> map_to_standard_leads -> resample_to(100 Hz) -> bandpass_filtfilt -> zscore -> windows
+//   Record -> map_to_standard_leads -> millivolts -> resample_to(100 Hz) -> bandpass_filtfilt -> windows
+//
+// Amplitudes stay in millivolts, so that voltage criteria (hypertrophy) and the relative size of the
+// leads reach the network. Models trained before that (format without an `amplitude` entry) get the
+// per-lead z-score they were trained with.
 #pragma once
 #include <string>
 #include <vector>
@@ -18,7 +22,14 @@ const std::vector<std::string>& standard_lead_names();
 // or "" when the name is not one of the 12 standard leads.
 std::string canonical_lead_name(const std::string& name);
 
+// How amplitudes reach the network.
+enum class Amplitude {
+  millivolts,  // band-passed signal in mV; leads without physical units are rescaled (see below)
+  zscore,      // per-lead z-score: no amplitude information (the models before amplitudes were kept)
+};
+
 struct PreprocessOptions {
+  Amplitude amplitude = Amplitude::millivolts;
   double target_rate_hz = 100;
   double band_low_hz = 0.5;
   double band_high_hz = 40;
@@ -34,9 +45,11 @@ struct PreprocessOptions {
 // (III = II - I, aVR = -(I+II)/2, aVL = I - II/2, aVF = II - I/2). Returns the 12 leads in
 // standard order; `derived` receives the names of derived leads, `lead_ii_scale` the factor that
 // expresses lead II in the units of lead I (1 when their units agree; uV and V are converted), which
-// the derivation applies. Throws Error naming the missing leads when the 12 cannot be formed.
+// the derivation applies, `units` the units of each of the 12 (a derived lead has lead I's). Throws
+// Error naming the missing leads when the 12 cannot be formed.
 std::vector<std::vector<float>> map_to_standard_leads(const Record& record, std::vector<std::string>* derived,
-                                                      double* lead_ii_scale = nullptr);
+                                                      double* lead_ii_scale = nullptr,
+                                                      std::vector<std::string>* units = nullptr);
 
 // Polyphase resampling with a Kaiser-windowed FIR anti-aliasing filter, equal to
 // scipy.signal.resample_poly(x, up, down) with up/down = the reduced ratio of the two rates
@@ -50,6 +63,21 @@ std::vector<float> resample(const std::vector<float>& x, double from_hz, double 
 // (which scipy rejects) are padded with n - 1 samples. Throws Error unless 0 < low < high < fs/2.
 std::vector<float> bandpass_filtfilt(const std::vector<float>& x, double fs, double low_hz,
                                      double high_hz, int order);
+
+// True when a lead carries no signal: standard deviation below 1e-6 of its units (1 nV for mV),
+// the rounding noise of the filters.
+bool is_flat(const std::vector<float>& x);
+
+// Millivolts per unit of a lead's stated units: mV 1, uV (µV) 0.001, V 1000; "" (WFDB's default
+// when a header names no unit) counts as mV. 0 for units that are not a voltage ("NU": unitless,
+// as in z-scored exports), which carry no amplitude.
+double millivolts_per_unit(const std::string& units);
+
+// The typical standard deviation of each standard lead (I, II, ... V6) after the band-pass, in mV:
+// the median over PTB-XL's training folds (scripts/train/lead_scale.py measures it). A lead
+// without physical units is z-scored and multiplied by it, so that the network sees leads of
+// typical size in their typical proportions; amplitude criteria cannot be judged for it.
+const std::vector<double>& typical_lead_std_mv();
 
 // Per-lead z-score (population standard deviation); a flat lead (std < 1e-6, i.e. nothing but
 // rounding noise) becomes all zeros and false is returned. Expects finite samples (run
@@ -86,11 +114,14 @@ struct Prepared {
   std::size_t window_length = 0;       // samples per window (shorter than 10 s for short records)
   std::vector<std::string> derived_leads;
   std::vector<std::string> adaptations;  // what was done, in words, for the user
+  std::vector<std::string> warnings;     // what makes the result less reliable (no physical units)
 };
 
 // map_to_standard_leads -> repair_lead (measured leads; derived ones are recomputed from the
-// repaired I and II) -> resample to target_rate_hz (none when the rate already is it) ->
-// bandpass_filtfilt at the target rate -> zscore, per lead. Windows: window_samples long from the
+// repaired I and II) -> millivolts (Amplitude::millivolts) -> resample to target_rate_hz (none when
+// the rate already is it) -> bandpass_filtfilt at the target rate -> per lead: kept in mV, or
+// z-scored (Amplitude::zscore, and leads without physical units, then scaled to
+// typical_lead_std_mv() with a warning). Windows: window_samples long from the
 // start, plus one aligned to the end when a remainder exists; a record shorter than one window but
 // at least min_samples long gets one window of its whole length. Throws Error for a
 // record without leads or sampling rate, a rate below min_source_rate_hz, missing leads, or fewer

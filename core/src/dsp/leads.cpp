@@ -21,14 +21,21 @@ bool starts_with(const std::string& s, const char* prefix) {
   return s.compare(0, std::char_traits<char>::length(prefix), prefix) == 0;
 }
 
-// Physical unit -> millivolts, for deriving limb leads from I and II written in different units.
-double millivolts_per_unit(const std::string& units) {
-  if (units == "uV" || units == "\xC2\xB5V" || units == "\xCE\xBCV" || units == "microvolt") return 1e-3;
-  if (units == "V") return 1e3;
-  return 1.0;  // mV, or unknown: assume both leads share it
+// For deriving limb leads from I and II written in different units; a unit that is not a voltage
+// is assumed to be shared by both leads.
+double lead_scale_mv(const std::string& units) {
+  const double mv = millivolts_per_unit(units);
+  return mv > 0 ? mv : 1.0;
 }
 
 }  // namespace
+
+double millivolts_per_unit(const std::string& units) {
+  if (units == "mV" || units.empty()) return 1.0;
+  if (units == "uV" || units == "\xC2\xB5V" || units == "\xCE\xBCV" || units == "microvolt") return 1e-3;
+  if (units == "V") return 1e3;
+  return 0.0;
+}
 
 std::string canonical_lead_name(const std::string& name) {
   std::string s;
@@ -99,7 +106,7 @@ void derive_limb_leads(std::vector<std::vector<float>>& leads, const std::vector
 }  // namespace detail
 
 std::vector<std::vector<float>> map_to_standard_leads(const Record& record, std::vector<std::string>* derived,
-                                                      double* lead_ii_scale) {
+                                                      double* lead_ii_scale, std::vector<std::string>* units) {
   const auto& names = standard_lead_names();
   std::vector<int> source(12, -1);
   for (std::size_t i = 0; i < record.leads.size(); ++i) {
@@ -134,11 +141,16 @@ std::vector<std::vector<float>> map_to_standard_leads(const Record& record, std:
 
   // Lead II in the units of lead I, so that the derived leads are consistent with lead I.
   const double scale = to_derive.empty() ? 1.0
-                                         : millivolts_per_unit(record.leads[source[1]].units) /
-                                               millivolts_per_unit(record.leads[source[0]].units);
+                                         : lead_scale_mv(record.leads[source[1]].units) /
+                                               lead_scale_mv(record.leads[source[0]].units);
   if (!to_derive.empty()) detail::derive_limb_leads(leads, to_derive, scale);
   if (derived) *derived = to_derive;
   if (lead_ii_scale) *lead_ii_scale = scale;
+  if (units) {
+    units->assign(12, record.leads[source[0]].units);  // derived leads are in lead I's units
+    for (std::size_t k = 0; k < 12; ++k)
+      if (source[k] >= 0) (*units)[k] = record.leads[source[k]].units;
+  }
   return leads;
 }
 

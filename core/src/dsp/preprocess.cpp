@@ -1,6 +1,7 @@
 // The whole preprocessing path: what the network sees, for the CLI, the wasm module and training.
 //   standard leads (derive III, aVR, aVL, aVF) -> invalidate outliers, fill invalid samples ->
-//   resample to 100 Hz -> band-pass 0.5-40 Hz (zero phase) -> per-lead z-score -> 10 s windows
+//   millivolts -> resample to 100 Hz -> band-pass 0.5-40 Hz (zero phase) -> 10 s windows
+//   (the leads stay in mV; z-scored only for old models, or rescaled when a lead has no unit)
 // Stages exchange float vectors; each stage computes in double internally.
 #include <algorithm>
 #include <cmath>
@@ -65,7 +66,9 @@ Prepared preprocess(const Record& record, const PreprocessOptions& options) {
   out.rate_hz = to_hz;
   out.num_samples = n;
   double lead_ii_scale = 1;
-  out.leads = map_to_standard_leads(record, &out.derived_leads, &lead_ii_scale);
+  std::vector<std::string> units;
+  out.leads = map_to_standard_leads(record, &out.derived_leads, &lead_ii_scale, &units);
+  const bool keep_millivolts = options.amplitude == Amplitude::millivolts;
   const auto& names = standard_lead_names();
 
   // Repair the measured leads, then recompute the derived ones from the repaired I and II (their
@@ -84,14 +87,37 @@ Prepared preprocess(const Record& record, const PreprocessOptions& options) {
   if (!out.derived_leads.empty()) detail::derive_limb_leads(out.leads, out.derived_leads, lead_ii_scale);
 
   std::vector<std::string> flat_leads;  // constant after filtering: no ECG in them
+  std::vector<std::string> unitless_leads;
   for (std::size_t k = 0; k < 12; ++k) {
     auto& lead = out.leads[k];
+    const double mv_per_unit = millivolts_per_unit(units[k]);
+    const bool unitless = keep_millivolts && !(mv_per_unit > 0);
+    if (keep_millivolts && !unitless && mv_per_unit != 1)
+      for (float& v : lead) v = static_cast<float>(v * mv_per_unit);
     if (resampling) lead = resample(lead, from_hz, to_hz);
     lead = bandpass_filtfilt(lead, to_hz, options.band_low_hz, options.band_high_hz,
                              options.filter_order);
     const bool empty = std::find(empty_leads.begin(), empty_leads.end(), names[k]) != empty_leads.end();
-    if (!zscore(lead) && !empty) flat_leads.push_back(names[k]);
+    bool has_signal;
+    if (keep_millivolts && !unitless) {
+      has_signal = !is_flat(lead);
+      if (!has_signal) std::fill(lead.begin(), lead.end(), 0.0f);
+    } else {
+      has_signal = zscore(lead);
+    }
+    if (!has_signal && !empty) flat_leads.push_back(names[k]);
+    if (unitless) {
+      unitless_leads.push_back(names[k] + (units[k].empty() ? "" : " (" + units[k] + ")"));
+      const float typical = static_cast<float>(typical_lead_std_mv()[k]);
+      for (float& v : lead) v *= typical;
+    }
   }
+  if (!unitless_leads.empty())
+    out.warnings.push_back(
+        "lead" + std::string(unitless_leads.size() == 1 ? " " : "s ") + join(unitless_leads) +
+        (unitless_leads.size() == 1 ? " has" : " have") +
+        " no physical units (not mV or uV), so the ECG's voltages are unknown: each lead was scaled to "
+        "the typical size of that lead, and amplitude-dependent findings (HYP above all) are unreliable");
   // The network answers even for zeros (a flat record came out "STTC, HYP"): no signal at all is
   // an error, a flat lead a note.
   if (flat_leads.size() + empty_leads.size() == 12)

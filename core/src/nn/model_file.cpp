@@ -124,6 +124,11 @@ void parse_info(Cursor c, ModelInfo* info) {
   info->band_low_hz = real("band_low_hz");
   info->band_high_hz = real("band_high_hz");
   info->filter_order = static_cast<int>(integer("filter_order", 1, 10));
+  // Files written before amplitudes were kept have no entry: they were trained on z-scored leads.
+  info->amplitude = "z-score";
+  if (auto* a = find("amplitude", 1, false)) info->amplitude = a->s;
+  if (info->amplitude != "mV" && info->amplitude != "z-score")
+    fail("amplitude '" + info->amplitude + "' (expected mV or z-score; a newer ecglite may read it)");
   if (auto* p = find("parameters", 3, false)) info->parameters = p->i;
   if (auto* m = find("macs_per_window", 3, false)) info->macs_per_window = m->i;
 

@@ -18,6 +18,7 @@ PreprocessOptions preprocess_options(const ModelInfo& info) {
   o.band_low_hz = info.band_low_hz;
   o.band_high_hz = info.band_high_hz;
   o.filter_order = info.filter_order;
+  o.amplitude = info.amplitude == "z-score" ? Amplitude::zscore : Amplitude::millivolts;
   o.window_samples = static_cast<int>(std::lround(10.0 * info.sampling_rate_hz));
   o.min_samples = std::min(info.input_length, o.window_samples);
   return o;
@@ -149,6 +150,7 @@ ClassifyResult classify_prepared(const Model& model, const Prepared& prepared) {
   r.duration_s = n / prepared.rate_hz;
   r.adaptations = prepared.adaptations;
   r.adaptations.push_back(describe_inference(info, plan));
+  r.warnings = prepared.warnings;
   return r;
 }
 

@@ -75,7 +75,8 @@ std::string to_json(const ModelInfo& m) {
          "],\"lead_names\":" + strings(m.lead_names) + ",\"input_length\":" + std::to_string(m.input_length) +
          ",\"window_stride\":" + std::to_string(m.window_stride) + ",\"sampling_rate_hz\":" +
          num(m.sampling_rate_hz) + ",\"band_hz\":[" + num(m.band_low_hz) + "," + num(m.band_high_hz) +
-         "],\"filter_order\":" + std::to_string(m.filter_order) + ",\"parameters\":" +
+         "],\"filter_order\":" + std::to_string(m.filter_order) + ",\"amplitude\":" + json_quote(m.amplitude) +
+         ",\"parameters\":" +
          std::to_string(m.parameters) + ",\"macs_per_window\":" + std::to_string(m.macs_per_window) +
          ",\"description\":" + json_quote(m.description) + "}";
 }
