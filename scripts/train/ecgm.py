@@ -3,7 +3,7 @@
 CONTRACT FOR NETWORKS (what the C++ engine runs; the training helper's models.py follows it)
 -------------------------------------------------------------------------------------------
 A network is an ordinary ``torch.nn.Module`` whose ``forward(x)`` maps x = [N, 12, L] float (12
-standard leads I, II, III, aVR, aVL, aVF, V1..V6 at 100 Hz, z-scored) to logits [N, classes]. The
+standard leads I, II, III, aVR, aVL, aVF, V1..V6 at 100 Hz, band-passed, in mV) to logits [N, classes]. The
 forward must be traceable by ``torch.fx.symbolic_trace`` (no data-dependent Python control flow) and
 use only:
 
@@ -41,7 +41,8 @@ FILE FORMAT (version 1, all integers little-endian)
           type 1 str, 2 f64, 3 i64, 4 list of str (u32 n + n str), 5 list of f64 (u32 n + n f64)
           keys: name, precision ("fp32"|"int8"), description, class_names, class_descriptions,
           thresholds, lead_names, input_channels, input_length, window_stride, sampling_rate_hz,
-          band_low_hz, band_high_hz, filter_order, parameters, macs_per_window. Unknown keys are
+          band_low_hz, band_high_hz, filter_order, amplitude ("mV", or "z-score" for per-lead
+          z-scored input; files without the key are "z-score"), parameters, macs_per_window. Unknown keys are
           ignored by readers (so metadata can grow without a version bump).
   "GRPH": u32 node_count, then node_count nodes; node 0 is the input, every other node reads
           earlier nodes only. Each node:
@@ -108,6 +109,7 @@ class ModelMeta:
     band_low_hz: float = 0.5
     band_high_hz: float = 40.0
     filter_order: int = 4
+    amplitude: str = "mV"       # what the input's amplitudes are: "mV" or "z-score" (per lead)
 
 
 @dataclasses.dataclass
@@ -587,7 +589,7 @@ def ecgm_bytes(graph: Graph, meta: ModelMeta) -> bytes:
         "input_channels": graph.input_channels, "input_length": graph.input_length,
         "window_stride": int(meta.window_stride), "sampling_rate_hz": float(meta.sampling_rate_hz),
         "band_low_hz": float(meta.band_low_hz), "band_high_hz": float(meta.band_high_hz),
-        "filter_order": int(meta.filter_order), "parameters": graph.parameters(),
+        "filter_order": int(meta.filter_order), "amplitude": meta.amplitude, "parameters": graph.parameters(),
         "macs_per_window": graph.macs(),
     }
     sections = [(b"INFO", _info_bytes(info)), (b"GRPH", _graph_bytes(graph))]

@@ -10,7 +10,7 @@ engine.
   python3 export_onnx.py MODEL.ecgm OUT.onnx         # from a model file
   export_onnx.export(graph, "out.onnx")              # from Python (graph: ecgm.Graph)
 
-Input "input" [batch, 12, input_length] float32 (z-scored leads), output "logits" [batch, classes].
+Input "input" [batch, 12, input_length] float32 (band-passed leads in mV), output "logits" [batch, classes].
 """
 from __future__ import annotations
 

@@ -19,6 +19,7 @@ os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 import torch
 import torch.nn as nn
+import torch.nn.functional as F
 
 WINDOW = 250   # samples per inference window (2.5 s at 100 Hz)
 STRIDE = 125   # sliding-window step within a 10 s record
@@ -33,6 +34,12 @@ def window_starts(length: int = RECORD, window: int = WINDOW, stride: int = STRI
     if starts[-1] != length - window:
         starts.append(length - window)
     return starts
+
+
+def stride_of(model: nn.Module) -> int:
+    """The sliding-window step a model is scored with (its spec's "window_stride", else STRIDE)."""
+    spec = getattr(model, "spec", None) or getattr(getattr(model, "members", [None])[0], "spec", None) or {}
+    return int(spec.get("window_stride", STRIDE))
 
 
 def sliding_windows(x: torch.Tensor, window: int = WINDOW, stride: int = STRIDE) -> torch.Tensor:
@@ -101,15 +108,82 @@ class Net(nn.Module):
         x = x.mean(dim=-1)
         return self.fc(self.dropout(x))
 
-    def record_logits(self, x: torch.Tensor, window: int = WINDOW, stride: int = STRIDE) -> torch.Tensor:
+    def record_logits(self, x: torch.Tensor, window: int = WINDOW) -> torch.Tensor:
         """10 s records [B, 12, T] -> max over sliding windows of the window logits [B, classes]."""
-        w = sliding_windows(x, window, stride)
+        w = sliding_windows(x, window, stride_of(self))
         b, n = w.shape[:2]
         return self(w.reshape(b * n, *w.shape[2:])).reshape(b, n, -1).max(dim=1).values
 
 
-def build(spec: dict) -> Net:
-    return Net(spec)
+class ConvNeXtBlock(nn.Module):
+    """ConvNeXt block in 1D: depthwise conv k7, norm, 4x pointwise expansion, GELU, pointwise, residual
+    (teachers only: the engine runs no depthwise convs)."""
+
+    def __init__(self, c):
+        super().__init__()
+        self.dw = nn.Conv1d(c, c, 7, padding=3, groups=c)
+        self.norm = nn.BatchNorm1d(c)
+        self.pw1 = nn.Conv1d(c, 4 * c, 1)
+        self.pw2 = nn.Conv1d(4 * c, c, 1)
+        self.gamma = nn.Parameter(torch.full((c, 1), 1e-2))
+
+    def forward(self, x):
+        return x + self.gamma * self.pw2(F.gelu(self.pw1(self.norm(self.dw(x)))))
+
+
+class ConvNeXt1d(nn.Module):
+    """A small ConvNeXt-style network (patchify stem, stages of ConvNeXt blocks, strided downsampling)."""
+
+    def __init__(self, spec: dict):
+        super().__init__()
+        self.spec = copy.deepcopy(spec)
+        dims, depths = spec["dims"], spec["depths"]
+        stem = spec.get("stem_stride", 4)
+        layers: list[nn.Module] = [nn.Conv1d(spec.get("in", 12), dims[0], stem, stride=stem),
+                                   nn.BatchNorm1d(dims[0])]
+        for i, (d, n) in enumerate(zip(dims, depths)):
+            if i:
+                layers += [nn.BatchNorm1d(dims[i - 1]), nn.Conv1d(dims[i - 1], d, 2, stride=2)]
+            layers += [ConvNeXtBlock(d) for _ in range(n)]
+        self.features = nn.Sequential(*layers)
+        self.norm = nn.LayerNorm(dims[-1])
+        self.dropout = nn.Dropout(spec.get("dropout", 0.0))
+        self.fc = nn.Linear(dims[-1], spec.get("classes", 5))
+
+    def forward(self, x):
+        return self.fc(self.dropout(self.norm(self.features(x).mean(dim=-1))))
+
+
+class ViT1d(nn.Module):
+    """A small ViT-style transformer over signal patches: a patch embedding (all 12 leads of `patch`
+    samples -> one token), learned positions, pre-norm encoder layers, mean of the tokens."""
+
+    def __init__(self, spec: dict):
+        super().__init__()
+        self.spec = copy.deepcopy(spec)
+        d, patch = spec["dim"], spec["patch"]
+        self.embed = nn.Conv1d(spec.get("in", 12), d, patch, stride=patch)
+        self.pos = nn.Parameter(torch.zeros(1, WINDOW // patch, d))
+        nn.init.normal_(self.pos, std=0.02)
+        layer = nn.TransformerEncoderLayer(d, spec["heads"], spec["mlp"], dropout=spec.get("attn_dropout", 0.1),
+                                           activation="gelu", batch_first=True, norm_first=True)
+        self.encoder = nn.TransformerEncoder(layer, spec["depth"])
+        self.norm = nn.LayerNorm(d)
+        self.dropout = nn.Dropout(spec.get("dropout", 0.0))
+        self.fc = nn.Linear(d, spec.get("classes", 5))
+
+    def forward(self, x):
+        t = self.embed(x).transpose(1, 2)
+        t = self.encoder(t + self.pos[:, :t.shape[1]])
+        return self.fc(self.dropout(self.norm(t.mean(dim=1))))
+
+
+FAMILIES = {"cnn": Net, "convnext": ConvNeXt1d, "vit": ViT1d}
+
+
+def build(spec: dict) -> nn.Module:
+    """The network a spec describes; "family" picks it (default "cnn": the engine's vocabulary)."""
+    return FAMILIES[spec.get("family", "cnn")](spec)
 
 
 # --- architectures -----------------------------------------------------------------------------
@@ -150,11 +224,18 @@ class _Archs(dict):
         return {"spec": spec, "train": _train_config(**kw)}
 
 
+# Teachers of other families (PyTorch only; they teach, the engine never runs them).
+CONVNEXT = {"family": "convnext", "in": 12, "classes": 5, "dropout": 0.3, "dims": [64, 128, 192], "depths": [2, 2, 2]}
+VIT = {"family": "vit", "in": 12, "classes": 5, "dropout": 0.3, "dim": 128, "patch": 10, "heads": 4, "mlp": 256,
+       "depth": 4}
+
 ARCHS = _Archs({
     # the teacher overfits this small training set quickly: strong dropout and weight decay, and
     # an exponential moving average of its weights (fold-9 AUC 0.927 -> 0.937 in development)
     "teacher": (TEACHER, {"epochs": 30, "lr": 2e-3, "weight_decay": 0.05, "ema": 0.99}),
     "student": (STUDENT, {"epochs": 30, "lr": 3e-3}),
+    "convnext": (CONVNEXT, {"epochs": 30, "lr": 2e-3, "weight_decay": 0.05, "ema": 0.99}),
+    "vit": (VIT, {"epochs": 30, "lr": 1e-3, "weight_decay": 0.05, "ema": 0.99}),
 })
 
 
@@ -203,9 +284,9 @@ def count_macs(model: nn.Module, length: int = WINDOW, channels: int = 12) -> in
     return macs
 
 
-def macs_per_record(model: nn.Module, record: int = RECORD, window: int = WINDOW, stride: int = STRIDE) -> int:
+def macs_per_record(model: nn.Module, record: int = RECORD, window: int = WINDOW) -> int:
     """MACs of the inference scheme actually used: every sliding window of a 10 s record."""
-    return len(window_starts(record, window, stride)) * count_macs(model, window)
+    return len(window_starts(record, window, stride_of(model))) * count_macs(model, window)
 
 
 if __name__ == "__main__":

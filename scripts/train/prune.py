@@ -121,6 +121,8 @@ def main(argv=None) -> None:
     ap.add_argument("--out", required=True)
     ap.add_argument("--keep", type=float, default=0.5, help="fraction of channels kept per layer")
     ap.add_argument("--teacher", action="append", default=[])
+    ap.add_argument("--teacher-logits", action="append", default=[], metavar="FILE.npz",
+                    help="distil from stored crop logits (train.py --export-crop-logits)")
     ap.add_argument("--epochs", type=int, default=10)
     ap.add_argument("--lr", type=float, default=1e-3)
     ap.add_argument("--seed", type=int, default=0)
@@ -147,13 +149,16 @@ def main(argv=None) -> None:
         teacher = ts[0] if len(ts) == 1 else distill.Ensemble(ts)
     cfg = dataclasses.replace(train.TrainConfig(**base.meta.get("config", {})), epochs=a.epochs,
                               lr=a.lr, seed=a.seed, threads=a.threads)
+    import noise
+    bank = noise.load_bank(data.find_ecglite(a.ecglite)) if cfg.real_noise else None
+    tlogits = train.load_crop_logits(a.teacher_logits, ds.ecg_ids[tr_idx])
     hist = train.fit(pruned, ds.x[tr_idx], ds.y[tr_idx], cfg, ds.x[va_idx], ds.y[va_idx], teacher,
-                     log=lambda s: print(s, flush=True))
+                     log=lambda s: print(s, flush=True), noise_bank=bank, teacher_logits=tlogits)
     logits = train.predict_logits(pruned, ds.x[va_idx])
     res["after"] = {"parameters": models.count_parameters(pruned), "macs_per_window": models.count_macs(pruned),
                     "macs_per_record": models.macs_per_record(pruned),
                     "val_macro_auc": evaluate.macro_auc(ds.y[va_idx], 1 / (1 + np.exp(-logits)))}
-    res["finetune"] = {"epochs": a.epochs, "lr": a.lr, "distilled": bool(a.teacher), "seconds": hist["seconds"]}
+    res["finetune"] = {"epochs": a.epochs, "lr": a.lr, "distilled": bool(a.teacher or a.teacher_logits), "seconds": hist["seconds"]}
     print(json.dumps(res, indent=1))
     train.save_checkpoint(a.out, pruned, arch="pruned", config=dataclasses.asdict(cfg), val_fold=a.val_fold,
                           pruned_from=os.path.basename(a.model), keep=a.keep)

@@ -36,8 +36,11 @@ class TrainConfig:
     lr: float = 3e-3
     weight_decay: float = 1e-2
     crop: int = models.WINDOW
-    scale: float = 0.2          # per-lead amplitude factor drawn from U(1-scale, 1+scale)
-    noise: float = 0.05         # Gaussian noise std (records are z-scored per lead)
+    scale: float = 0.1          # per-lead amplitude factor drawn from U(1-scale, 1+scale)
+    gain: float = 1.25          # per-record amplifier gain, log-uniform in [1/gain, gain]
+    noise: float = 0.01         # Gaussian noise std (mV)
+    real_noise: float = 0.5     # share of crops that get recorded noise (nstdb bw/ma/em, noise.py)
+    real_noise_max: float = 1.0  # its amplitude factor is drawn from U(0, real_noise_max)
     seed: int = 0
     threads: int = 2
     ema: float = 0.0            # exponential moving average of the weights (0: off); the EMA is kept
@@ -52,27 +55,80 @@ def set_seed(seed: int) -> None:
     torch.manual_seed(seed)
 
 
-def augment(x: np.ndarray, cfg: TrainConfig, rng: np.random.Generator) -> np.ndarray:
-    """Random crop + per-lead amplitude scaling + Gaussian noise of a batch [B, 12, T]."""
+def augment(x: np.ndarray, cfg: TrainConfig, rng: np.random.Generator,
+            noise_bank: np.ndarray | None = None, starts: np.ndarray | None = None) -> np.ndarray:
+    """The variation of real recordings, on a batch [B, 12, T] in mV: a random crop (time shift),
+    a per-record gain (another amplifier) and per-lead gains (electrode placement), recorded
+    baseline wander, muscle and electrode-motion noise (`noise_bank`, [pieces, >= crop]), a little
+    white noise. Powerline interference is not simulated: the input's 40 Hz low-pass and the
+    resampling to 100 Hz remove it. `starts` fixes the crops (distillation from stored logits)."""
     b, c, t = x.shape
-    starts = rng.integers(0, t - cfg.crop + 1, size=b)
+    if starts is None:
+        starts = rng.integers(0, t - cfg.crop + 1, size=b)
     idx = starts[:, None] + np.arange(cfg.crop)[None, :]
     out = np.take_along_axis(x, idx[:, None, :].repeat(c, axis=1), axis=2)
+    if cfg.gain and cfg.gain != 1:
+        g = np.exp(rng.uniform(-np.log(cfg.gain), np.log(cfg.gain), size=(b, 1, 1)))
+        out = out * g.astype(np.float32)
     if cfg.scale:
         out = out * rng.uniform(1 - cfg.scale, 1 + cfg.scale, size=(b, c, 1)).astype(np.float32)
+    if cfg.real_noise and noise_bank is not None and len(noise_bank):
+        hit = np.flatnonzero(rng.random(b) < cfg.real_noise)
+        if len(hit):
+            piece = rng.integers(0, len(noise_bank), size=(len(hit), c))
+            off = rng.integers(0, noise_bank.shape[1] - cfg.crop + 1, size=(len(hit), c))
+            n = noise_bank[piece[..., None], off[..., None] + np.arange(cfg.crop)]
+            amp = rng.uniform(0, cfg.real_noise_max, size=(len(hit), 1, 1))
+            out[hit] += (n * amp).astype(np.float32)
     if cfg.noise:
         out = out + rng.normal(0, cfg.noise, size=out.shape).astype(np.float32)
     return out.astype(np.float32)
 
 
+TEACHER_STRIDE = 50  # crops of stored teacher logits start every 0.5 s
+
+
+def teacher_positions(length: int = models.RECORD, crop: int = models.WINDOW) -> np.ndarray:
+    return np.arange(0, length - crop + 1, TEACHER_STRIDE)
+
+
 @torch.no_grad()
-def predict_logits(model: nn.Module, x: np.ndarray, batch: int = 64) -> np.ndarray:
-    """Record logits [N, classes]: max over the sliding windows of each 10 s record (the engine's
-    inference scheme). `model` is any module mapping [B, 12, 250] windows to logits."""
+def crop_logits(model: nn.Module, x: np.ndarray, crop: int = models.WINDOW, batch: int = 32) -> np.ndarray:
+    """A teacher's logits for the clean crops distillation uses: [N, positions, classes] float32,
+    crops starting at teacher_positions(). Computed once, so that a student is distilled from a
+    large teacher (or an ensemble) at the cost of reading an array."""
     model.eval()
+    pos = teacher_positions(x.shape[-1], crop)
     out = []
     for i in range(0, len(x), batch):
-        w = models.sliding_windows(torch.from_numpy(np.ascontiguousarray(x[i:i + batch])))
+        xb = torch.from_numpy(np.ascontiguousarray(x[i:i + batch]))
+        w = torch.stack([xb[..., p:p + crop] for p in pos], dim=1)
+        b, n = w.shape[:2]
+        out.append(model(w.reshape(b * n, *w.shape[2:])).reshape(b, n, -1).numpy())
+    return np.concatenate(out).astype(np.float32)
+
+
+def load_crop_logits(paths: list[str], ecg_ids: np.ndarray) -> np.ndarray | None:
+    """The mean of stored crop logits (an ensemble of teachers), checked to be of these records."""
+    if not paths:
+        return None
+    stored = [np.load(f) for f in paths]
+    for f, z in zip(paths, stored):
+        if not np.array_equal(z["ecg_ids"], ecg_ids):
+            raise SystemExit(f"{f}: crop logits of other training records (another split or data directory)")
+    return np.mean([z["logits"] for z in stored], axis=0).astype(np.float32)
+
+
+@torch.no_grad()
+def predict_logits(model: nn.Module, x: np.ndarray, batch: int = 64, stride: int | None = None) -> np.ndarray:
+    """Record logits [N, classes]: max over the sliding windows of each 10 s record (the engine's
+    inference scheme, with the model's window stride unless `stride` is given). `model` is any
+    module mapping [B, 12, 250] windows to logits."""
+    model.eval()
+    stride = stride or models.stride_of(model)
+    out = []
+    for i in range(0, len(x), batch):
+        w = models.sliding_windows(torch.from_numpy(np.ascontiguousarray(x[i:i + batch])), stride=stride)
         b, n = w.shape[:2]
         out.append(model(w.reshape(b * n, *w.shape[2:])).reshape(b, n, -1).max(dim=1).values.numpy())
     return np.concatenate(out).astype(np.float32) if out else np.zeros((0, 5), np.float32)
@@ -84,9 +140,12 @@ def predict(model: nn.Module, x: np.ndarray) -> np.ndarray:
 
 def fit(model: nn.Module, xtr: np.ndarray, ytr: np.ndarray, cfg: TrainConfig,
         xval: np.ndarray | None = None, yval: np.ndarray | None = None,
-        teacher: nn.Module | None = None, log=print) -> dict:
+        teacher: nn.Module | None = None, log=print, noise_bank: np.ndarray | None = None,
+        teacher_logits: np.ndarray | None = None) -> dict:
     """Trains `model` in place with the fixed schedule; returns the history (val AUC per epoch is
-    logged for information only)."""
+    logged for information only). Distillation: from `teacher` run on the same augmented crop, or
+    from `teacher_logits` ([len(xtr), positions, classes], crop_logits() of the clean record: the
+    student's crop then starts at one of those positions)."""
     import evaluate
 
     torch.set_num_threads(cfg.threads)
@@ -111,10 +170,17 @@ def fit(model: nn.Module, xtr: np.ndarray, ytr: np.ndarray, cfg: TrainConfig,
             idx = perm[i * cfg.batch:(i + 1) * cfg.batch]
             if len(idx) < 2:  # BatchNorm needs more than one sample
                 continue
-            xb = torch.from_numpy(augment(xtr[idx], cfg, rng))
+            starts = tl = None
+            if teacher_logits is not None:
+                pick = rng.integers(0, teacher_logits.shape[1], size=len(idx))
+                starts = pick * TEACHER_STRIDE
+                tl = torch.from_numpy(teacher_logits[idx, pick])
+            xb = torch.from_numpy(augment(xtr[idx], cfg, rng, noise_bank, starts))
             yb = torch.from_numpy(ytr[idx])
             logits = model(xb)
-            if teacher is not None:
+            if tl is not None:
+                loss = distill.kd_loss(logits, tl, yb, cfg.kd_alpha, cfg.kd_temperature)
+            elif teacher is not None:
                 with torch.no_grad():
                     tl = teacher(xb)
                 loss = distill.kd_loss(logits, tl, yb, cfg.kd_alpha, cfg.kd_temperature)
@@ -182,11 +248,17 @@ def main(argv=None) -> None:
     ap.add_argument("--out", required=True, help="checkpoint (.pt); predictions go to OUT.json")
     ap.add_argument("--teacher", action="append", default=[],
                     help="distil from this teacher checkpoint (repeat for an ensemble)")
+    ap.add_argument("--teacher-logits", action="append", default=[], metavar="FILE.npz",
+                    help="distil from stored crop logits (crop_logits; several: their mean)")
+    ap.add_argument("--export-crop-logits", action="store_true",
+                    help="after training, store this model's crop logits on the training records (OUT.crops.npz)")
     ap.add_argument("--val-fold", type=int, default=9)
     ap.add_argument("--epochs", type=int, default=None)
     ap.add_argument("--lr", type=float, default=None)
     ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                     help="override a TrainConfig field (experiments)")
+    ap.add_argument("--spec", default=None, metavar="JSON",
+                    help="entries replacing those of the architecture's spec (experiments)")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--per-fold-limit", type=int, default=None, help="first N records per fold (smoke)")
@@ -205,6 +277,8 @@ def main(argv=None) -> None:
         k, v = kv.split("=", 1)
         setattr(cfg, k, json.loads(v))
     spec = dict(models.ARCHS[a.arch]["spec"])
+    if a.spec:
+        spec.update(json.loads(a.spec))
     if cfg.dropout is not None:
         spec["dropout"] = cfg.dropout
     set_seed(cfg.seed)  # the initial weights too (torch's startup seed is random)
@@ -213,21 +287,30 @@ def main(argv=None) -> None:
     if a.teacher:
         ts = [load_checkpoint(t) for t in a.teacher]
         teacher = ts[0] if len(ts) == 1 else distill.Ensemble(ts)
+    import noise
+    bank = noise.load_bank(data.find_ecglite(a.ecglite), log=lambda s: print(s, flush=True)) if cfg.real_noise else None
+    tlogits = load_crop_logits(a.teacher_logits, ds.ecg_ids[tr_idx])
     hist = fit(m, ds.x[tr_idx], ds.y[tr_idx], cfg, ds.x[va_idx], ds.y[va_idx], teacher,
-               log=lambda s: print(s, flush=True))
+               log=lambda s: print(s, flush=True), noise_bank=bank, teacher_logits=tlogits)
     logits = predict_logits(m, ds.x[va_idx])
     p = 1 / (1 + np.exp(-logits))
     res = evaluate.summary(ds.y[va_idx], p, data.CLASSES)
     print(f"{a.out}: val fold {a.val_fold} macro AUC {res['macro_auc']:.4f}", flush=True)
+    if a.export_crop_logits:
+        t0 = time.time()
+        np.savez(os.path.splitext(a.out)[0] + ".crops.npz", ecg_ids=ds.ecg_ids[tr_idx],
+                 logits=crop_logits(m, ds.x[tr_idx]))
+        print(f"crop logits of {len(tr_idx)} training records in {time.time() - t0:.0f} s", flush=True)
     save_checkpoint(a.out, m, arch=a.arch, config=dataclasses.asdict(cfg), val_fold=a.val_fold,
-                    teachers=[os.path.basename(t) for t in a.teacher])
+                    teachers=[os.path.basename(t) for t in a.teacher + a.teacher_logits])
     with open(os.path.splitext(a.out)[0] + ".json", "w") as f:
-        json.dump({"arch": a.arch, "seed": a.seed, "val_fold": a.val_fold, "distilled": bool(a.teacher),
-                   "teachers": [os.path.basename(t) for t in a.teacher],
+        json.dump({"arch": a.arch, "seed": a.seed, "val_fold": a.val_fold, "distilled": bool(a.teacher or a.teacher_logits),
+                   "teachers": [os.path.basename(t) for t in a.teacher + a.teacher_logits],
                    "config": dataclasses.asdict(cfg), "history": hist,
                    "parameters": models.count_parameters(m), "macs_per_window": models.count_macs(m),
                    "macs_per_record": models.macs_per_record(m), "val": res,
-                   "val_ecg_ids": ds.ecg_ids[va_idx].tolist(), "val_logits": logits.tolist()}, f)
+                   "val_ecg_ids": ds.ecg_ids[va_idx].tolist(), "val_labels": ds.y[va_idx].tolist(),
+                   "val_logits": logits.tolist()}, f)
 
 
 if __name__ == "__main__":
