@@ -62,6 +62,8 @@ class Index:
     y: np.ndarray            # [N, 5] float32 multi-hot in CLASSES order
     folds: np.ndarray        # [N] strat_fold
     stats: dict
+    y_aux: np.ndarray = None  # [N, statements] multi-hot of every SCP statement (auxiliary targets)
+    aux_names: list = None
 
 
 def read_index(data_dir: str) -> Index:
@@ -74,12 +76,15 @@ def read_index(data_dir: str) -> Index:
     db = pd.read_csv(db_path, index_col="ecg_id")
     scp = pd.read_csv(scp_path, index_col=0)
     diag = scp[scp["diagnostic"] == 1]["diagnostic_class"].dropna().to_dict()
-    ids, paths, ys, folds = [], [], [], []
+    statements = list(scp.index)
+    column = {k: i for i, k in enumerate(statements)}
+    ids, paths, ys, folds, aux = [], [], [], [], []
     missing = no_class = 0
     labelled_rows: dict[int, int] = {}  # per fold, whether the files are present or not
     for ecg_id, row in db.iterrows():
         # same order as `ecglite eval` (screen/ptbxl.cpp), so the two report the same counts
-        labels = {diag[k] for k in ast.literal_eval(row["scp_codes"]) if k in diag}
+        codes = ast.literal_eval(row["scp_codes"])
+        labels = {diag[k] for k in codes if k in diag}
         if not labels:
             no_class += 1
             continue
@@ -92,11 +97,15 @@ def read_index(data_dir: str) -> Index:
         paths.append(base)
         ys.append([1.0 if c in labels else 0.0 for c in CLASSES])
         folds.append(int(row["strat_fold"]))
+        a = np.zeros(len(statements), dtype=np.float32)
+        a[[column[k] for k in codes if k in column]] = 1
+        aux.append(a)
     stats = {"database_rows": int(len(db)), "rows_without_superclass": no_class,
              "rows_files_absent": missing, "records_labelled": len(ids),
              "database_labelled_rows_per_fold": dict(sorted(labelled_rows.items()))}
     return Index(np.array(ids, dtype=np.int64), paths, np.array(ys, dtype=np.float32).reshape(-1, len(CLASSES)),
-                 np.array(folds, dtype=np.int64), stats)
+                 np.array(folds, dtype=np.int64), stats,
+                 np.array(aux, dtype=np.float32).reshape(-1, len(statements)), statements)
 
 
 def _sha256_file(path: str) -> str:
@@ -149,6 +158,7 @@ class Dataset:
     ecg_ids: np.ndarray      # [N]
     paths: list[str]
     stats: dict
+    y_aux: np.ndarray = None  # [N, statements]: every SCP statement (auxiliary training targets)
 
     def split(self, val_fold: int, train_folds=None):
         """Indices (train, validation): validation = `val_fold`; train = the other folds present
@@ -162,7 +172,7 @@ class Dataset:
     def subset(self, idx) -> "Dataset":
         idx = np.asarray(idx)
         return Dataset(self.x[idx], self.y[idx], self.folds[idx], self.ecg_ids[idx],
-                       [self.paths[i] for i in idx], dict(self.stats))
+                       [self.paths[i] for i in idx], dict(self.stats), self.y_aux[idx])
 
 
 def load_dataset(data_dir: str, ecglite: str, per_fold_limit: int | None = None,
@@ -191,7 +201,8 @@ def load_dataset(data_dir: str, ecglite: str, per_fold_limit: int | None = None,
     stats["records_per_fold"] = {int(f): int(((ix.folds[sel] == f) & ok).sum()) for f in np.unique(ix.folds[sel])}
     stats["data_dir"] = os.path.abspath(data_dir)
     idx = sel[ok]
-    return Dataset(x[ok], ix.y[idx], ix.folds[idx], ix.ecg_ids[idx], [ix.paths[i] for i in idx], stats)
+    stats["auxiliary_statements"] = len(ix.aux_names)
+    return Dataset(x[ok], ix.y[idx], ix.folds[idx], ix.ecg_ids[idx], [ix.paths[i] for i in idx], stats, ix.y_aux[idx])
 
 
 if __name__ == "__main__":

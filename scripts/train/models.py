@@ -102,11 +102,18 @@ class Net(nn.Module):
         self.features = nn.Sequential(*layers)
         self.dropout = nn.Dropout(spec.get("dropout", 0.0))
         self.fc = nn.Linear(cin, spec.get("classes", 5))
+        # training only: a second head on the same pooled features predicts every SCP statement
+        # (more supervision for the shared features); forward() and the exported graph ignore it
+        self.fc_aux = nn.Linear(cin, spec["aux_classes"]) if spec.get("aux_classes") else None
 
     def forward(self, x):  # [B, 12, L] -> logits [B, classes]
         x = self.features(x)
         x = x.mean(dim=-1)
         return self.fc(self.dropout(x))
+
+    def forward_with_aux(self, x):
+        h = self.dropout(self.features(x).mean(dim=-1))
+        return self.fc(h), self.fc_aux(h)
 
     def record_logits(self, x: torch.Tensor, window: int = WINDOW) -> torch.Tensor:
         """10 s records [B, 12, T] -> max over sliding windows of the window logits [B, classes]."""
@@ -224,18 +231,21 @@ class _Archs(dict):
         return {"spec": spec, "train": _train_config(**kw)}
 
 
-# Teachers of other families (PyTorch only; they teach, the engine never runs them).
+# Teachers of other families (PyTorch only; they teach, the engine never runs them), sized so that
+# each trains in about 15-20 minutes on one core.
 CONVNEXT = {"family": "convnext", "in": 12, "classes": 5, "dropout": 0.3, "dims": [64, 128, 192], "depths": [2, 2, 2]}
-VIT = {"family": "vit", "in": 12, "classes": 5, "dropout": 0.3, "dim": 128, "patch": 10, "heads": 4, "mlp": 256,
+VIT = {"family": "vit", "in": 12, "classes": 5, "dropout": 0.3, "dim": 96, "patch": 25, "heads": 4, "mlp": 192,
        "depth": 4}
 
 ARCHS = _Archs({
-    # the teacher overfits this small training set quickly: strong dropout and weight decay, and
-    # an exponential moving average of its weights (fold-9 AUC 0.927 -> 0.937 in development)
-    "teacher": (TEACHER, {"epochs": 30, "lr": 2e-3, "weight_decay": 0.05, "ema": 0.99}),
-    "student": (STUDENT, {"epochs": 30, "lr": 3e-3}),
-    "convnext": (CONVNEXT, {"epochs": 30, "lr": 2e-3, "weight_decay": 0.05, "ema": 0.99}),
-    "vit": (VIT, {"epochs": 30, "lr": 1e-3, "weight_decay": 0.05, "ema": 0.99}),
+    # Measured on fold 9 of the complete data (single runs, seed spread ~0.001-0.002): the auxiliary
+    # head on all 71 SCP statements +0.001; a 0.24M-parameter student with 4 windows per record, 80
+    # instead of 40 epochs, and lighter noise augmentation: no gain; distillation from the ResNet
+    # teacher alone (0.931, no better than the student) -0.004.
+    "teacher": (TEACHER, {"epochs": 30, "lr": 2e-3, "weight_decay": 0.05, "ema": 0.99, "aux_weight": 0.5}),
+    "student": (STUDENT, {"epochs": 40, "lr": 3e-3, "aux_weight": 0.5, "kd_alpha": 0.5}),
+    "convnext": (CONVNEXT, {"epochs": 20, "lr": 2e-3, "weight_decay": 0.05, "ema": 0.99}),
+    "vit": (VIT, {"epochs": 15, "lr": 1e-3, "weight_decay": 0.05, "ema": 0.99}),
 })
 
 
@@ -247,7 +257,10 @@ def count_parameters(model: nn.Module, deployed: bool = True) -> int:
     if not deployed:
         return sum(p.numel() for p in model.parameters())
     n = 0
+    aux = getattr(model, "fc_aux", None)
     for m in model.modules():
+        if m is aux:  # the training-only head is not deployed
+            continue
         if isinstance(m, nn.Conv1d):
             n += m.weight.numel() + m.out_channels
         elif isinstance(m, nn.Linear):

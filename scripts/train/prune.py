@@ -61,6 +61,9 @@ def prune(model: models.Net, keep: float) -> models.Net:
     """Thinner copy of `model` keeping round(keep * C) channels of each prunable layer."""
     m = copy.deepcopy(model).eval()
     spec = m.spec
+    # the auxiliary head only helps training; the pruned network is fine-tuned on the 5 classes
+    spec.pop("aux_classes", None)
+    m.fc_aux = None
     feats, items = _convbns(m)
     n_stem = len(spec.get("stem", []))
     prev_idx = None  # kept output channels of the previous stem conv

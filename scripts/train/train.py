@@ -48,6 +48,7 @@ class TrainConfig:
     # knowledge distillation (used when a teacher is given)
     kd_alpha: float = 0.7       # weight of the soft-target loss
     kd_temperature: float = 2.0
+    aux_weight: float = 0.0     # weight of the auxiliary loss on every SCP statement (needs aux_classes)
 
 
 def set_seed(seed: int) -> None:
@@ -141,7 +142,7 @@ def predict(model: nn.Module, x: np.ndarray) -> np.ndarray:
 def fit(model: nn.Module, xtr: np.ndarray, ytr: np.ndarray, cfg: TrainConfig,
         xval: np.ndarray | None = None, yval: np.ndarray | None = None,
         teacher: nn.Module | None = None, log=print, noise_bank: np.ndarray | None = None,
-        teacher_logits: np.ndarray | None = None) -> dict:
+        teacher_logits: np.ndarray | None = None, yaux: np.ndarray | None = None) -> dict:
     """Trains `model` in place with the fixed schedule; returns the history (val AUC per epoch is
     logged for information only). Distillation: from `teacher` run on the same augmented crop, or
     from `teacher_logits` ([len(xtr), positions, classes], crop_logits() of the clean record: the
@@ -177,7 +178,12 @@ def fit(model: nn.Module, xtr: np.ndarray, ytr: np.ndarray, cfg: TrainConfig,
                 tl = torch.from_numpy(teacher_logits[idx, pick])
             xb = torch.from_numpy(augment(xtr[idx], cfg, rng, noise_bank, starts))
             yb = torch.from_numpy(ytr[idx])
-            logits = model(xb)
+            aux_loss = 0.0
+            if cfg.aux_weight and yaux is not None and getattr(model, "fc_aux", None) is not None:
+                logits, aux_logits = model.forward_with_aux(xb)
+                aux_loss = cfg.aux_weight * F.binary_cross_entropy_with_logits(aux_logits, torch.from_numpy(yaux[idx]))
+            else:
+                logits = model(xb)
             if tl is not None:
                 loss = distill.kd_loss(logits, tl, yb, cfg.kd_alpha, cfg.kd_temperature)
             elif teacher is not None:
@@ -186,6 +192,7 @@ def fit(model: nn.Module, xtr: np.ndarray, ytr: np.ndarray, cfg: TrainConfig,
                 loss = distill.kd_loss(logits, tl, yb, cfg.kd_alpha, cfg.kd_temperature)
             else:
                 loss = F.binary_cross_entropy_with_logits(logits, yb)
+            loss = loss + aux_loss
             opt.zero_grad(set_to_none=True)
             loss.backward()
             opt.step()
@@ -281,6 +288,8 @@ def main(argv=None) -> None:
         spec.update(json.loads(a.spec))
     if cfg.dropout is not None:
         spec["dropout"] = cfg.dropout
+    if cfg.aux_weight:
+        spec["aux_classes"] = int(ds.y_aux.shape[1])
     set_seed(cfg.seed)  # the initial weights too (torch's startup seed is random)
     m = models.build(spec)
     teacher = None
@@ -291,7 +300,7 @@ def main(argv=None) -> None:
     bank = noise.load_bank(data.find_ecglite(a.ecglite), log=lambda s: print(s, flush=True)) if cfg.real_noise else None
     tlogits = load_crop_logits(a.teacher_logits, ds.ecg_ids[tr_idx])
     hist = fit(m, ds.x[tr_idx], ds.y[tr_idx], cfg, ds.x[va_idx], ds.y[va_idx], teacher,
-               log=lambda s: print(s, flush=True), noise_bank=bank, teacher_logits=tlogits)
+               log=lambda s: print(s, flush=True), noise_bank=bank, teacher_logits=tlogits, yaux=ds.y_aux[tr_idx])
     logits = predict_logits(m, ds.x[va_idx])
     p = 1 / (1 + np.exp(-logits))
     res = evaluate.summary(ds.y[va_idx], p, data.CLASSES)
