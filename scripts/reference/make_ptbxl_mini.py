@@ -1,10 +1,13 @@
-#!/usr/bin/env python3
-"""Builds tests/fixtures/ptbxl-mini: a PTB-XL-layout directory of a few derived records, so the
-training pipeline smoke run and `ecglite eval` are tested without ../shared/data.
+#!/usr/bin/python3
+"""Builds tests/fixtures/ptbxl-mini: a PTB-XL-layout directory of a few genuine records (mV, as
+recorded), so the training pipeline smoke run and `ecglite eval` are tested without ../shared/data.
+
+  make_ptbxl_mini.py PTBXL_DIR      # the complete PTB-XL (../shared/data/get-ptbxl-full)
 
 Picks 2 records of each training fold (1-8) and, for fold 9, records until every superclass has a
-positive and a negative example (so per-class AUC is defined). Deterministic: first records by ecg_id.
-Source: ../shared/data/ptbxl (PTB-XL 1.0.3 derived subset, CC BY 4.0, Wagner et al. 2020).
+positive and a negative example (so per-class AUC is defined), among the records of the derived
+subset ../shared/data/ptbxl (the same records as before amplitudes were kept). Deterministic: first
+records by ecg_id. The files are the raw ones of PTBXL_DIR (PTB-XL, CC BY 4.0, Wagner et al. 2020).
 """
 import ast
 import os
@@ -20,6 +23,9 @@ CLASSES = ["NORM", "MI", "STTC", "CD", "HYP"]
 
 
 def main() -> None:
+    if len(sys.argv) != 2:
+        raise SystemExit("usage: make_ptbxl_mini.py PTBXL_DIR (the complete PTB-XL, raw records)")
+    raw = sys.argv[1]
     db = pd.read_csv(os.path.join(SRC, "ptbxl_database.csv"), index_col="ecg_id")
     scp = pd.read_csv(os.path.join(SRC, "scp_statements.csv"), index_col=0)
     diag = scp[scp["diagnostic"] == 1]["diagnostic_class"].dropna().to_dict()
@@ -51,14 +57,14 @@ def main() -> None:
         rel = db.loc[ecg_id, "filename_lr"]
         os.makedirs(os.path.dirname(os.path.join(DST, rel)), exist_ok=True)
         for ext in (".hea", ".dat"):
-            shutil.copy(os.path.join(SRC, rel + ext), os.path.join(DST, rel + ext))
+            shutil.copy(os.path.join(raw, rel + ext), os.path.join(DST, rel + ext))
     with open(os.path.join(DST, "README.md"), "w") as f:
         f.write("# ptbxl-mini\n\n"
-                f"{len(ids)} records of the derived PTB-XL 1.0.3 subset in the standard PTB-XL layout "
+                f"{len(ids)} genuine PTB-XL records (records100, mV, 100 Hz) in the standard PTB-XL layout "
                 "(2 per training fold, fold-9 records until every superclass has a positive and a negative), "
                 "made by `scripts/reference/make_ptbxl_mini.py`. Used by the training smoke run and the "
                 "`ecglite eval` test.\n\nPTB-XL: Wagner et al., Scientific Data 7, 154 (2020); PhysioNet; "
-                "CC BY 4.0. These records are derived (band-passed 0.5-40 Hz, z-scored per lead, 100 Hz).\n")
+                "CC BY 4.0. The files are PTB-XL's records100 as distributed (raw, not filtered or normalised).\n")
     print(f"wrote {len(ids)} records to {DST}", file=sys.stderr)
 
 
