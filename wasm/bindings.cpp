@@ -268,6 +268,7 @@ val model_info(const ecglite::Model& m) {
   o.set("samplingRate", i.sampling_rate_hz);
   o.set("bandLowHz", i.band_low_hz);
   o.set("bandHighHz", i.band_high_hz);
+  o.set("amplitude", i.amplitude);
   o.set("leadNames", js_strings(i.lead_names));
   o.set("classNames", js_strings(i.class_names));
   o.set("classDescriptions", js_strings(i.class_descriptions));

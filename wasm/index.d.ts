@@ -55,6 +55,10 @@ export interface ModelInfo {
   samplingRate: number;
   bandLowHz: number;
   bandHighHz: number;
+  /** What the network reads: "mV" (band-passed leads in millivolts; leads without a physical unit are
+   * scaled to a typical size, with a warning), or "z-score" (per-lead z-score: models made before
+   * amplitudes were kept). */
+  amplitude: 'mV' | 'z-score';
   leadNames: string[];
   /** "NORM", "MI", "STTC", "CD", "HYP". */
   classNames: string[];

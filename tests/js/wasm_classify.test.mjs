@@ -52,6 +52,7 @@ test('model info is what the CLI reports', { skip }, async () => {
   assert.ok(m.info.thresholds.every((t, i) => close(t, native.classes[i].threshold)));
   assert.deepEqual(m.info.leadNames, native.lead_names);
   assert.equal(m.info.inputLength, native.input_length);
+  assert.equal(m.info.amplitude, native.amplitude);
   assert.equal(m.info.parameters, native.parameters);
 });
 
