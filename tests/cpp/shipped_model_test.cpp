@@ -68,3 +68,20 @@ TEST(ShippedModel, EveryGenuinePtbxlRecordClassifies) {
     EXPECT_EQ(r.windows, 1u) << path;
   }
 }
+
+// The shipped models read amplitudes in mV; a record without physical units (the derived, z-scored
+// PTB-XL subset) still gets a result, with a warning that amplitude-dependent classes are unreliable.
+TEST(ShippedModel, RecordWithoutUnitsIsClassifiedWithAWarning) {
+  for (const char* name : {"student-int8.ecgm", "student-fp32.ecgm"}) {
+    const Model model = Model::from_file(shipped(name));
+    EXPECT_EQ(model.info().amplitude, "mV") << name;
+    const ClassifyResult derived = classify(model, read_record_file(test::fixture("ptbxl-derived/00024_lr")));
+    std::string all;
+    for (const auto& w : derived.warnings) all += w + "\n";
+    EXPECT_NE(all.find("all 12 leads carry no physical unit (NU"), std::string::npos) << all;
+    EXPECT_NE(all.find("HYP above all"), std::string::npos) << all;
+    const ClassifyResult genuine =
+        classify(model, read_record_file(test::fixture("ptbxl-mini/records100/00000/00024_lr")));
+    for (const auto& w : genuine.warnings) EXPECT_EQ(w.find("no physical unit"), std::string::npos) << w;
+  }
+}

@@ -39,14 +39,12 @@ Prepared preprocess(const Record& record, const PreprocessOptions& options) {
   const std::string& name = record.name;
   if (record.leads.empty()) throw Error("record " + name + " has no leads");
   if (!(record.sampling_rate_hz > 0) || !std::isfinite(record.sampling_rate_hz))
-    throw Error("record " + name + " has no sampling rate (give it with --rate HZ on the command "
-                "line / the samplingRate option in JS)");
+    throw Error("record " + name + " has no sampling rate (give the rate it was recorded at)");
   const double from_hz = record.sampling_rate_hz, to_hz = options.target_rate_hz;
   if (from_hz < options.min_source_rate_hz)
     throw Error("record " + name + " is sampled at " + text::format_number(from_hz) +
                 " Hz, too slowly for an ECG: at least " + text::format_number(options.min_source_rate_hz) +
-                " Hz is needed (check the rate in the header, or the one given with --rate HZ / "
-                "samplingRate for a CSV file)");
+                " Hz is needed (check the rate in the header, or the one given for a CSV file)");
 
   // Length check first: a record that is too short fails before any work is done.
   const detail::ResampleRatio ratio = detail::resample_ratio(from_hz, to_hz);
@@ -87,7 +85,7 @@ Prepared preprocess(const Record& record, const PreprocessOptions& options) {
   if (!out.derived_leads.empty()) detail::derive_limb_leads(out.leads, out.derived_leads, lead_ii_scale);
 
   std::vector<std::string> flat_leads;  // constant after filtering: no ECG in them
-  std::vector<std::string> unitless_leads;
+  std::vector<std::string> unitless_leads, unitless_units;
   for (std::size_t k = 0; k < 12; ++k) {
     auto& lead = out.leads[k];
     const double mv_per_unit = millivolts_per_unit(units[k]);
@@ -107,17 +105,21 @@ Prepared preprocess(const Record& record, const PreprocessOptions& options) {
     }
     if (!has_signal && !empty) flat_leads.push_back(names[k]);
     if (unitless) {
-      unitless_leads.push_back(names[k] + (units[k].empty() ? "" : " (" + units[k] + ")"));
+      unitless_leads.push_back(names[k]);
+      if (std::find(unitless_units.begin(), unitless_units.end(), units[k]) == unitless_units.end())
+        unitless_units.push_back(units[k]);
       const float typical = static_cast<float>(typical_lead_std_mv()[k]);
       for (float& v : lead) v *= typical;
     }
   }
   if (!unitless_leads.empty())
     out.warnings.push_back(
-        "lead" + std::string(unitless_leads.size() == 1 ? " " : "s ") + join(unitless_leads) +
-        (unitless_leads.size() == 1 ? " has" : " have") +
-        " no physical units (not mV or uV), so the ECG's voltages are unknown: each lead was scaled to "
-        "the typical size of that lead, and amplitude-dependent findings (HYP above all) are unreliable");
+        (unitless_leads.size() == 12 ? std::string("all 12 leads carry")
+         : unitless_leads.size() == 1 ? "lead " + unitless_leads[0] + " carries"
+                                      : "leads " + join(unitless_leads) + " carry") +
+        " no physical unit (" + join(unitless_units) + " is not mV, uV or V), so the ECG's voltages are "
+        "unknown: each lead was scaled to the typical size of that lead, and amplitude-dependent findings "
+        "(HYP above all) are unreliable");
   // The network answers even for zeros (a flat record came out "STTC, HYP"): no signal at all is
   // an error, a flat lead a note.
   if (flat_leads.size() + empty_leads.size() == 12)
