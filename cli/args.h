@@ -14,7 +14,7 @@ namespace ecglite::cli {
 // which scripts can tell from a record that could not be used (1).
 class UsageError : public Error {
  public:
-  using Error::Error;
+  explicit UsageError(const std::string& message) : Error(ErrorKind::bad_argument, message) {}
 };
 
 struct Args {

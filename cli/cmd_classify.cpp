@@ -49,10 +49,10 @@ int cmd_classify(int argc, char** argv, int first) {
       for (const auto& w : r.warnings) std::printf("  warning: %s\n", w.c_str());
     } catch (const Error& e) {
       ++failed;
-      print_message("classify", about_record(path, e.what()));
+      print_message("classify", about_record(path, explain(e)));
       if (json)
         records_json += (records_json.empty() ? "" : ",") + std::string("{\"record\":") + json_quote(path) +
-                        ",\"error\":" + json_quote(e.what()) + "}";
+                        ",\"error\":" + json_quote(explain(e)) + ",\"kind\":" + json_quote(kind_name(e.kind())) + "}";
     }
   }
   if (json) {

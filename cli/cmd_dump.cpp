@@ -102,19 +102,21 @@ void dump_wfdb(const std::string& path, const Args& args, const RecordReader& re
 void dump_record(const std::string& path, const Args& args, const RecordReader& reader,
                  std::vector<int> signals) {
   if (args.has("--digital"))
-    throw Error(path + ": --digital needs a WFDB record (a CSV file holds physical values only)");
+    throw Error(ErrorKind::bad_argument,
+                path + ": --digital needs a WFDB record (a CSV file holds physical values only)");
   const Record rec = reader.read(path);
   const std::int64_t length = static_cast<std::int64_t>(rec.length());
   const std::int64_t from = args.get_int("--from", 0), to = args.get_int("--to", length);
   if (from < 0 || from > to || to > length)
-    throw Error(path + ": samples " + std::to_string(from) + " to " + std::to_string(to) +
-                " are outside the record, which has " + std::to_string(length) + " samples");
+    throw Error(ErrorKind::bad_argument, path + ": samples " + std::to_string(from) + " to " + std::to_string(to) +
+                                             " are outside the record, which has " + std::to_string(length) +
+                                             " samples");
   if (signals.empty())
     for (std::size_t s = 0; s < rec.leads.size(); ++s) signals.push_back(static_cast<int>(s));
   for (int s : signals)
     if (s >= (int)rec.leads.size())
-      throw Error(path + ": there is no signal " + std::to_string(s) + " (the record has " +
-                  std::to_string(rec.leads.size()) + " leads, numbered from 0)");
+      throw Error(ErrorKind::bad_argument, path + ": there is no signal " + std::to_string(s) + " (the record has " +
+                                               std::to_string(rec.leads.size()) + " leads, numbered from 0)");
   Output out;
   for (std::int64_t i = from; i < to; ++i) {
     for (int s : signals) out.value(rec.leads[s].samples[i]);

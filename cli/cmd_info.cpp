@@ -169,14 +169,14 @@ int cmd_info(int argc, char** argv, int first) {
   WfdbReadOptions options;
   options.to = 0;
   std::optional<WfdbRecord> rec;
-  std::string failure;
+  std::optional<Error> failure;  // reported after what the header says, with its kind
   try {
     rec = reader.read_wfdb(path, options);
   } catch (const Error& e) {
-    failure = e.what();
+    failure = e;
   }
   print_wfdb(header_path(path), header, rec ? &*rec : nullptr);
-  if (!failure.empty()) throw Error(failure);
+  if (failure) throw *failure;
   return 0;
 }
 

@@ -8,8 +8,8 @@
 #include <sys/stat.h>
 
 #include <cstdint>
-#include <cstdlib>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <string>
@@ -17,11 +17,12 @@
 
 #include "args.h"
 #include "commands.h"
-#include "npy.h"
-#include "record_input.h"
 #include "ecglite/error.h"
 #include "ecglite/preprocess.h"
 #include "ecglite/read.h"
+#include "npy.h"
+#include "output.h"
+#include "record_input.h"
 
 namespace ecglite::cli {
 namespace {
@@ -32,7 +33,7 @@ constexpr std::size_t kProgressEvery = 500;
 
 std::vector<std::string> read_list(const std::string& path) {
   std::ifstream in(path);
-  if (!in) throw Error(path + ": cannot open the record list (check the --list path)");
+  if (!in) throw Error(ErrorKind::missing_file, path + ": cannot open the record list (check the --list path)");
   std::vector<std::string> paths;
   std::string line;
   while (std::getline(in, line)) {
@@ -116,8 +117,8 @@ int cmd_preprocess(int argc, char** argv, int first) {
         for (std::size_t k = 0; k < kLeads; ++k)
           for (std::size_t t = 0; t < kWindow; ++t) append_le(row, p.leads[k][p.window_starts[0] + t]);
       } catch (const Error& e) {
-        if (!skipped_file) throw Error(about_record(records[i], e.what()));
-        std::fprintf(skipped_file, "%zu\t%s\t%s\n", i, one_line(records[i]).c_str(), one_line(e.what()).c_str());
+        if (!skipped_file) throw Error(e.kind(), about_record(records[i], e.what()));
+        std::fprintf(skipped_file, "%zu\t%s\t%s\n", i, one_line(records[i]).c_str(), one_line(explain(e)).c_str());
         ++skipped;
         row.assign(kLeads * kWindow * 4, '\0');  // +0.0f is all zero bytes
       }

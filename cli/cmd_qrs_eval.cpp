@@ -119,7 +119,7 @@ int cmd_qrs_eval(int argc, char** argv, int first) {
       record = read_wfdb_file(path).to_record();
       ann = read_annotations_file(path, annotator);
     } catch (const Error& e) {
-      print_message("qrs-eval", "warning: " + name + " left out: " + e.what());
+      print_message("qrs-eval", "warning: " + name + " left out: " + explain(e));
       skipped.push_back(name);
       continue;
     }

@@ -69,7 +69,7 @@ int cmd_rhythm(int argc, char** argv, int first) {
       try {
         annotations = std::make_unique<AnnotationFile>(read_annotations_file(base, "atr"));
       } catch (const Error& e) {
-        print_message("rhythm", std::string("warning: reference rhythms left out: ") + e.what() +
+        print_message("rhythm", std::string("warning: reference rhythms left out: ") + explain(e) +
                                     " (--no-annotations skips the file)");
       }
     }

@@ -156,7 +156,7 @@ int main(int argc, char** argv) {
                                 " --help explains the options)");
       return 2;
     } catch (const ecglite::Error& e) {
-      print_message(c.name, e.what());
+      print_message(c.name, ecglite::cli::explain(e));
       return 1;
     } catch (const std::bad_alloc&) {
       print_message(c.name, "out of memory");

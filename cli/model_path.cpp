@@ -32,8 +32,8 @@ std::string model_from_environment(const char* name) {
   const char* env = std::getenv(name);
   if (!env || !*env) return "";
   if (!is_file(env))
-    throw Error(std::string(name) + "=" + env + ": no such model file (correct or unset " + name +
-                ", or pass --model FILE)");
+    throw Error(ErrorKind::missing_file, std::string(name) + "=" + env + ": no such model file (correct or unset " +
+                                             name + ", or pass --model FILE)");
   return env;
 }
 
@@ -56,8 +56,10 @@ std::string find_model(const Args& args, const char* argv0) {
   if (std::string path = find_shipped_model("student-int8.ecgm", argv0, &tried); !path.empty()) return path;
   std::string list;
   for (const auto& t : tried) list += (list.empty() ? "" : ", ") + t;
-  throw Error("no model found: pass --model FILE (e.g. --model models/student-int8.ecgm) or set "
-              "ECGLITE_MODEL (looked for the default model at " + list + ")");
+  throw Error(ErrorKind::missing_file,
+              "no model found: pass --model FILE (e.g. --model models/student-int8.ecgm) or set "
+              "ECGLITE_MODEL (looked for the default model at " +
+                  list + ")");
 }
 
 std::string find_beats_model(const Args& args, const char* argv0) {

@@ -18,6 +18,25 @@ namespace {
 
 }  // namespace
 
+std::string explain(const Error& e) {
+  // Only the kinds whose remedy is a flag: the core's message says the rest in words that fit
+  // every front-end (wasm/ecglite.mjs adds the JS options for the same kinds).
+  const char* advice = nullptr;
+  switch (e.kind()) {
+    case ErrorKind::needs_rate:
+      advice = "give the sampling rate with --rate HZ";
+      break;
+    case ErrorKind::wrong_model:
+      advice =
+          "classify and eval take the 12-lead model, beats and rhythm a beat model: give the right one "
+          "with --model FILE";
+      break;
+    default:
+      break;
+  }
+  return advice ? std::string(e.what()) + " (" + advice + ")" : std::string(e.what());
+}
+
 void write_output(const std::string& text) {
   errno = 0;
   if (std::fwrite(text.data(), 1, text.size(), stdout) != text.size()) output_failed(errno);

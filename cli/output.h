@@ -3,6 +3,8 @@
 #pragma once
 #include <string>
 
+#include "ecglite/error.h"
+
 namespace ecglite::cli {
 
 // Writes `text` to stdout; throws Error "cannot write the output (...)" when that fails, so a long
@@ -12,6 +14,10 @@ void write_output(const std::string& text);
 // Flushes stdout; throws Error as write_output when this or any earlier write to stdout failed
 // (printf included). main calls it after every command.
 void finish_output();
+
+// The message of `e` as the command line says it: the core's words, plus what to do here (the flag
+// to give) when the error's kind calls for it, as "<message> (<what to do>)".
+std::string explain(const Error& e);
 
 // "ecglite <command>: <message>" ("ecglite: <message>" without a command) on one line of stderr, in
 // valid UTF-8 (a path a user typed can hold any bytes).

@@ -54,8 +54,8 @@ WfdbPath locate_wfdb(const std::string& path) {
   if (has_header && is_regular_file(path)) return {path + ".hea", ""};  // another file next to rec.hea
   if (!has_header && is_directory(path)) {
     const std::string dir = path.back() == '/' ? path : path + "/";
-    throw Error(path + ": is a directory, not a record (give a record in it, e.g. " + dir + "NAME for " + dir +
-                "NAME.hea, or a .csv file)");
+    throw Error(ErrorKind::bad_argument, path + ": is a directory, not a record (give a record in it, e.g. " + dir +
+                                             "NAME for " + dir + "NAME.hea, or a .csv file)");
   }
   return {path, ""};
 }
@@ -82,13 +82,16 @@ RecordReader::RecordReader(const Args& args) {
 
 void RecordReader::check_rate_applies(const std::string& path) const {
   if (csv_.sampling_rate_hz > 0)
-    throw Error(path + ": --rate applies to CSV files; WFDB headers state their rate (leave --rate out "
-                "for this record)");
+    throw Error(ErrorKind::bad_argument,
+                path +
+                    ": --rate applies to CSV files; WFDB headers state their rate (leave --rate out "
+                    "for this record)");
 }
 
 Record RecordReader::read(const std::string& path) const {
   if (!is_csv_path(path)) return read_wfdb(path).to_record();
-  if (is_directory(path)) throw Error(path + ": is a directory, not a CSV file (give a file in it)");
+  if (is_directory(path))
+    throw Error(ErrorKind::bad_argument, path + ": is a directory, not a CSV file (give a file in it)");
   return read_csv_file(path, csv_);
 }
 

@@ -1,9 +1,10 @@
 // Embind bindings: the raw JS face of the core, wrapped by the hand-written wasm/ecglite.mjs.
 //
 // Failures never cross into JS as C++ exceptions: every entry point catches ecglite::Error (and
-// bad_alloc, and anything else) and RETURNS a JS Error carrying e.what(), the very message the CLI
-// prints; ecglite.mjs throws it. Returning instead of throwing through the wasm frames keeps the
-// shadow stack balanced, so a page (or a fuzzer) can feed any number of bad files to one instance.
+// bad_alloc, and anything else) and RETURNS a JS Error carrying e.what(), the core's message, and
+// `kind`, the error's kind_name(); ecglite.mjs adds what to do in JS for that kind and throws it.
+// Returning instead of throwing through the wasm frames keeps the shadow stack balanced, so a page
+// (or a fuzzer) can feed any number of bad files to one instance.
 //
 // Plain data goes out as plain JS objects built with emscripten::val; a decoded record stays in wasm
 // memory behind a Record handle so that long recordings are not copied back and forth.
@@ -91,19 +92,23 @@ double number_or(const val& obj, const char* key, double fallback) {
   return v.isNumber() ? v.as<double>() : fallback;
 }
 
-val js_error(const std::string& message) { return val::global("Error").new_(message); }
+val js_error(ecglite::ErrorKind kind, const std::string& message) {
+  val error = val::global("Error").new_(message);
+  error.set("kind", std::string(ecglite::kind_name(kind)));
+  return error;
+}
 
-// Runs `f` and turns every C++ failure into a returned JS Error with the same message.
+// Runs `f` and turns every C++ failure into a returned JS Error with the same message and its kind.
 template <class F>
 val guarded(F&& f) {
   try {
     return f();
   } catch (const ecglite::Error& e) {
-    return js_error(e.what());
+    return js_error(e.kind(), e.what());
   } catch (const std::bad_alloc&) {
-    return js_error("out of memory: the recording is too large for this device");
+    return js_error(ecglite::ErrorKind::limit, "out of memory: the recording is too large for this device");
   } catch (const std::exception& e) {
-    return js_error(std::string("internal error: ") + e.what());
+    return js_error(ecglite::ErrorKind::other, std::string("internal error: ") + e.what());
   }
 }
 
@@ -132,8 +137,9 @@ val record_summary(const ecglite::Record& r) {
 val lead_samples(const ecglite::Record& r, int index) {
   return guarded([&] {
     if (index < 0 || static_cast<std::size_t>(index) >= r.leads.size())
-      throw ecglite::Error("lead index " + std::to_string(index) + " is out of range (the record has " +
-                           std::to_string(r.leads.size()) + " leads)");
+      throw ecglite::Error(ecglite::ErrorKind::bad_argument, "lead index " + std::to_string(index) +
+                                                                 " is out of range (the record has " +
+                                                                 std::to_string(r.leads.size()) + " leads)");
     return js_floats(r.leads[index].samples);
   });
 }
@@ -206,29 +212,34 @@ val record_from_leads(const val& spec) {
     r.name = string_or(spec, "name", "record");
     r.sampling_rate_hz = number_or(spec, "samplingRate", 0);
     if (!(r.sampling_rate_hz > 0))
-      throw ecglite::Error(r.name + ": samplingRate must be a positive number of samples per second");
+      throw ecglite::Error(ecglite::ErrorKind::bad_argument,
+                           r.name + ": samplingRate must be a positive number of samples per second");
     val leads = spec["leads"];
     if (leads.isUndefined() || leads.isNull() || !leads["length"].isNumber())
-      throw ecglite::Error(r.name + ": leads must be an array of { name, units, samples }");
+      throw ecglite::Error(ecglite::ErrorKind::bad_argument,
+                           r.name + ": leads must be an array of { name, units, samples }");
     const std::size_t n = leads["length"].as<std::size_t>();
     const ecglite::Limits& limits = ecglite::default_limits();
     if (n == 0 || n > limits.max_signals)
-      throw ecglite::Error(r.name + ": " + std::to_string(n) + " leads given (1 to " +
-                           std::to_string(limits.max_signals) + " supported)");
+      throw ecglite::Error(n == 0 ? ecglite::ErrorKind::bad_argument : ecglite::ErrorKind::limit,
+                           r.name + ": " + std::to_string(n) + " leads given (1 to " +
+                               std::to_string(limits.max_signals) + " supported)");
     std::uint64_t total = 0;
     for (std::size_t i = 0; i < n; ++i) total += static_cast<std::uint64_t>(leads[i]["samples"]["length"].as<double>());
     if (total > limits.max_total_samples)
-      throw ecglite::Error(r.name + ": " + std::to_string(total) + " samples in total exceed the limit of " +
-                           std::to_string(limits.max_total_samples));
+      throw ecglite::Error(ecglite::ErrorKind::limit, r.name + ": " + std::to_string(total) +
+                                                          " samples in total exceed the limit of " +
+                                                          std::to_string(limits.max_total_samples));
     for (std::size_t i = 0; i < n; ++i) {
       ecglite::Lead lead;
       lead.name = string_or(leads[i], "name", "");
       lead.units = string_or(leads[i], "units", "mV");
       lead.samples = floats_from_js(leads[i]["samples"]);
       if (i > 0 && lead.samples.size() != r.leads[0].samples.size())
-        throw ecglite::Error(r.name + ": lead " + lead.name + " has " + std::to_string(lead.samples.size()) +
-                             " samples but lead " + r.leads[0].name + " has " +
-                             std::to_string(r.leads[0].samples.size()) + " (all leads must have the same length)");
+        throw ecglite::Error(ecglite::ErrorKind::bad_argument,
+                             r.name + ": lead " + lead.name + " has " + std::to_string(lead.samples.size()) +
+                                 " samples but lead " + r.leads[0].name + " has " +
+                                 std::to_string(r.leads[0].samples.size()) + " (all leads must have the same length)");
       r.leads.push_back(std::move(lead));
     }
     // As the file readers do: an infinite sample is invalid (NaN), and said so.
@@ -357,7 +368,7 @@ val network_logits(const ecglite::Model& model, const val& input) {
     const std::vector<float> data = floats_from_js(input["data"]);
     const std::size_t per_run = static_cast<std::size_t>(info.input_channels) * info.input_length;
     if (per_run == 0 || data.size() % per_run != 0)
-      throw ecglite::Error("network input does not match the model's input size");
+      throw ecglite::Error(ecglite::ErrorKind::bad_argument, "network input does not match the model's input size");
     std::vector<float> logits;
     for (std::size_t r = 0; r < data.size() / per_run; ++r) {
       const std::vector<float> l = model.logits(data.data() + r * per_run);

@@ -1,8 +1,8 @@
 // EcgLite for JavaScript: read ECG recordings (WFDB, CSV) and classify them with the EcgLite model,
 // entirely in the browser, a Web Worker or Node 20. A thin hand-written layer over the Embind module
 // (ecglite-core.mjs + ecglite-core.wasm, built from the same C++ core as the `ecglite` CLI):
-// it turns returned errors into thrown Errors, owns the wasm objects' lifetimes, and pairs dropped
-// files into records. The web page imports this very file. Types: index.d.ts.
+// it turns returned errors into thrown Errors (adding what to do in JS), owns the wasm objects'
+// lifetimes, and pairs dropped files into records. The web page imports this very file. Types: index.d.ts.
 
 const isNode = typeof process === 'object' && !!(process.versions && process.versions.node) &&
   typeof window === 'undefined' && typeof importScripts === 'undefined';
@@ -14,25 +14,47 @@ async function readPackageFile(relative) {
     try {
       return new Uint8Array(await readFile(url));
     } catch (error) {
-      throw new Error(`${decodeURIComponent(url.pathname)}: cannot read (${error.code ?? error.message}; is the file installed next to ecglite.mjs, or where locateFile says?)`);
+      throw failure('missing_file', `${decodeURIComponent(url.pathname)}: cannot read (${error.code ?? error.message}; is the file installed next to ecglite.mjs, or where locateFile says?)`);
     }
   }
   const response = await fetch(url);
-  if (!response.ok) throw new Error(`${url.pathname}: HTTP ${response.status} (is the file deployed next to ecglite.mjs?)`);
+  if (!response.ok) throw failure('missing_file', `${url.pathname}: HTTP ${response.status} (is the file deployed next to ecglite.mjs?)`);
   return new Uint8Array(await response.arrayBuffer());
 }
 
-// The core returns (never throws) a JS Error for every failure; this is where it becomes a throw.
+// Every error this module throws carries `kind` (what went wrong, for programs: index.d.ts
+// ErrorKind) and `reason` (the message without the JS advice below, for a page that says what to
+// do in its own words). TypeError for arguments of the wrong type, Error otherwise.
+function failure(kind, message, Type = Error) {
+  const error = new Type(message);
+  error.kind = kind;
+  error.reason = message;
+  return error;
+}
+
+// What to do in JS, for the kinds whose remedy is an option or a call; the core's message says the
+// rest in words that fit every front-end (the CLI adds its flags for the same kinds: cli/output.cpp).
+const ADVICE = {
+  needs_rate: "give the sampling rate with readCsv()'s samplingRate option",
+  wrong_model: 'classify() takes the 12-lead model (loadDefaultModel()), rhythm() a beat model as its beatModel ' +
+    'option (loadDefaultBeatModel())',
+};
+
+// The core returns (never throws) a JS Error with the core's kind and message for every failure;
+// this is where it becomes a throw, with the advice for its kind.
 function check(value) {
-  if (value instanceof Error) throw value;
-  return value;
+  if (!(value instanceof Error)) return value;
+  const advice = ADVICE[value.kind];
+  const error = failure(value.kind ?? 'other', advice ? `${value.message} (${advice})` : value.message);
+  error.reason = value.message;
+  throw error;
 }
 
 function toBytes(data, what) {
   if (data instanceof Uint8Array) return data;
   if (data instanceof ArrayBuffer) return new Uint8Array(data);
   if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-  throw new TypeError(`${what}: expected a Uint8Array or an ArrayBuffer`);
+  throw failure('bad_argument', `${what}: expected a Uint8Array or an ArrayBuffer`, TypeError);
 }
 
 // Text inputs go to the core as the file's bytes, exactly as the CLI reads them (the core detects
@@ -48,37 +70,37 @@ const isArrayLike = (v) => v !== null && typeof v === 'object' && Number.isSafeI
 
 function floatsArg(v, what) {
   if (v instanceof Float32Array) return v;
-  if (!isArrayLike(v)) throw new TypeError(`${what}: expected a Float32Array or an array of numbers`);
+  if (!isArrayLike(v)) throw failure('bad_argument', `${what}: expected a Float32Array or an array of numbers`, TypeError);
   return Float32Array.from(v, Number);
 }
 
 function indexArg(v, what) {
   const n = Number(v);
-  if (!Number.isSafeInteger(n) || n < 0) throw new TypeError(`${what}: expected a whole number >= 0, got ${String(v)}`);
+  if (!Number.isSafeInteger(n) || n < 0) throw failure('bad_argument', `${what}: expected a whole number >= 0, got ${String(v)}`, TypeError);
   return n;
 }
 
 function stringsArg(v, what) {
   if (v === undefined) return [];
   if (typeof v === 'string') return [v];
-  if (!isArrayLike(v)) throw new TypeError(`${what}: expected an array of strings`);
+  if (!isArrayLike(v)) throw failure('bad_argument', `${what}: expected an array of strings`, TypeError);
   return Array.from(v, String);
 }
 
 function modelArg(model, what) {
-  if (!(model instanceof EcgModel)) throw new TypeError(`${what}: expected an EcgModel (from loadModel())`);
+  if (!(model instanceof EcgModel)) throw failure('bad_argument', `${what}: expected an EcgModel (from loadModel())`, TypeError);
   return model._raw;
 }
 
 function recordArg(record, what) {
-  if (!(record instanceof EcgRecord)) throw new TypeError(`${what}: expected an EcgRecord (from readWfdb(), readCsv() or recordFromLeads())`);
+  if (!(record instanceof EcgRecord)) throw failure('bad_argument', `${what}: expected an EcgRecord (from readWfdb(), readCsv() or recordFromLeads())`, TypeError);
   return record._raw;
 }
 
 // The per-record fields of a networkInput() that combine() and networkLogits() read.
 function networkInputArg(input, what) {
   if (input === null || typeof input !== 'object' || !isArrayLike(input.windowOf))
-    throw new TypeError(`${what}: expected the object networkInput() returned`);
+    throw failure('bad_argument', `${what}: expected the object networkInput() returned`, TypeError);
   return {
     data: input.data === undefined ? new Float32Array(0) : floatsArg(input.data, `${what} data`),
     windowOf: Array.from(input.windowOf, (w) => indexArg(w, `${what} windowOf`)),
@@ -122,8 +144,8 @@ export class EcgRecord {
   samples(lead) {
     const index = typeof lead === 'number' ? lead : this.leads.findIndex((l) => l.name === lead || l.standardName === lead);
     if (typeof lead === 'number' && !(Number.isInteger(lead) && lead >= 0 && lead < this.leads.length))
-      throw new Error(`${this.name}: no lead ${lead} (lead indices 0 to ${this.leads.length - 1}; or give a lead name)`);
-    if (index < 0) throw new Error(`${this.name}: no lead named ${lead} (leads: ${this.leads.map((l) => l.name).join(', ')})`);
+      throw failure('bad_argument', `${this.name}: no lead ${lead} (lead indices 0 to ${this.leads.length - 1}; or give a lead name)`);
+    if (index < 0) throw failure('bad_argument', `${this.name}: no lead named ${lead} (leads: ${this.leads.map((l) => l.name).join(', ')})`);
     return check(this.#handle().samples(index));
   }
   /** All leads, in record order. */
@@ -137,7 +159,7 @@ export class EcgRecord {
     }
   }
   #handle() {
-    if (!this.#raw || this.#raw.isDeleted()) throw new Error(`${this.name}: the record was disposed`);
+    if (!this.#raw || this.#raw.isDeleted()) throw failure('bad_argument', `${this.name}: the record was disposed`);
     return this.#raw;
   }
   /** @internal */
@@ -160,7 +182,7 @@ export class EcgModel {
   }
   /** @internal */
   get _raw() {
-    if (!this.#raw || this.#raw.isDeleted()) throw new Error(`${this.info.name}: the model was disposed`);
+    if (!this.#raw || this.#raw.isDeleted()) throw failure('bad_argument', `${this.info.name}: the model was disposed`);
     return this.#raw;
   }
 }
@@ -182,7 +204,7 @@ export class EcgLite {
     const value = text ? textArg(data, what) : toBytes(data, what);
     const size = typeof value === 'string' ? value.length : value.byteLength;
     if (size > this.limits.maxFileBytes)
-      throw new Error(`${what}: ${size} bytes exceeds the limit of ${this.limits.maxFileBytes} bytes per file`);
+      throw failure('limit', `${what}: ${size} bytes exceeds the limit of ${this.limits.maxFileBytes} bytes per file`);
     return value;
   }
 
@@ -197,7 +219,7 @@ export class EcgLite {
    * `headerName` (e.g. "00001_lr.hea") names the header in messages.
    */
   readWfdb(headerText, files = {}, headerName = 'header') {
-    if (files === null || typeof files !== 'object') throw new TypeError('readWfdb: files must map file names to bytes');
+    if (files === null || typeof files !== 'object') throw failure('bad_argument', 'readWfdb: files must map file names to bytes', TypeError);
     const object = {};
     const entries = files instanceof Map ? files.entries() : Object.entries(files);
     for (const [name, bytes] of entries) object[name] = this.#fileArg(bytes, String(name));
@@ -210,21 +232,21 @@ export class EcgLite {
     const { name = 'CSV', samplingRate = 0, units = '' } = options ?? {};
     const rate = Number(samplingRate);
     if (samplingRate !== 0 && samplingRate !== undefined && !(Number.isFinite(rate) && rate > 0))
-      throw new Error(`${name}: samplingRate ${String(samplingRate)} is not a sampling rate (give Hz > 0, or 0 to read it from the file)`);
-    if (typeof units !== 'string') throw new TypeError(`${name}: units must be a string such as 'mV' or 'uV'`);
+      throw failure('bad_argument', `${name}: samplingRate ${String(samplingRate)} is not a sampling rate (give Hz > 0, or 0 to read it from the file)`);
+    if (typeof units !== 'string') throw failure('bad_argument', `${name}: units must be a string such as 'mV' or 'uV'`, TypeError);
     return new EcgRecord(check(this.#core.readCsv(this.#fileArg(text, String(name), true), { samplingRate: rate || 0, units }, String(name))));
   }
 
   /** Builds a record from samples already in memory: { name, samplingRate, leads: [{ name, units, samples }] }. */
   recordFromLeads(spec) {
     if (spec === null || typeof spec !== 'object' || !isArrayLike(spec.leads))
-      throw new TypeError('recordFromLeads: expected { name, samplingRate, leads: [{ name, units, samples }], comments }');
+      throw failure('bad_argument', 'recordFromLeads: expected { name, samplingRate, leads: [{ name, units, samples }], comments }', TypeError);
     const name = typeof spec.name === 'string' ? spec.name : 'record';
     const rate = Number(spec.samplingRate);
     if (!(Number.isFinite(rate) && rate > 0))
-      throw new Error(`${name}: samplingRate must be a positive number of samples per second`);
+      throw failure('bad_argument', `${name}: samplingRate must be a positive number of samples per second`);
     const leads = Array.from(spec.leads, (lead, i) => {
-      if (lead === null || typeof lead !== 'object') throw new TypeError(`${name}: lead ${i} is not an object { name, units, samples }`);
+      if (lead === null || typeof lead !== 'object') throw failure('bad_argument', `${name}: lead ${i} is not an object { name, units, samples }`, TypeError);
       return {
         name: String(lead.name ?? ''),
         units: lead.units === undefined ? 'mV' : String(lead.units),
@@ -300,7 +322,7 @@ export class EcgLite {
     if (trendIntervalS !== undefined) {
       raw.trendIntervalS = Number(trendIntervalS);
       if (!(raw.trendIntervalS >= 1 && raw.trendIntervalS <= 3600))
-        throw new Error(`rhythm: trendIntervalS ${String(trendIntervalS)} is outside 1 to 3600 seconds`);
+        throw failure('bad_argument', `rhythm: trendIntervalS ${String(trendIntervalS)} is outside 1 to 3600 seconds`);
     }
     return check(this.#core.rhythm(recordArg(record, 'rhythm'), raw));
   }
@@ -312,16 +334,16 @@ export class EcgLite {
    * `files`: an array of { name, bytes } (or a Map name -> bytes). Returns
    * { records: [{ kind: 'wfdb', name, header, headerName, files: { name: bytes }, annotations?: { name, bytes } }
    *             | { kind: 'csv', name, fileName, bytes }],
-   *   problems: [{ files: [names], message }], ignored: [names] }.
+   *   problems: [{ files: [names], message, kind }], ignored: [names] }.
    */
   groupFiles(files) {
     if (files instanceof Map) files = [...files].map(([name, bytes]) => ({ name, bytes }));
     else if (files == null || typeof files === 'string' || typeof files[Symbol.iterator] !== 'function') {
-      throw new TypeError('groupFiles: expected an array of { name, bytes } (or a Map from names to bytes)');
+      throw failure('bad_argument', 'groupFiles: expected an array of { name, bytes } (or a Map from names to bytes)', TypeError);
     }
     const list = Array.from(files, (f, i) => {
       if (f == null || typeof f.name !== 'string' || f.name === '') {
-        throw new TypeError(`groupFiles: files[${i}].name: expected a file name (a non-empty string)`);
+        throw failure('bad_argument', `groupFiles: files[${i}].name: expected a file name (a non-empty string)`, TypeError);
       }
       return { name: f.name, bytes: f.bytes };
     });
@@ -366,7 +388,7 @@ export class EcgLite {
       if (segmentHeaders.has(headerName)) continue;
       used.add(headerName);
       if (info instanceof Error) {
-        problems.push({ files: [headerName], message: info.message });
+        problems.push({ files: [headerName], message: info.message, kind: info.kind });
         continue;
       }
       const needed = [];
@@ -394,6 +416,7 @@ export class EcgLite {
         problems.push({
           files: [headerName],
           message: `${headerName} needs ${listWords(missing)} — drop ${missing.length > 1 ? 'them' : 'it'} together with the header`,
+          kind: 'missing_file',
         });
         continue;
       }
@@ -421,6 +444,7 @@ export class EcgLite {
         problems.push({
           files: [entry.name],
           message: `${entry.name} is a WFDB signal file: drop its header ${stem(entry.name)}.hea together with it`,
+          kind: 'missing_file',
         });
       } else if (EDF_EXTENSIONS.has(ext)) {
         edf.push(entry.name);
@@ -432,6 +456,7 @@ export class EcgLite {
       problems.push({
         files: edf,
         message: `${edf.join(', ')}: European Data Format (EDF/BDF) is not read here — convert it to WFDB (the WFDB tool edf2mit) or export the samples as CSV.`,
+        kind: 'unsupported_format',
       });
     }
     return { records, problems, ignored };
@@ -453,7 +478,7 @@ async function compileCoreWasm(url) {
     // Not served as application/wasm (compileStreaming requires it), or not found: fetch it plainly,
     // which also says which of the two it was.
     const response = await fetch(url, { credentials: 'same-origin' });
-    if (!response.ok) throw new Error(`${new URL(url, import.meta.url).pathname}: HTTP ${response.status} (is ecglite-core.wasm deployed next to ecglite.mjs, or passed with locateFile/wasmBinary?)`);
+    if (!response.ok) throw failure('missing_file', `${new URL(url, import.meta.url).pathname}: HTTP ${response.status} (is ecglite-core.wasm deployed next to ecglite.mjs, or passed with locateFile/wasmBinary?)`);
     return WebAssembly.compile(await response.arrayBuffer());
   }
 }

@@ -12,6 +12,38 @@ export interface CreateOptions {
   printErr?: (text: string) => void;
 }
 
+/**
+ * What went wrong, for programs to act on (the message is for people). The core's kinds
+ * (core/include/ecglite/error.h), the same whichever front-end reports them:
+ * - `needs_rate`: a CSV file whose sampling rate cannot be told: give it with readCsv()'s `samplingRate`.
+ * - `missing_file`: a file not provided (a WFDB signal file, a segment header) or not found.
+ * - `unsupported_format`: a format EcgLite does not read (FLAC-compressed WFDB, EDF, UTF-16 or binary "CSV").
+ * - `bad_header`: a malformed or inconsistent WFDB header.
+ * - `bad_data`: a truncated, corrupt or malformed signal, CSV or annotation file.
+ * - `limit`: a resource limit (file size, signals, samples, memory) or a floor (duration, sampling rate).
+ * - `bad_model`: a model file that is damaged or of an unsupported format version.
+ * - `wrong_model`: a model of the other task (a beat model given to classify(), a 12-lead model as beatModel).
+ * - `missing_leads`: the record lacks leads the analysis needs.
+ * - `no_signal`: the record has no usable signal (every lead flat, invalid or missing).
+ * - `bad_argument`: an argument the call cannot take (wrong type, out of range, a disposed record).
+ * - `other`: none of these (an internal error).
+ */
+export type ErrorKind =
+  | 'needs_rate' | 'missing_file' | 'unsupported_format' | 'bad_header' | 'bad_data' | 'limit'
+  | 'bad_model' | 'wrong_model' | 'missing_leads' | 'no_signal' | 'bad_argument' | 'other';
+
+/**
+ * Every Error the module throws (a TypeError for an argument of the wrong type) carries these.
+ * `message` is `reason`, followed by what to do in JS for the kinds that call for an option or a
+ * call (`needs_rate`, `wrong_model`): "x.csv: cannot tell the sampling rate: ... (give the sampling
+ * rate with readCsv()'s samplingRate option)".
+ */
+export interface EcgLiteError extends Error {
+  kind: ErrorKind;
+  /** The message without the JS advice: for a user interface that says what to do in its own words. */
+  reason: string;
+}
+
 /** Instantiates the WebAssembly module. */
 export function createEcgLite(options?: CreateOptions): Promise<EcgLite>;
 export default createEcgLite;
@@ -140,8 +172,8 @@ export type FileGroup =
 
 export interface GroupedFiles {
   records: FileGroup[];
-  /** e.g. "00001_lr.hea needs 00001_lr.dat — drop it together with the header". */
-  problems: { files: string[]; message: string }[];
+  /** e.g. "00001_lr.hea needs 00001_lr.dat — drop it together with the header" (kind 'missing_file'). */
+  problems: { files: string[]; message: string; kind: ErrorKind }[];
   /** Files that are neither headers, signal files nor CSV (annotations, notes). */
   ignored: string[];
 }

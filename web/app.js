@@ -52,11 +52,11 @@ const state = {
   modelInfo: null,
   buildInfo: {},
   requestId: 0,
-  entries: [],          // { key, name, kind, files, summary?, leads?, result?, resultError?, rhythm?, other: {} }
+  entries: [],          // { key, name, kind, files, summary?, leads?, result?, resultError?, resultErrorKind?, rhythm?, other: {} }
   selected: -1,
   lastFiles: null,      // the last set of files, re-read when the CSV options change
   dropped: null,        // { names } of the files of the drop in the worker
-  problems: [],         // the messages shown under the drop zone
+  problems: [],         // what is shown under the drop zone: { message, kind?, reason? } (asProblem)
   trend: null,          // the heart-rate trend drawn last, redrawn when its canvas changes size
   busy: false,
 };
@@ -76,16 +76,19 @@ function setStatus(text, progress) {
   }
 }
 
-// The core's messages are written for the command line and the JS API. On this page the sampling
-// rate of a CSV file is entered under "CSV options": the problem says so and that disclosure opens.
-const NEEDS_RATE = /the samplingRate option in JS/;
+// A problem is a line of the page's own, or what the module reported: { message, kind, reason }
+// (an error's kind and its message without the module's JS advice).
+const asProblem = (p) => (typeof p === 'string' ? { message: p } : p);
 
 function showProblems(problems) {
-  state.problems = [...problems];
-  const rateAsked = problems.some((p) => NEEDS_RATE.test(p)) && state.lastFiles?.some((f) => CSV_FILE.test(f.name));
-  $('problems').replaceChildren(...problems.map((p) => {
-    const node = el('p', { class: 'problem', role: 'alert', text: p });
-    if (rateAsked && NEEDS_RATE.test(p))
+  state.problems = problems.map(asProblem);
+  // The module's advice for a CSV file without a sampling rate names its JS option; on this page the
+  // rate is entered under "CSV options": the problem says so instead, and that disclosure opens.
+  const rateAsked = state.problems.some((p) => p.kind === 'needs_rate') && state.lastFiles?.some((f) => CSV_FILE.test(f.name));
+  $('problems').replaceChildren(...state.problems.map((p) => {
+    const asksRate = rateAsked && p.kind === 'needs_rate';
+    const node = el('p', { class: 'problem', role: 'alert', text: asksRate ? p.reason ?? p.message : p.message });
+    if (asksRate)
       node.append(' ', el('span', { class: 'problem-hint', text: 'On this page: enter the sampling rate under “CSV options” above (now open); the file is read again when you leave the field.' }));
     return node;
   }));
@@ -138,7 +141,7 @@ function onWorkerMessage(msg) {
   switch (msg.type) {
     case 'grouped': {
       state.entries = msg.records.map((r) => ({ ...r, other: {} }));
-      const problems = [...(state.intakeProblems || []), ...msg.problems.map((p) => p.message)];
+      const problems = [...(state.intakeProblems || []), ...msg.problems];
       const annotations = msg.ignored.filter((name) => ANNOTATION_FILE.test(name));
       const others = msg.ignored.filter((name) => !ANNOTATION_FILE.test(name));
       problems.push(...annotations.map((name) => unusedAnnotations(name, msg.records)));
@@ -162,7 +165,7 @@ function onWorkerMessage(msg) {
     case 'record-error': {
       const entry = entryByKey(msg.key);
       entry.readError = msg.message;
-      showProblems([...state.problems, msg.message]);
+      showProblems([...state.problems, { message: msg.message, kind: msg.kind, reason: msg.reason }]);
       renderRecordList();
       break;
     }
@@ -177,7 +180,12 @@ function onWorkerMessage(msg) {
       const entry = entryByKey(msg.key);
       if (!entry) break;
       if (msg.engine === 'ecglite') {
-        if (msg.type === 'result') entry.result = msg.result; else entry.resultError = msg.message;
+        if (msg.type === 'result') {
+          entry.result = msg.result;
+        } else {
+          entry.resultError = msg.message;
+          entry.resultErrorKind = msg.kind;
+        }
         if (isSelected(entry)) { renderResult(entry); renderFacts(entry); }
         if (onnxWanted() && msg.type === 'result') requestOnnx(entry);
       } else {
@@ -402,10 +410,17 @@ function verdict(result) {
   return positive.map((c) => c.description || c.name).join(' + ');
 }
 
+// True when the record lacks a lead the 12-lead model reads (derivable limb leads included).
+function lacksModelLeads(summary) {
+  const names = state.modelInfo?.leadNames ?? [];
+  return !!summary && names.some((name) => !summary.leads.some((lead) => lead.standardName === name));
+}
+
 function renderResult(entry) {
   const body = $('result-body');
   if (entry.resultError) {
-    const leads = /\blead/i.test(entry.resultError);
+    // Said by the error's kind, or seen in the record itself (not every stage of the core gives a kind).
+    const leads = entry.resultErrorKind === 'missing_leads' || lacksModelLeads(entry.summary);
     body.replaceChildren(el('p', { class: 'notice not-run', text: `Not classified: ${entry.resultError}` }),
       el('p', { class: 'hint', text: entry.summary && !entry.summary.leads.length ? 'The record has no signals, so there is no ECG to draw either.'
         : leads ? 'The screening model reads the 12 standard leads of a resting ECG; limb leads III, aVR, aVL and aVF can be derived from I and II. The recording is still shown, with its heart rate and beats below.'

@@ -7,9 +7,10 @@
 //                   { type: 'grouped', id, records: [{ key, name, kind, files }], problems, ignored }
 //                   { type: 'progress', id, text }
 //                   { type: 'record', id, key, summary, leads: [Float32Array] (transferred) }
-//                   { type: 'record-error', id, key, message }
+//                   { type: 'record-error', id, key, message, kind, reason } (the module's error: its
+//                     kind, and its message without the module's JS advice)
 //                   { type: 'rhythm', id, key, rhythm } (beats as typed arrays, transferred)
-//                   { type: 'result', id, key, engine, result } | { type: 'result-error', id, key, engine, message }
+//                   { type: 'result', id, key, engine, result } | { type: 'result-error', id, key, engine, message, kind }
 //                   { type: 'done', id }
 import { createEcgLite } from './ecglite.mjs';
 
@@ -72,7 +73,7 @@ async function open({ id, files, csvOptions }) {
     try {
       record = ecg.readGroup(group, csvOptions);
     } catch (error) {
-      post({ type: 'record-error', id, key, message: error.message });
+      post({ type: 'record-error', id, key, message: error.message, kind: error.kind, reason: error.reason });
       continue;
     }
     records.set(key, record);
@@ -85,7 +86,7 @@ async function open({ id, files, csvOptions }) {
       if (!model) throw new Error(modelError);
       post({ type: 'result', id, key, engine: 'ecglite', result: ecg.classify(model, record) });
     } catch (error) {
-      post({ type: 'result-error', id, key, engine: 'ecglite', message: error.message });
+      post({ type: 'result-error', id, key, engine: 'ecglite', message: error.message, kind: error.kind });
     }
 
     post({ type: 'progress', id, text: `Detecting beats in ${group.name}${of}…` });

@@ -76,14 +76,31 @@ test('a CSV without a sampling rate points to the CSV options and opens them', {
   assert.equal(await page.$eval('#csv-options', (d) => d.open), false);
   await pick(page, [path.join(BAD, 'csv', 'no-rate.csv')]);
   const [problem] = await problemTexts(page);
-  // The core's message is kept; the page adds how to give the rate here.
-  assert.match(problem, /^no-rate\.csv: cannot tell the sampling rate .*--rate HZ on the command line/);
+  // The core's words are kept; how to give the rate is the page's own (the module's error has kind
+  // needs_rate), not the CLI's flag nor the JS option.
+  assert.match(problem, /^no-rate\.csv: cannot tell the sampling rate: no time column and no 'Sample Rate' line On this page: /);
+  assert.doesNotMatch(problem, /--rate|samplingRate|readCsv/);
   assert.match(await page.textContent('#problems .problem-hint'), /enter the sampling rate under “CSV options”/);
   assert.equal(await page.$eval('#csv-options', (d) => d.open), true);
   assert.equal(await page.isVisible('#csv-rate'), true);
   // A WFDB problem gets no such hint.
   await pick(page, [path.join(SAMPLES, '00001_lr.hea')]);
   assert.equal(await page.$$eval('#problems .problem-hint', (els) => els.length), 0);
+  await page.close();
+});
+
+// Why a record is not classified: the 12-lead hint for a record that lacks leads (committed MIT-BIH
+// excerpt), none for a 12-lead record that is too short. Told by kind and by the record, not by words.
+test('a record without the 12 leads gets the lead hint; a short 12-lead record does not', { skip: SKIP }, async () => {
+  const page = await env.newPage();
+  await pick(page, [`${MITDB_EXCERPT}.hea`, `${MITDB_EXCERPT}.dat`]);
+  const twoLead = await page.textContent('#result-body');
+  assert.match(twoLead, /^Not classified: /);
+  assert.match(twoLead, /The screening model reads the 12 standard leads of a resting ECG/);
+  await pick(page, [path.join(BAD, 'csv', 'one-row-with-rate.csv')]);
+  const short = await page.textContent('#result-body');
+  assert.match(short, /^Not classified: .*2\.5 s/);
+  assert.doesNotMatch(short, /12 standard leads/);
   await page.close();
 });
 
@@ -198,7 +215,8 @@ test('a stretch without signal is named in the heart-rate panel and is not a pau
 
 test('unitless (NU) leads are scaled to their beats and say so; mV records keep their scale and calibration', { skip: SKIP }, async () => {
   const page = await env.newPage();
-  const base = path.join(ROOT, 'tests', 'fixtures', 'ptbxl-mini', 'records100', '00000', '00024_lr');
+  // The derived (NU) copy of PTB-XL 00024 kept for this (ptbxl-mini now holds the genuine mV records).
+  const base = path.join(ROOT, 'tests', 'fixtures', 'ptbxl-derived', '00024_lr');
   await pick(page, [`${base}.hea`, `${base}.dat`]);
   await nextFrames(page);
   assert.equal(await page.isVisible('#units-note'), true);

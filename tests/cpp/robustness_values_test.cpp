@@ -26,16 +26,24 @@ TEST(RobustValues, CsvNumberBeyondFloatRangeIsNotInfinite) {
   EXPECT_EQ(count_inf(r), 0u);
 }
 
-TEST(RobustValues, WfdbGainThatOverflowsFloatGivesNoInfiniteSamples) {
-  // A (corrupt) gain of 1e-300 adu/mV makes every physical value ~1e300 mV.
+// A (corrupt) gain of 1e-300 adu/mV makes every physical value ~1e300 mV: beyond float, and beyond
+// any ECG. Unlike a few absurd CSV cells (invalid samples, with a note), a gain spoils every sample
+// of its signal, so the record is refused, naming the signal, the values and the gain.
+TEST(RobustValues, WfdbGainThatOverflowsFloatIsRefusedAsACorruptHeader) {
   const std::string header = "r 1 100 3\nr.dat 16 1e-300/mV 16 0 0 0 0 II\n";
   const Bytes dat = {1, 0, 2, 0, 3, 0};
-  try {
-    const WfdbRecord w = read_wfdb(header, make_memory_provider({{"r.dat", dat}}));
-    EXPECT_EQ(count_inf(w.to_record()), 0u);
-  } catch (const Error&) {
-    SUCCEED() << "refusing the gain is fine too";
-  }
+  const WfdbRecord w = read_wfdb(header, make_memory_provider({{"r.dat", dat}}));
+  EXPECT_EQ(w.digital.size(), 1u);  // the digital samples are fine; the physical ones cannot exist
+  const Error e = test::thrown_by([&] { w.to_record(); });
+  EXPECT_EQ(e.kind(), ErrorKind::bad_header);
+  EXPECT_EQ(std::string(e.what()),
+            "r: signal 0 (II): physical values beyond any ECG (1e+300) from a gain of 1e-300 "
+            "adu/mV (the header is corrupt)");
+  // A gain that keeps the values within float is read, however odd.
+  const std::string tiny_gain = "r 1 100 3\nr.dat 16 1e-30/mV 16 0 0 0 0 II\n";
+  const Record r = read_wfdb(tiny_gain, make_memory_provider({{"r.dat", dat}})).to_record();
+  EXPECT_EQ(count_inf(r), 0u);
+  EXPECT_FLOAT_EQ(r.leads[0].samples[2], 3e30f);
 }
 
 }  // namespace

@@ -2,19 +2,38 @@
 // real `ecglite` binary the way users do.
 #pragma once
 #include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 
 #include <array>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <ostream>
 #include <sstream>
 #include <string>
-#include <sys/stat.h>
-#include <sys/wait.h>
 
 #include "ecglite/error.h"
 
+namespace ecglite {
+// GoogleTest prints an ErrorKind by name ("needs_rate"), not as a number.
+inline void PrintTo(ErrorKind kind, std::ostream* os) { *os << kind_name(kind); }
+}  // namespace ecglite
+
 namespace ecglite::test {
+
+// The ecglite::Error that `f` throws; a test failure, and an empty Error of kind other, when it
+// throws none.
+template <typename F>
+ecglite::Error thrown_by(F f) {
+  try {
+    f();
+  } catch (const ecglite::Error& e) {
+    return e;
+  }
+  ADD_FAILURE() << "no ecglite::Error was thrown";
+  return ecglite::Error(ecglite::ErrorKind::other, "");
+}
 
 // The message of the ecglite::Error that `f` throws ("" when it does not throw).
 template <typename F>

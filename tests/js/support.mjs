@@ -1,6 +1,7 @@
 // Shared helpers of the Node tests: where things are, the native CLI (the reference the wasm module
 // must agree with) and the built module. A test that needs something absent skips and says how to
 // get it; the build-wasm step is what CI runs before `node --test tests/js/`.
+import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -40,6 +41,26 @@ export function cliError(...args) {
   const r = cli(...args);
   if (r.status === 0) throw new Error(`expected ecglite ${args.join(' ')} to fail`);
   return r.stderr.trim().replace(/^ecglite [a-z-]+: /, '');
+}
+
+// What each front-end adds to the core's message for the kinds whose remedy is a flag or an option
+// (cli/output.cpp, wasm/ecglite.mjs). For other kinds both print the core's message as it is.
+export const CLI_ADVICE = {
+  needs_rate: 'give the sampling rate with --rate HZ',
+  wrong_model: 'classify and eval take the 12-lead model, beats and rhythm a beat model: give the right one with --model FILE',
+};
+export const JS_ADVICE = {
+  needs_rate: "give the sampling rate with readCsv()'s samplingRate option",
+  wrong_model: 'classify() takes the 12-lead model (loadDefaultModel()), rhythm() a beat model as its beatModel option (loadDefaultBeatModel())',
+};
+
+/** The message the CLI prints for the failure the module threw as `error`: the same core words, its own advice. */
+export function asCliMessage(error) {
+  assert.equal(typeof error.kind, 'string', `no kind on: ${error.message}`);
+  assert.equal(typeof error.reason, 'string', `no reason on: ${error.message}`);
+  const js = JS_ADVICE[error.kind];
+  assert.equal(error.message, js ? `${error.reason} (${js})` : error.reason, 'message = reason + the JS advice of its kind');
+  return CLI_ADVICE[error.kind] ? `${error.reason} (${CLI_ADVICE[error.kind]})` : error.reason;
 }
 
 /** JSON output of a CLI command (status 1 is fine: `classify` reports failed records in its JSON). */

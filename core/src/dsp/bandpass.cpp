@@ -25,9 +25,9 @@ struct Section {
 
 std::vector<Section> butter_bandpass(int order, double low_hz, double high_hz, double fs) {
   if (order < 1 || order > 12)
-    throw Error("band-pass filter order must be 1..12, got " + std::to_string(order));
+    throw Error(ErrorKind::bad_argument, "band-pass filter order must be 1..12, got " + std::to_string(order));
   if (!(fs > 0) || !(low_hz > 0) || !(high_hz > low_hz) || !(high_hz < fs / 2))
-    throw Error("cannot band-pass " + text::format_number(low_hz) + "-" +
+    throw Error(ErrorKind::bad_argument, "cannot band-pass " + text::format_number(low_hz) + "-" +
                 text::format_number(high_hz) + " Hz at " + text::format_number(fs) +
                 " Hz (need 0 < low < high < half the sampling rate)");
   // Pre-warped edges for the bilinear transform with scipy's normalisation (fs = 2).
@@ -64,7 +64,7 @@ std::vector<Section> butter_bandpass(int order, double low_hz, double high_hz, d
     sections.push_back({1, 0, -1, -(real_poles[i] + real_poles[i + 1]),
                         real_poles[i] * real_poles[i + 1]});
   if (sections.size() != static_cast<std::size_t>(order))
-    throw Error("band-pass design failed (unpaired poles); choose other band edges");
+    throw Error(ErrorKind::bad_argument, "band-pass design failed (unpaired poles); choose other band edges");
   sections[0].b0 *= gain.real();
   sections[0].b1 *= gain.real();
   sections[0].b2 *= gain.real();

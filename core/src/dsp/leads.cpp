@@ -129,7 +129,7 @@ std::vector<std::vector<float>> map_to_standard_leads(const Record& record, std:
     std::string have, lack;
     for (const Lead& lead : record.leads) have += (have.empty() ? "" : ", ") + lead.name;
     for (const std::string& m : missing) lack += (lack.empty() ? "" : ", ") + m;
-    throw Error("record " + record.name + " has " +
+    throw Error(ErrorKind::missing_leads, "record " + record.name + " has " +
                 (have.empty() ? std::string("no leads") : "leads " + have) + " (missing " + lack +
                 "): the 12-lead model needs I, II, V1-V6 (III, aVR, aVL, aVF can be derived from "
                 "I and II)");

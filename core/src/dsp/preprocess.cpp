@@ -28,7 +28,7 @@ std::string join(const std::vector<std::string>& items) {
 void check_options(const PreprocessOptions& o) {
   if (!(o.target_rate_hz > 0) || o.window_samples < 1 || o.min_samples < 1 ||
       o.min_samples > o.window_samples)
-    throw Error("invalid preprocessing options (need target rate > 0 and "
+    throw Error(ErrorKind::bad_argument, "invalid preprocessing options (need target rate > 0 and "
                 "1 <= min_samples <= window_samples)");
 }
 
@@ -37,12 +37,12 @@ void check_options(const PreprocessOptions& o) {
 Prepared preprocess(const Record& record, const PreprocessOptions& options) {
   check_options(options);
   const std::string& name = record.name;
-  if (record.leads.empty()) throw Error("record " + name + " has no leads");
+  if (record.leads.empty()) throw Error(ErrorKind::missing_leads, "record " + name + " has no leads");
   if (!(record.sampling_rate_hz > 0) || !std::isfinite(record.sampling_rate_hz))
-    throw Error("record " + name + " has no sampling rate (give the rate it was recorded at)");
+    throw Error(ErrorKind::needs_rate, "record " + name + " has no sampling rate");
   const double from_hz = record.sampling_rate_hz, to_hz = options.target_rate_hz;
   if (from_hz < options.min_source_rate_hz)
-    throw Error("record " + name + " is sampled at " + text::format_number(from_hz) +
+    throw Error(ErrorKind::limit, "record " + name + " is sampled at " + text::format_number(from_hz) +
                 " Hz, too slowly for an ECG: at least " + text::format_number(options.min_source_rate_hz) +
                 " Hz is needed (check the rate in the header, or the one given for a CSV file)");
 
@@ -53,11 +53,11 @@ Prepared preprocess(const Record& record, const PreprocessOptions& options) {
   const std::size_t window = static_cast<std::size_t>(options.window_samples);
   // Upsampling a very low rate could multiply the size; keep the output within the reader limits.
   if (static_cast<std::uint64_t>(n) * 12 > default_limits().max_total_samples)
-    throw Error("record " + name + " would have " + std::to_string(n) + " samples per lead at " +
+    throw Error(ErrorKind::limit, "record " + name + " would have " + std::to_string(n) + " samples per lead at " +
                 text::format_number(to_hz) + " Hz, more than the limit of " +
                 std::to_string(default_limits().max_total_samples / 12) + " (split it into shorter records)");
   if (n < static_cast<std::size_t>(options.min_samples))
-    throw Error("record " + name + " is " + seconds(record.duration_s()) + " long and at least " +
+    throw Error(ErrorKind::limit, "record " + name + " is " + seconds(record.duration_s()) + " long and at least " +
                 seconds(options.min_samples / to_hz) + " are needed (record a longer ECG)");
 
   Prepared out;
@@ -123,8 +123,9 @@ Prepared preprocess(const Record& record, const PreprocessOptions& options) {
   // The network answers even for zeros (a flat record came out "STTC, HYP"): no signal at all is
   // an error, a flat lead a note.
   if (flat_leads.size() + empty_leads.size() == 12)
-    throw Error("record " + name + " has no ECG signal: every lead is flat or invalid (disconnected "
-                "electrodes, or an empty recording); nothing to classify");
+    throw Error(ErrorKind::no_signal, "record " + name +
+                                          " has no ECG signal: every lead is flat or invalid (disconnected "
+                                          "electrodes, or an empty recording); nothing to classify");
 
   // Windows of 10 s from the start; a remainder gets one more window aligned to the end.
   if (n >= window) {

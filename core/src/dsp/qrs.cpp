@@ -42,15 +42,16 @@ double percentile(std::vector<float>::iterator begin, std::vector<float>::iterat
 
 // The lead indices `requested` (empty: all, up to 12), checked against the record.
 std::vector<int> leads_to_use(const Record& record, const std::vector<int>& requested) {
-  if (record.leads.empty()) throw Error(record.name + ": no leads to detect beats in");
+  if (record.leads.empty()) throw Error(ErrorKind::missing_leads, record.name + ": no leads to detect beats in");
   std::vector<int> leads = requested;
   if (leads.empty())
     for (int k = 0; k < static_cast<int>(std::min<std::size_t>(record.leads.size(), 12)); ++k)
       leads.push_back(k);
   for (int k : leads)
     if (k < 0 || k >= static_cast<int>(record.leads.size()))
-      throw Error(record.name + ": lead index " + std::to_string(k) + " out of range (the record has " +
-                  std::to_string(record.leads.size()) + " leads)");
+      throw Error(ErrorKind::bad_argument, record.name + ": lead index " + std::to_string(k) +
+                                               " out of range (the record has " +
+                                               std::to_string(record.leads.size()) + " leads)");
   return leads;
 }
 
@@ -181,7 +182,7 @@ class RunningMedian {
 std::vector<std::int64_t> detect_qrs(const Record& record, const QrsOptions& o) {
   const double fs = record.sampling_rate_hz;
   if (!(fs >= kQrsMinRateHz))
-    throw Error(record.name + ": QRS detection needs a sampling rate of at least " +
+    throw Error(ErrorKind::limit, record.name + ": QRS detection needs a sampling rate of at least " +
                 std::to_string(static_cast<int>(kQrsMinRateHz)) + " Hz, the record has " +
                 text::format_number(fs) + " Hz");
   const std::vector<int> leads = leads_to_use(record, o.leads);
@@ -191,7 +192,8 @@ std::vector<std::int64_t> detect_qrs(const Record& record, const QrsOptions& o) 
     return std::any_of(x.begin(), x.end(), [](float v) { return !std::isnan(v); });
   });
   if (!any_valid && record.length() > 0)
-    throw Error(record.name + ": the leads have no valid samples (all missing): nothing to detect beats in");
+    throw Error(ErrorKind::no_signal,
+                record.name + ": the leads have no valid samples (all missing): nothing to detect beats in");
   const std::size_t n = record.length();
   if (n < 3) return {};
 

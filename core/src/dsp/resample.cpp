@@ -16,7 +16,7 @@ namespace detail {
 
 ResampleRatio resample_ratio(double from_hz, double to_hz) {
   if (!(from_hz > 0) || !(to_hz > 0) || !std::isfinite(from_hz) || !std::isfinite(to_hz))
-    throw Error("cannot resample from " + text::format_number(from_hz) + " Hz to " +
+    throw Error(ErrorKind::bad_argument, "cannot resample from " + text::format_number(from_hz) + " Hz to " +
                 text::format_number(to_hz) + " Hz (both rates must be positive numbers)");
   // Continued-fraction convergents of to/from: the first one within 1e-9 is the exact ratio of
   // rates written with a few decimals (100/128.5 = 200/257); a rate with no small fraction (a
@@ -43,7 +43,7 @@ ResampleRatio resample_ratio(double from_hz, double to_hz) {
     x = 1 / frac;
   }
   if (!have)
-    throw Error("cannot resample from " + text::format_number(from_hz) + " Hz to " +
+    throw Error(ErrorKind::bad_argument, "cannot resample from " + text::format_number(from_hz) + " Hz to " +
                 text::format_number(to_hz) + " Hz (the rate ratio is too extreme)");
   return best;
 }

@@ -135,15 +135,15 @@ char aami_class(int code) {
 AnnotationFile parse_annotations(const Bytes& bytes, const std::string& source_name,
                                  const Limits& limits) {
   if (bytes.size() > limits.max_file_bytes)
-    throw Error(source_name + ": " + std::to_string(bytes.size()) + " bytes exceeds the limit of " +
-                std::to_string(limits.max_file_bytes) + " bytes per file");
+    throw Error(ErrorKind::limit, source_name + ": " + std::to_string(bytes.size()) + " bytes exceeds the limit of " +
+                                      std::to_string(limits.max_file_bytes) + " bytes per file");
   AnnotationFile out;
   const std::size_t n = bytes.size();
   std::size_t pos = 0;
   auto word_at = [&](std::size_t i) -> unsigned { return bytes[i] | (unsigned(bytes[i + 1]) << 8); };
   auto corrupt = [&](const std::string& what) {
-    return Error(source_name + ": " + what + " at byte " + std::to_string(pos) +
-                 " (the file is truncated or not a WFDB annotation file in MIT format)");
+    return Error(ErrorKind::bad_data, source_name + ": " + what + " at byte " + std::to_string(pos) +
+                                          " (the file is truncated or not a WFDB annotation file in MIT format)");
   };
 
   std::int64_t time = 0;
@@ -159,11 +159,11 @@ AnnotationFile parse_annotations(const Bytes& bytes, const std::string& source_n
     // A SKIP backwards past the start leaves a negative time, where no record has a sample (and
     // consumers index by sample).
     if (current.sample < 0)
-      throw Error(source_name + ": an annotation at sample " + std::to_string(current.sample) +
-                  ", before the start of the record (a SKIP interval is corrupt)");
+      throw Error(ErrorKind::bad_data, source_name + ": an annotation at sample " + std::to_string(current.sample) +
+                                           ", before the start of the record (a SKIP interval is corrupt)");
     if (out.annotations.size() >= kMaxAnnotations)
-      throw Error(source_name + ": more than " + std::to_string(kMaxAnnotations) +
-                  " annotations (split the record or its annotation file)");
+      throw Error(ErrorKind::limit, source_name + ": more than " + std::to_string(kMaxAnnotations) +
+                                        " annotations (split the record or its annotation file)");
     out.annotations.push_back(std::move(current));
   };
 
@@ -256,22 +256,24 @@ AnnotationFile parse_annotations(const Bytes& bytes, const std::string& source_n
 AnnotationFile read_annotations_file(const std::string& record_path, const std::string& annotator,
                                      const Limits& limits) {
   if (annotator.empty() || annotator.find_first_of("/\\") != std::string::npos)
-    throw Error("'" + annotator + "': not an annotator name (give the extension of the annotation "
-                "file, e.g. atr for 100.atr)");
+    throw Error(ErrorKind::bad_argument, "'" + annotator +
+                                             "': not an annotator name (give the extension of the annotation "
+                                             "file, e.g. atr for 100.atr)");
   std::string base = record_path;
   if (base.size() > 4 && base.compare(base.size() - 4, 4, ".hea") == 0) base.resize(base.size() - 4);
   const std::size_t slash = base.find_last_of('/');
   const std::string directory = slash == std::string::npos ? "." : base.substr(0, slash == 0 ? 1 : slash);
   const std::string record = slash == std::string::npos ? base : base.substr(slash + 1);
   if (record.empty())
-    throw Error(record_path + ": no record name (give e.g. data/100 or data/100.hea)");
+    throw Error(ErrorKind::bad_argument, record_path + ": no record name (give e.g. data/100 or data/100.hea)");
   const std::string file = record + "." + annotator;
   const std::string shown = (directory == "." ? "" : directory + "/") + file;
   // The file layer's "cannot open" speaks of signal files; an annotator is a choice the user made.
   struct stat st;
   if (::stat((directory + "/" + file).c_str(), &st) != 0)
-    throw Error(shown + ": no such annotation file (" + std::strerror(errno) + "; annotator '" + annotator +
-                "' names the file's extension: check which files the record has, e.g. " + record + ".atr)");
+    throw Error(ErrorKind::missing_file,
+                shown + ": no such annotation file (" + std::strerror(errno) + "; annotator '" + annotator +
+                    "' names the file's extension: check which files the record has, e.g. " + record + ".atr)");
   return parse_annotations(make_directory_provider(directory, limits)(file), shown, limits);
 }
 

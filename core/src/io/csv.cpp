@@ -56,13 +56,14 @@ const std::string& checked_text(const std::string& bytes, const std::string& sou
   if (bytes.size() >= 3 && bytes.compare(0, 3, "\xEF\xBB\xBF") == 0) start = 3;  // UTF-8 BOM
   if (bytes.size() >= 2 && (((unsigned char)bytes[0] == 0xFF && (unsigned char)bytes[1] == 0xFE) ||
                             ((unsigned char)bytes[0] == 0xFE && (unsigned char)bytes[1] == 0xFF)))
-    throw Error(what + " (it is UTF-16 encoded: save it as UTF-8 or ASCII text)");
+    throw Error(ErrorKind::unsupported_format, what + " (it is UTF-16 encoded: save it as UTF-8 or ASCII text)");
   bool utf8 = true;
   for (std::size_t i = start; i < bytes.size();) {
     const unsigned char c = bytes[i];
     if (c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != '\v')
-      throw Error(what + " (binary data at byte " + std::to_string(i) +
-                  "; export the ECG as CSV text, or open the WFDB .hea file instead)");
+      throw Error(ErrorKind::unsupported_format,
+                  what + " (binary data at byte " + std::to_string(i) +
+                      "; export the ECG as CSV text, or open the WFDB .hea file instead)");
     if (c < 0x80) {
       ++i;
       continue;
@@ -72,8 +73,8 @@ const std::string& checked_text(const std::string& bytes, const std::string& sou
     if (!len) {
       utf8 = false;
       if (c < 0xA0)
-        throw Error(what + " (byte " + std::to_string(i) +
-                    " is neither UTF-8 nor Latin-1 text; save the file as UTF-8)");
+        throw Error(ErrorKind::unsupported_format, what + " (byte " + std::to_string(i) +
+                                                       " is neither UTF-8 nor Latin-1 text; save the file as UTF-8)");
       ++i;
     } else {
       i += len;
@@ -160,8 +161,8 @@ std::size_t split_fields(const std::string& text, const Line& l, char delim,
   }
   if (quoted) {
     std::string where = text.substr(l.begin, std::min<std::size_t>(l.end - l.begin, 40));
-    throw Error(source + ": line " + std::to_string(l.number) + " has an unterminated quote (" + where +
-                "): close the quote or remove it");
+    throw Error(ErrorKind::bad_data, source + ": line " + std::to_string(l.number) + " has an unterminated quote (" +
+                                         where + "): close the quote or remove it");
   }
   // PhysioNet's rdsamp -c writes 'single-quoted' names and times.
   for (std::size_t i = 0; i < count; ++i) {
@@ -426,8 +427,8 @@ struct Column {
 Record read_csv(const std::string& bytes, const CsvOptions& options, const std::string& source_name) {
   const std::string& src = source_name;
   if (bytes.size() > options.limits.max_file_bytes)
-    throw Error(src + ": " + std::to_string(bytes.size()) + " bytes, more than the limit of " +
-                std::to_string(options.limits.max_file_bytes) + " bytes");
+    throw Error(ErrorKind::limit, src + ": " + std::to_string(bytes.size()) + " bytes, more than the limit of " +
+                                      std::to_string(options.limits.max_file_bytes) + " bytes");
   std::string converted;
   std::size_t start = 0;
   const std::string& text = checked_text(bytes, src, converted, start);
@@ -446,7 +447,7 @@ Record read_csv(const std::string& bytes, const CsvOptions& options, const std::
       if (tail.size() > 200) tail.pop_front();
     }
   }
-  if (tail.empty()) throw Error(src + ": empty file (no data rows)");
+  if (tail.empty()) throw Error(ErrorKind::bad_data, src + ": empty file (no data rows)");
   char delim = ',';
   std::size_t k = 1, best_votes = 0;
   for (char candidate : {'\t', ';', ','}) {
@@ -463,8 +464,8 @@ Record read_csv(const std::string& bytes, const CsvOptions& options, const std::
     if (votes > best_votes) delim = candidate, k = mode + 1, best_votes = votes;
   }
   if (k > options.limits.max_signals + 4)
-    throw Error(src + ": " + std::to_string(k) + " columns, more than the limit of " +
-                std::to_string(options.limits.max_signals) + " signals");
+    throw Error(ErrorKind::limit, src + ": " + std::to_string(k) + " columns, more than the limit of " +
+                                      std::to_string(options.limits.max_signals) + " signals");
   std::vector<std::string> fields;
 
   // A row of data: k fields, at least one a number. The data start is the first such row followed
@@ -511,8 +512,9 @@ Record read_csv(const std::string& bytes, const CsvOptions& options, const std::
     }
   }
   if (!have_data)
-    throw Error(src + ": no data rows (expected rows of numbers, one sample per row, one column "
-                "per lead)");
+    throw Error(ErrorKind::bad_data, src +
+                                         ": no data rows (expected rows of numbers, one sample per row, one column "
+                                         "per lead)");
 
   // Header (and an optional units row) just above the data; everything before is preamble.
   Record record;
@@ -611,8 +613,8 @@ Record read_csv(const std::string& bytes, const CsvOptions& options, const std::
   std::size_t lead_columns = 0;
   for (const auto& col : columns) lead_columns += col.kind == Column::kLead;
   if (lead_columns > options.limits.max_signals)
-    throw Error(src + ": " + std::to_string(lead_columns) + " columns, more than the limit of " +
-                std::to_string(options.limits.max_signals) + " signals");
+    throw Error(ErrorKind::limit, src + ": " + std::to_string(lead_columns) + " columns, more than the limit of " +
+                                      std::to_string(options.limits.max_signals) + " signals");
   std::size_t max_rows = 1;  // data_start itself, plus the content lines after it
   {
     LineCursor cursor = data_cursor;
@@ -621,9 +623,10 @@ Record read_csv(const std::string& bytes, const CsvOptions& options, const std::
   }
   if (static_cast<std::uint64_t>(max_rows) * std::max<std::size_t>(lead_columns, 1) >
       options.limits.max_total_samples)
-    throw Error(src + ": " + std::to_string(max_rows) + " rows x " + std::to_string(lead_columns) +
-                " columns exceed the limit of " + std::to_string(options.limits.max_total_samples) +
-                " samples (split the recording into shorter files)");
+    throw Error(ErrorKind::limit, src + ": " + std::to_string(max_rows) + " rows x " + std::to_string(lead_columns) +
+                                      " columns exceed the limit of " +
+                                      std::to_string(options.limits.max_total_samples) +
+                                      " samples (split the recording into shorter files)");
   for (auto& col : columns) {
     if (col.kind == Column::kLead) col.samples.reserve(max_rows);
     if (col.kind == Column::kTime) col.times.reserve(max_rows);
@@ -639,10 +642,11 @@ Record read_csv(const std::string& bytes, const CsvOptions& options, const std::
     if (all_empty) return;  // a row of empty cells counts as blank
     while (n > k && is_blank(fields[n - 1])) --n;  // trailing delimiters
     if (n != k)
-      throw Error(src + ": line " + std::to_string(l.number) + " has " + std::to_string(n) +
-                  " fields, the header and the rows before have " + std::to_string(k) +
-                  " (check the delimiter '" + std::string(delim == '\t' ? "tab" : std::string(1, delim)) +
-                  "' and that every row has every column)");
+      throw Error(ErrorKind::bad_data, src + ": line " + std::to_string(l.number) + " has " + std::to_string(n) +
+                                           " fields, the header and the rows before have " + std::to_string(k) +
+                                           " (check the delimiter '" +
+                                           std::string(delim == '\t' ? "tab" : std::string(1, delim)) +
+                                           "' and that every row has every column)");
     for (std::size_t c = 0; c < k; ++c) {
       Column& col = columns[c];
       if (col.kind == Column::kIndex) continue;
@@ -654,9 +658,10 @@ Record read_csv(const std::string& bytes, const CsvOptions& options, const std::
           if (parse_clock(fields[c], v, decimals)) {
             if (col.time_scale == 0) col.time_scale = 1;
           } else {
-            throw Error(src + ": line " + std::to_string(l.number) + ": time '" + trim(fields[c]) +
-                        "' in column '" + col.header + "' is not a number (fix the cell, or give "
-                        "--rate HZ and remove the time column)");
+            throw Error(ErrorKind::bad_data, src + ": line " + std::to_string(l.number) + ": time '" + trim(fields[c]) +
+                                                 "' in column '" + col.header +
+                                                 "' is not a number (fix the "
+                                                 "cell, or remove the time column and give the sampling rate instead)");
           }
         }
         col.times.push_back(v);
@@ -702,7 +707,7 @@ Record read_csv(const std::string& bytes, const CsvOptions& options, const std::
   // Lead columns: text columns (annotations) are dropped; a number column with a stray word fails.
   std::string units_default = options.units.empty() ? "" : voltage_unit(options.units);
   if (!options.units.empty() && units_default.empty())
-    throw Error(src + ": unknown units '" + options.units + "' (use mV or uV)");
+    throw Error(ErrorKind::bad_argument, src + ": unknown units '" + options.units + "' (use mV or uV)");
   const std::string preamble_voltage = voltage_unit(preamble_units);
   std::size_t invalid_total = 0;
   for (auto& col : columns) {
@@ -718,8 +723,8 @@ Record read_csv(const std::string& bytes, const CsvOptions& options, const std::
       if (col.header.empty()) continue;
     }
     if (col.texts > 0)
-      throw Error(src + ": line " + std::to_string(col.first_text_line) + ": '" + col.first_text +
-                  "' in column '" + col.split.name + "' is not a number");
+      throw Error(ErrorKind::bad_data, src + ": line " + std::to_string(col.first_text_line) + ": '" + col.first_text +
+                                           "' in column '" + col.split.name + "' is not a number");
     Lead lead;
     lead.name = col.split.name;
     const std::string header_unit = voltage_unit(col.split.unit);
@@ -732,8 +737,9 @@ Record read_csv(const std::string& bytes, const CsvOptions& options, const std::
     record.leads.push_back(std::move(lead));
   }
   if (record.leads.empty())
-    throw Error(src + ": no numeric lead columns (expected columns such as I, II, V1 with one "
-                "sample per row)");
+    throw Error(ErrorKind::bad_data, src +
+                                         ": no numeric lead columns (expected columns such as I, II, V1 with one "
+                                         "sample per row)");
   if (invalid_total > 0)
     record.warnings.push_back(std::to_string(invalid_total) +
                               " empty, NaN or infinite cells read as invalid samples (first at "
@@ -789,28 +795,30 @@ Record read_csv(const std::string& bytes, const CsvOptions& options, const std::
   } else if (time_rate > 0) {
     record.sampling_rate_hz = time_rate;
   } else {
-    const std::string how = "give it with --rate HZ on the command line / the samplingRate option in JS";
+    // How to give the rate is the front-end's to say (a flag, an option): these end without it.
     if (!bad_rate_line.empty())
-      throw Error(src + ": the line '" + bad_rate_line + "' does not give a usable sampling rate "
-                  "(a positive number of Hz); " + how);
-    if (!time_problem.empty()) throw Error(src + ": " + time_problem + "; to use the file anyway, " + how);
-    throw Error(src + ": cannot tell the sampling rate (no time column and no 'Sample Rate' line); " + how);
+      throw Error(ErrorKind::needs_rate, src + ": the line '" + bad_rate_line +
+                                             "' does not give a usable sampling rate, a positive number of Hz");
+    if (!time_problem.empty())
+      throw Error(ErrorKind::needs_rate, src + ": " + time_problem + ", so the sampling rate is unknown");
+    throw Error(ErrorKind::needs_rate,
+                src + ": cannot tell the sampling rate: no time column and no 'Sample Rate' line");
   }
   return record;
 }
 
 Record read_csv_file(const std::string& path, const CsvOptions& options) {
   struct stat st;
-  if (::stat(path.c_str(), &st) != 0) throw Error(path + ": no such file (check the path)");
-  if (S_ISDIR(st.st_mode)) throw Error(path + ": is a directory, not a CSV file");
+  if (::stat(path.c_str(), &st) != 0) throw Error(ErrorKind::missing_file, path + ": no such file (check the path)");
+  if (S_ISDIR(st.st_mode)) throw Error(ErrorKind::missing_file, path + ": is a directory, not a CSV file");
   if (static_cast<std::uint64_t>(st.st_size) > options.limits.max_file_bytes)
-    throw Error(path + ": " + std::to_string(st.st_size) + " bytes, more than the limit of " +
-                std::to_string(options.limits.max_file_bytes) + " bytes");
+    throw Error(ErrorKind::limit, path + ": " + std::to_string(st.st_size) + " bytes, more than the limit of " +
+                                      std::to_string(options.limits.max_file_bytes) + " bytes");
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(path + ": cannot open the file (check permissions)");
+  if (!in) throw Error(ErrorKind::missing_file, path + ": cannot open the file (check permissions)");
   std::string bytes(static_cast<std::size_t>(st.st_size), '\0');
   if (!bytes.empty() && !in.read(&bytes[0], static_cast<std::streamsize>(bytes.size())))
-    throw Error(path + ": read error");
+    throw Error(ErrorKind::missing_file, path + ": read error");
   return read_csv(bytes, options, path);
 }
 

@@ -25,24 +25,25 @@ bool ends_with(const std::string& s, const std::string& suffix) {
 void check_plain_name(const std::string& name) {
   if (name.empty() || name == "." || name == ".." || name.find_first_of("/\\") != std::string::npos ||
       name.find('\0') != std::string::npos)
-    throw Error("'" + name + "': not a plain file name (a WFDB header must name files in its own "
-                "directory, without a path)");
+    throw Error(ErrorKind::bad_header, "'" + name +
+                                           "': not a plain file name (a WFDB header must name files in its own "
+                                           "directory, without a path)");
 }
 
 Bytes read_file(const std::string& path, const Limits& limits) {
   struct stat st;
   if (::stat(path.c_str(), &st) != 0)
-    throw Error(path + ": cannot open (" + std::strerror(errno) +
-                "; a WFDB record needs its .hea and all its signal files side by side)");
-  if (!S_ISREG(st.st_mode)) throw Error(path + ": not a regular file");
+    throw Error(ErrorKind::missing_file, path + ": cannot open (" + std::strerror(errno) +
+                                             "; a WFDB record needs its .hea and all its signal files side by side)");
+  if (!S_ISREG(st.st_mode)) throw Error(ErrorKind::missing_file, path + ": not a regular file");
   if (static_cast<std::uint64_t>(st.st_size) > limits.max_file_bytes)
-    throw Error(path + ": " + std::to_string(st.st_size) + " bytes exceeds the limit of " +
-                std::to_string(limits.max_file_bytes) + " bytes per file");
+    throw Error(ErrorKind::limit, path + ": " + std::to_string(st.st_size) + " bytes exceeds the limit of " +
+                                      std::to_string(limits.max_file_bytes) + " bytes per file");
   std::unique_ptr<FILE, int (*)(FILE*)> f(std::fopen(path.c_str(), "rb"), &std::fclose);
-  if (!f) throw Error(path + ": cannot open (" + std::strerror(errno) + ")");
+  if (!f) throw Error(ErrorKind::missing_file, path + ": cannot open (" + std::strerror(errno) + ")");
   Bytes bytes(static_cast<std::size_t>(st.st_size));
   if (!bytes.empty() && std::fread(bytes.data(), 1, bytes.size(), f.get()) != bytes.size())
-    throw Error(path + ": read error (" + std::strerror(errno) + ")");
+    throw Error(ErrorKind::missing_file, path + ": read error (" + std::strerror(errno) + ")");
   return bytes;
 }
 
@@ -58,33 +59,38 @@ bool is_regular_file(const std::string& path) {
 }
 
 // Why a file that is not a header cannot be read as a record, and what to give instead.
-std::string not_a_header(const std::string& path) {
+Error not_a_header(const std::string& path) {
   const std::size_t slash = path.find_last_of('/'), dot = path.find_last_of('.');
   if (dot != std::string::npos && (slash == std::string::npos || dot > slash + 1)) {
     const std::string stem = path.substr(0, dot);
     const std::string ext = text::lower(path.substr(dot + 1));
     if (is_regular_file(stem + ".hea"))
-      return path + ": a file of the WFDB record " + stem + ", not its header (give " + stem + " or " + stem +
-             ".hea)";
+      return Error(ErrorKind::bad_argument, path + ": a file of the WFDB record " + stem + ", not its header (give " +
+                                                stem + " or " + stem + ".hea)");
     if (ext == "edf" || ext == "bdf")
-      return path + ": European Data Format (EDF/BDF) is not read (EcgLite reads WFDB records and CSV files: "
-             "convert it with the WFDB tool edf2mit, or export the samples as CSV)";
+      return Error(ErrorKind::unsupported_format,
+                   path +
+                       ": European Data Format (EDF/BDF) is not read (EcgLite reads WFDB records and CSV "
+                       "files: convert it with the WFDB tool edf2mit, or export the samples as CSV)");
     if (ext == "xml" || ext == "scp" || ext == "pdf")
-      return path + ": ." + ext + " ECG files are not read (EcgLite reads WFDB records and CSV files: export "
-             "the samples as CSV)";
+      return Error(ErrorKind::unsupported_format, path + ": ." + ext +
+                                                      " ECG files are not read (EcgLite reads WFDB records and "
+                                                      "CSV files: export the samples as CSV)");
   }
-  return path + ": not a WFDB header (give the record name without extension, e.g. data/100, or its .hea "
-         "file)";
+  return Error(ErrorKind::unsupported_format, path +
+                                                  ": not a WFDB header (give the record name without "
+                                                  "extension, e.g. data/100, or its .hea file)");
 }
 
 RecordPath split_record_path(const std::string& path) {
-  if (!ends_with(path, ".hea") && is_regular_file(path)) throw Error(not_a_header(path));
+  if (!ends_with(path, ".hea") && is_regular_file(path)) throw not_a_header(path);
   RecordPath r;
   const std::string base = ends_with(path, ".hea") ? path.substr(0, path.size() - 4) : path;
   const std::size_t slash = base.find_last_of('/');
   r.directory = slash == std::string::npos ? "." : base.substr(0, slash == 0 ? 1 : slash);
   r.record = slash == std::string::npos ? base : base.substr(slash + 1);
-  if (r.record.empty()) throw Error(path + ": no record name (give e.g. data/100 or data/100.hea)");
+  if (r.record.empty())
+    throw Error(ErrorKind::bad_argument, path + ": no record name (give e.g. data/100 or data/100.hea)");
   r.header = base + ".hea";
   return r;
 }
@@ -96,8 +102,10 @@ FileProvider make_memory_provider(std::map<std::string, Bytes> files) {
   return [shared](const std::string& name) -> Bytes {
     auto it = shared->find(name);
     if (it == shared->end())
-      throw Error(name + ": file not provided (select it together with the .hea header: a WFDB record "
-                  "needs the header and every file it names)");
+      throw Error(ErrorKind::missing_file,
+                  name +
+                      ": file not provided (select it together with the .hea header: a WFDB record "
+                      "needs the header and every file it names)");
     return it->second;
   };
 }

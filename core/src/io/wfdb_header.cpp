@@ -57,11 +57,13 @@ std::vector<Token> tokenize(const std::string& line) {
   return tokens;
 }
 
-// Reports errors as "<source>: line N: <what> (<hint>)".
+// Reports errors as "<source>: line N: <what> (<hint>)", of kind bad_header unless said otherwise.
 class LineError {
  public:
   LineError(const std::string& source, int line) : prefix_(source + ": line " + std::to_string(line) + ": ") {}
-  [[noreturn]] void fail(const std::string& what) const { throw Error(prefix_ + what); }
+  [[noreturn]] void fail(const std::string& what, ErrorKind kind = ErrorKind::bad_header) const {
+    throw Error(kind, prefix_ + what);
+  }
 
  private:
   std::string prefix_;
@@ -188,8 +190,8 @@ void parse_format(const std::string& token, WfdbSignalSpec& s, const LineError& 
   if (i == 0) err.fail("signal format " + wfdb::quoted(token) + " does not start with a number");
   s.format = parse_int32(token.substr(0, i), "signal format", err);
   if (!is_known_format(s.format))
-    err.fail("unknown signal format " + std::to_string(s.format) + " (supported: " + wfdb::format_list() +
-             ")");
+    err.fail("unknown signal format " + std::to_string(s.format) + " (supported: " + wfdb::format_list() + ")",
+             ErrorKind::unsupported_format);
   while (i < token.size()) {
     const char kind = token[i++];
     std::size_t start = i;
@@ -377,7 +379,8 @@ WfdbHeader parse_wfdb_header(const std::string& text, const std::string& source_
         } else {
           if ((std::size_t)h.num_signals > limits.max_signals)
             err.fail("the record has " + std::to_string(h.num_signals) + " signals, more than the limit of " +
-                     std::to_string(limits.max_signals));
+                         std::to_string(limits.max_signals),
+                     ErrorKind::limit);
           expect = h.num_signals > 0 ? Expect::kSignals : Expect::kDone;
         }
         break;
@@ -398,15 +401,15 @@ WfdbHeader parse_wfdb_header(const std::string& text, const std::string& source_
   }
   switch (expect) {
     case Expect::kRecord:
-      throw Error(source_name + ": no record line found (empty file or not a WFDB header)");
+      throw Error(ErrorKind::bad_header, source_name + ": no record line found (empty file or not a WFDB header)");
     case Expect::kSignals:
-      throw Error(source_name + ": the record line announces " + std::to_string(h.num_signals) +
-                  " signals but the header has " + std::to_string(h.signals.size()) +
-                  " signal lines (the header is truncated or the count is wrong)");
+      throw Error(ErrorKind::bad_header, source_name + ": the record line announces " + std::to_string(h.num_signals) +
+                                             " signals but the header has " + std::to_string(h.signals.size()) +
+                                             " signal lines (the header is truncated or the count is wrong)");
     case Expect::kSegments:
-      throw Error(source_name + ": the record line announces " + std::to_string(num_segments) +
-                  " segments but the header lists " + std::to_string(h.segments.size()) +
-                  " (the header is truncated or the count is wrong)");
+      throw Error(ErrorKind::bad_header, source_name + ": the record line announces " + std::to_string(num_segments) +
+                                             " segments but the header lists " + std::to_string(h.segments.size()) +
+                                             " (the header is truncated or the count is wrong)");
     case Expect::kDone:
       break;
   }

@@ -6,6 +6,7 @@
 #include <limits>
 #include <string>
 
+#include "../common/text.h"
 #include "ecglite/error.h"
 #include "ecglite/wfdb.h"
 #include "wfdb_internal.h"
@@ -26,8 +27,8 @@ std::vector<int> selected_signals(const WfdbReadOptions& options, int num_signal
     for (int s = 0; s < num_signals; ++s) sel.push_back(s);
   for (int s : sel)
     if (s < 0 || s >= num_signals)
-      throw Error(name + ": there is no signal " + std::to_string(s) + " (the record has " +
-                  std::to_string(num_signals) + " signals, numbered from 0)");
+      throw Error(ErrorKind::bad_argument, name + ": there is no signal " + std::to_string(s) + " (the record has " +
+                                               std::to_string(num_signals) + " signals, numbered from 0)");
   return sel;
 }
 
@@ -38,9 +39,9 @@ struct Range {
 Range resolve_range(const WfdbReadOptions& options, std::int64_t length, const std::string& name) {
   Range r{options.from, options.to.value_or(length)};
   if (r.from < 0 || r.from > length || r.to < r.from || r.to > length)
-    throw Error(name + ": samples " + std::to_string(r.from) + " to " + std::to_string(r.to) +
-                " are outside the record, which has " + std::to_string(length) +
-                " samples (give 0 <= from <= to <= " + std::to_string(length) + ")");
+    throw Error(ErrorKind::bad_argument, name + ": samples " + std::to_string(r.from) + " to " + std::to_string(r.to) +
+                                             " are outside the record, which has " + std::to_string(length) +
+                                             " samples (give 0 <= from <= to <= " + std::to_string(length) + ")");
   return r;
 }
 
@@ -50,9 +51,10 @@ void check_output_limit(std::int64_t frames, const std::vector<WfdbSignalSpec>& 
   for (int s : sel) per_frame += expand ? specs[s].samples_per_frame : 1;
   const std::uint64_t f = static_cast<std::uint64_t>(std::max<std::int64_t>(frames, 0));
   if (per_frame > 0 && f > limits.max_total_samples / per_frame)
-    throw Error(name + ": " + std::to_string(f) + " samples x " + std::to_string(per_frame) +
-                " signal values per sample exceeds the limit of " + std::to_string(limits.max_total_samples) +
-                " samples (read a shorter range, e.g. ecglite dump --from/--to, or split the record)");
+    throw Error(ErrorKind::limit, name + ": " + std::to_string(f) + " samples x " + std::to_string(per_frame) +
+                                      " signal values per sample exceeds the limit of " +
+                                      std::to_string(limits.max_total_samples) +
+                                      " samples (read a shorter range of samples, or split the record)");
 }
 
 void read_single(WfdbRecord& rec, const std::string& name, const FileProvider& files,
@@ -82,7 +84,7 @@ WfdbHeader read_segment_header(const WfdbSegmentSpec& seg, const FileProvider& f
   const std::string hea = seg.record_name + ".hea";
   WfdbHeader h = parse_wfdb_header(text_of(files(hea)), hea, limits);
   if (h.is_multi_segment())
-    throw Error(hea + ": a segment cannot itself be a multi-segment record");
+    throw Error(ErrorKind::bad_header, hea + ": a segment cannot itself be a multi-segment record");
   return h;
 }
 
@@ -103,9 +105,11 @@ std::vector<SampleMap> segment_maps(const WfdbHeader& seg, const std::string& se
     if (m.source < 0) continue;
     const WfdbSignalSpec& have = seg.signals[m.source];
     if (have.samples_per_frame != want.samples_per_frame)
-      throw Error(seg_name + ": " + wfdb::signal_label(have, m.source) + " has " + std::to_string(have.samples_per_frame) +
-                  " samples per frame but the record's first segment or layout says " +
-                  std::to_string(want.samples_per_frame) + " (inconsistent multi-segment record)");
+      throw Error(ErrorKind::bad_header, seg_name + ": " + wfdb::signal_label(have, m.source) + " has " +
+                                             std::to_string(have.samples_per_frame) +
+                                             " samples per frame but the record's first segment or layout says " +
+                                             std::to_string(want.samples_per_frame) +
+                                             " (inconsistent multi-segment record)");
     if (variable) {
       m.scale = want.gain / have.gain;
       m.offset = want.baseline - m.scale * have.baseline + 0.5;
@@ -128,7 +132,7 @@ void read_multi(WfdbRecord& rec, const std::string& name, const FileProvider& fi
   std::int64_t total = 0;
   for (const auto& s : segs) {
     if (s.length > std::numeric_limits<std::int64_t>::max() / 2 - total)
-      throw Error(name + ": the segment lengths add up to more than any record can hold");
+      throw Error(ErrorKind::bad_header, name + ": the segment lengths add up to more than any record can hold");
     total += s.length;
   }
   if (master.length && *master.length != total && *master.length != 0)
@@ -141,7 +145,8 @@ void read_multi(WfdbRecord& rec, const std::string& name, const FileProvider& fi
   while (first_real < segs.size() && (segs[first_real].record_name == "~" || (!variable && segs[first_real].length == 0)))
     ++first_real;
   if (first_real == segs.size())
-    throw Error(name + ": every segment is a null (~) segment; the record has no signal description");
+    throw Error(ErrorKind::bad_header,
+                name + ": every segment is a null (~) segment; the record has no signal description");
   const WfdbHeader layout = read_segment_header(segs[variable ? 0 : first_real], files, options.limits);
   master.signals = layout.signals;
   const std::vector<int> sel = selected_signals(options, static_cast<int>(layout.signals.size()), name);
@@ -172,8 +177,10 @@ void read_multi(WfdbRecord& rec, const std::string& name, const FileProvider& fi
           rec.warnings.push_back(seg_name + ": sampling frequency " + std::to_string(h.sampling_frequency) +
                                  " differs from the record's " + std::to_string(master.sampling_frequency));
         if (h.length && *h.length != 0 && *h.length != seg.length)
-          throw Error(seg_name + ": the segment has " + std::to_string(*h.length) + " samples but " + name +
-                      " lists it with " + std::to_string(seg.length) + " (the headers disagree; the record is corrupt)");
+          throw Error(ErrorKind::bad_header, seg_name + ": the segment has " + std::to_string(*h.length) +
+                                                 " samples but " + name + " lists it with " +
+                                                 std::to_string(seg.length) +
+                                                 " (the headers disagree; the record is corrupt)");
         h.length = seg.length;
         const std::vector<SampleMap> maps = segment_maps(h, seg_name, layout.signals, sel, variable, rec.warnings);
         SegmentReader reader(h, seg_name, files, options.limits, /*pad_skew=*/true);
@@ -192,9 +199,10 @@ namespace wfdb {
 WfdbRecord read_wfdb_named(const std::string& header_text, const std::string& header_name,
                            const FileProvider& files, const WfdbReadOptions& options) {
   if (options.from < 0 || (options.to && *options.to < options.from))
-    throw Error((header_name.empty() ? std::string("record") : header_name) + ": sample range " +
-                std::to_string(options.from) + " to " + (options.to ? std::to_string(*options.to) : "end") +
-                " is not a range (give 0 <= from <= to)");
+    throw Error(ErrorKind::bad_argument, (header_name.empty() ? std::string("record") : header_name) +
+                                             ": sample range " + std::to_string(options.from) + " to " +
+                                             (options.to ? std::to_string(*options.to) : "end") +
+                                             " is not a range (give 0 <= from <= to)");
   WfdbRecord rec;
   rec.header = parse_wfdb_header(header_text, header_name.empty() ? "header" : header_name, options.limits);
   // From memory, the header's own name is the best name for messages.
@@ -233,9 +241,11 @@ Record WfdbRecord::to_record() const {
     if ((static_cast<std::uint32_t>(*stated) & 0xffff) != *computed_checksums[s]) ++mismatched;
   }
   if (checked > 0 && mismatched == checked && zero < checked)
-    throw Error(header.record_name + ": the samples of " + (checked == 1 ? "its signal" : "all " + std::to_string(checked) + " signals") +
-                " disagree with the checksums in the header: the signal file is corrupt or belongs to another "
-                "record (a header and its .dat/.mat must come from the same record)");
+    throw Error(ErrorKind::bad_data,
+                header.record_name + ": the samples of " +
+                    (checked == 1 ? "its signal" : "all " + std::to_string(checked) + " signals") +
+                    " disagree with the checksums in the header: the signal file is corrupt or belongs to another "
+                    "record (a header and its .dat/.mat must come from the same record)");
   Record r;
   r.name = header.record_name;
   r.sampling_rate_hz = header.sampling_frequency;
@@ -243,8 +253,9 @@ Record WfdbRecord::to_record() const {
   r.warnings = warnings;
   for (std::size_t s = 0; s < digital.size(); ++s) {
     if (digital[s].size() != digital[0].size())
-      throw Error(header.record_name + ": signals have different numbers of samples (read with "
-                                       "expand_frames); read the record with one sample per frame");
+      throw Error(ErrorKind::bad_argument, header.record_name +
+                                               ": signals have different numbers of samples (read with "
+                                               "expand_frames); read the record with one sample per frame");
     Lead lead;
     lead.name = signals[s].description.empty() ? "signal " + std::to_string(s) : signals[s].description;
     lead.units = signals[s].units;
@@ -252,9 +263,10 @@ Record WfdbRecord::to_record() const {
     for (std::size_t i = 0; i < digital[s].size(); ++i) {
       const double v = physical(static_cast<int>(s), static_cast<std::int64_t>(i));
       if (std::abs(v) > std::numeric_limits<float>::max())
-        throw Error(header.record_name + ": " + wfdb::signal_label(signals[s], static_cast<int>(s)) +
-                    ": physical values beyond any ECG (" + std::to_string(v) + ") from a gain of " +
-                    std::to_string(signals[s].gain) + " adu/" + signals[s].units + " (the header is corrupt)");
+        throw Error(ErrorKind::bad_header,
+                    header.record_name + ": " + wfdb::signal_label(signals[s], static_cast<int>(s)) +
+                        ": physical values beyond any ECG (" + text::format_number(v) + ") from a gain of " +
+                        text::format_number(signals[s].gain) + " adu/" + signals[s].units + " (the header is corrupt)");
       lead.samples[i] = static_cast<float>(v);
     }
     r.leads.push_back(std::move(lead));

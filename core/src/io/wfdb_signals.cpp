@@ -28,25 +28,28 @@ SegmentReader::SegmentReader(const WfdbHeader& header, std::string name, const F
     : header_(header), name_(std::move(name)), pad_skew_(pad_skew) {
   const int nsig = static_cast<int>(header.signals.size());
   if ((std::size_t)nsig > limits.max_signals)
-    throw Error(name_ + ": the record has " + std::to_string(nsig) + " signals, more than the limit of " +
-                std::to_string(limits.max_signals));
+    throw Error(ErrorKind::limit, name_ + ": the record has " + std::to_string(nsig) +
+                                      " signals, more than the limit of " + std::to_string(limits.max_signals));
 
   // Signals listed together with the same file name form a group read from that file (WFDB rule).
   for (int s = 0; s < nsig; ++s) {
     const WfdbSignalSpec& spec = header.signals[s];
     if (!is_supported_wfdb_format(spec.format)) {
       if (spec.format == 508 || spec.format == 516 || spec.format == 524)
-        throw Error(unsupported_format_message(spec.file_name + " (" + signal_label(header.signals[s], s) + " of " + name_ + ")",
-                                               spec.format));
-      throw Error(name_ + ": " + signal_label(header.signals[s], s) + " has unsupported format " +
-                  std::to_string(spec.format) + " (supported: " + format_list() + ")");
+        throw Error(
+            ErrorKind::unsupported_format,
+            unsupported_format_message(
+                spec.file_name + " (" + signal_label(header.signals[s], s) + " of " + name_ + ")", spec.format));
+      throw Error(ErrorKind::unsupported_format, name_ + ": " + signal_label(header.signals[s], s) +
+                                                     " has unsupported format " + std::to_string(spec.format) +
+                                                     " (supported: " + format_list() + ")");
     }
     if (s > 0 && spec.file_name == header.signals[s - 1].file_name) {
       Group& g = groups_.back();
       if (spec.format != g.format || spec.block_size != header.signals[g.first_signal].block_size)
-        throw Error(name_ + ": signals " + std::to_string(s - 1) + " and " + std::to_string(s) +
-                    " share file " + spec.file_name +
-                    " but differ in format or block size (the header is inconsistent)");
+        throw Error(ErrorKind::bad_header, name_ + ": signals " + std::to_string(s - 1) + " and " + std::to_string(s) +
+                                               " share file " + spec.file_name +
+                                               " but differ in format or block size (the header is inconsistent)");
       ++g.num_signals;
       g.frame_size += spec.samples_per_frame;
     } else {
@@ -70,13 +73,14 @@ SegmentReader::SegmentReader(const WfdbHeader& header, std::string name, const F
     if (g.format == 0) continue;  // null signal: no file
     g.bytes = files(g.file_name);
     if (g.bytes.size() > limits.max_file_bytes)
-      throw Error(g.file_name + ": " + std::to_string(g.bytes.size()) + " bytes exceeds the limit of " +
-                  std::to_string(limits.max_file_bytes) + " bytes per file");
+      throw Error(ErrorKind::limit, g.file_name + ": " + std::to_string(g.bytes.size()) +
+                                        " bytes exceeds the limit of " + std::to_string(limits.max_file_bytes) +
+                                        " bytes per file");
     const std::int64_t size = static_cast<std::int64_t>(g.bytes.size());
     if (g.offset > size)
-      throw Error(g.file_name + ": the header " + name_ + " says the samples start at byte " +
-                  std::to_string(g.offset) + " but the file has only " + std::to_string(size) +
-                  " bytes (wrong file or truncated download)");
+      throw Error(ErrorKind::bad_data, g.file_name + ": the header " + name_ + " says the samples start at byte " +
+                                           std::to_string(g.offset) + " but the file has only " + std::to_string(size) +
+                                           " bytes (wrong file or truncated download)");
     g.frames = samples_in_bytes(g.format, size - g.offset) / g.frame_size;
     if (length > 0 && g.frames < length) {
       // (A hostile length could overflow the byte count: then it is not worth printing.)
@@ -84,9 +88,10 @@ SegmentReader::SegmentReader(const WfdbHeader& header, std::string name, const F
       const std::string needed =
           countable ? " (" + std::to_string(g.offset + bytes_for_samples(g.format, length * g.frame_size)) + " bytes)"
                     : "";
-      throw Error(g.file_name + ": file is too short: " + std::to_string(size) + " bytes hold " +
-                  std::to_string(g.frames) + " samples per signal, but the header " + name_ + " says " +
-                  std::to_string(length) + needed + "; the file is truncated or belongs to another record");
+      throw Error(ErrorKind::bad_data, g.file_name + ": file is too short: " + std::to_string(size) + " bytes hold " +
+                                           std::to_string(g.frames) + " samples per signal, but the header " + name_ +
+                                           " says " + std::to_string(length) + needed +
+                                           "; the file is truncated or belongs to another record");
     }
     available = available < 0 ? g.frames : std::min(available, g.frames);
   }

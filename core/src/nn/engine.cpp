@@ -18,7 +18,9 @@ namespace {
 std::atomic<bool> g_scalar{false};
 
 std::size_t align64(std::size_t n) { return (n + 63) & ~static_cast<std::size_t>(63); }
-[[noreturn]] void no_model() { throw Error("no model loaded (use Model::from_file or Model::from_bytes)"); }
+[[noreturn]] void no_model() {
+  throw Error(ErrorKind::bad_argument, "no model loaded (use Model::from_file or Model::from_bytes)");
+}
 }  // namespace
 
 void set_scalar_kernels(bool scalar) { g_scalar = scalar; }
@@ -233,8 +235,9 @@ Model Model::from_bytes(const std::vector<std::uint8_t>& bytes) {
   nn::parse_model_file(bytes.data(), bytes.size(), &impl->info, &impl->graph);
   impl->plan();
   if (impl->arena_bytes > (256u << 20))
-    throw Error("invalid model file: its activations would need " + std::to_string(impl->arena_bytes >> 20) +
-                " MiB (limit 256 MiB); the input length or layer widths are implausible");
+    throw Error(ErrorKind::bad_model, "invalid model file: its activations would need " +
+                                          std::to_string(impl->arena_bytes >> 20) +
+                                          " MiB (limit 256 MiB); the input length or layer widths are implausible");
   Model m;
   m.impl_ = std::move(impl);
   return m;
@@ -242,19 +245,19 @@ Model Model::from_bytes(const std::vector<std::uint8_t>& bytes) {
 
 Model Model::from_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary | std::ios::ate);
-  if (!in) throw Error(path + ": cannot open model file (check the path, or pass --model FILE)");
+  if (!in) throw Error(ErrorKind::missing_file, path + ": cannot open model file (check the path)");
   const std::streamoff size = in.tellg();
   if (size < 0 || static_cast<std::uint64_t>(size) > default_limits().max_file_bytes)
-    throw Error(path + ": model file is larger than the " +
-                std::to_string(default_limits().max_file_bytes >> 20) + " MiB limit");
+    throw Error(ErrorKind::limit, path + ": model file is larger than the " +
+                                      std::to_string(default_limits().max_file_bytes >> 20) + " MiB limit");
   std::vector<std::uint8_t> bytes(static_cast<std::size_t>(size));
   in.seekg(0);
   if (size > 0 && !in.read(reinterpret_cast<char*>(bytes.data()), size))
-    throw Error(path + ": cannot read model file");
+    throw Error(ErrorKind::missing_file, path + ": cannot read model file");
   try {
     return from_bytes(bytes);
   } catch (const Error& e) {
-    throw Error(path + ": " + e.what());
+    throw Error(e.kind(), path + ": " + e.what());
   }
 }
 

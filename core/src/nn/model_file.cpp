@@ -18,8 +18,9 @@ constexpr int kMaxLength = 1 << 20;
 constexpr std::uint32_t kMaxNodes = 4096;
 
 [[noreturn]] void fail(const std::string& what) {
-  throw Error("invalid model file: " + what +
-              " (the file is damaged or was not written by scripts/train/ecgm.py; re-export it)");
+  throw Error(ErrorKind::bad_model,
+              "invalid model file: " + what +
+                  " (the file is damaged or was not written by scripts/train/ecgm.py; re-export it)");
 }
 
 class Cursor {
@@ -128,7 +129,7 @@ void parse_info(Cursor c, ModelInfo* info) {
   info->amplitude = "z-score";
   if (auto* a = find("amplitude", 1, false)) info->amplitude = a->s;
   if (info->amplitude != "mV" && info->amplitude != "z-score")
-    fail("amplitude '" + info->amplitude + "' (expected mV or z-score; a newer ecglite may read it)");
+    fail("amplitude '" + info->amplitude + "' (expected mV or z-score; a newer version of EcgLite may read it)");
   if (auto* p = find("parameters", 3, false)) info->parameters = p->i;
   if (auto* m = find("macs_per_window", 3, false)) info->macs_per_window = m->i;
 
@@ -279,15 +280,17 @@ void parse_graph(Cursor c, const ModelInfo& info, Graph* g) {
 
 void parse_model_file(const std::uint8_t* data, std::size_t size, ModelInfo* info, Graph* graph) {
   if (size < 12 || std::memcmp(data, "ECGM", 4) != 0)
-    throw Error("not an EcgLite model file (an .ecgm file starts with 'ECGM'; pass a file written by "
-                "scripts/train/ecgm.py, e.g. models/student-int8.ecgm)");
+    throw Error(ErrorKind::bad_model,
+                "not an EcgLite model file (an .ecgm file starts with 'ECGM'; use a file "
+                "written by scripts/train/ecgm.py, e.g. models/student-int8.ecgm)");
   Cursor c(data, size, "file");
   c.take(4);
   std::uint32_t version = c.get<std::uint32_t>();
   if (version != kFormatVersion)
-    throw Error("model file format version " + std::to_string(version) +
-                " is not supported by this ecglite (it reads version " + std::to_string(kFormatVersion) +
-                "; use a matching ecglite or re-export the model)");
+    throw Error(ErrorKind::bad_model, "model file format version " + std::to_string(version) +
+                                          " is not supported by this version of EcgLite (it reads version " +
+                                          std::to_string(kFormatVersion) +
+                                          "; use a matching EcgLite or re-export the model)");
   std::uint32_t sections = c.get<std::uint32_t>();
   if (sections > 64) fail("too many sections");
   const std::uint8_t* info_p = nullptr;

@@ -37,8 +37,9 @@ Channel channel_of(const std::string& name) {
   const auto& names = beat_channel_names();
   const auto it = std::find(names.begin(), names.end(), name);
   if (it == names.end())
-    throw Error("unknown beat model input channel '" + name + "' (known: ECG, ECG_dev, RR_pre, RR_post, "
-                "RR_local, RR_pre_local, RR_irregular, RR_abs)");
+    throw Error(ErrorKind::bad_model, "unknown beat model input channel '" + name +
+                                          "' (known: ECG, ECG_dev, RR_pre, RR_post, "
+                                          "RR_local, RR_pre_local, RR_irregular, RR_abs)");
   return static_cast<Channel>(it - names.begin());
 }
 
@@ -52,9 +53,9 @@ class BeatFeatures {
   BeatFeatures(const Record& record, const std::vector<std::int64_t>& beats, const BeatInputSpec& spec)
       : spec_(spec), count_(beats.size()) {
     const double fs = record.sampling_rate_hz;
-    if (!(fs > 0)) throw Error(record.name + ": unknown sampling rate (cannot classify beats)");
-    if (record.leads.empty()) throw Error(record.name + ": no leads (cannot classify beats)");
-    if (spec.window < 2 || spec.window > 4096) throw Error("beat window must be 2..4096 samples");
+    if (!(fs > 0)) throw Error(ErrorKind::needs_rate, record.name + ": unknown sampling rate (cannot classify beats)");
+    if (record.leads.empty()) throw Error(ErrorKind::missing_leads, record.name + ": no leads (cannot classify beats)");
+    if (spec.window < 2 || spec.window > 4096) throw Error(ErrorKind::bad_model, "beat window must be 2..4096 samples");
     for (const std::string& name : spec.channels) channels_.push_back(channel_of(name));
     std::vector<float> x = record.leads[beat_lead(record)].samples;
     repair_lead(x);
@@ -222,8 +223,10 @@ bool is_beat_model(const ModelInfo& info) {
 
 BeatInputSpec beat_input_spec(const ModelInfo& info) {
   if (!is_beat_model(info))
-    throw Error(info.name + ": not a beat classification model (it must have the classes N S V F Q "
-                "and input channels named as in beats.h; use models/beats-int8.ecgm)");
+    throw Error(ErrorKind::wrong_model, info.name +
+                                            ": not a beat classification model (it must have the classes "
+                                            "N S V F Q and input channels named as in beats.h); the "
+                                            "beat model is models/beats-int8.ecgm");
   BeatInputSpec spec;
   spec.rate_hz = info.sampling_rate_hz;
   spec.band_low_hz = info.band_low_hz;

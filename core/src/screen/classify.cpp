@@ -27,9 +27,10 @@ PreprocessOptions preprocess_options(const ModelInfo& info) {
 void require_recording_model(const ModelInfo& info) {
   // A beat model's inputs are beat windows, not leads: without this it failed on "lead 'ECG_dev'".
   if (is_beat_model(info))
-    throw Error(info.name + ": a beat classification model (classes N S V F Q), not a model of whole "
-                "recordings: use it to classify beats (ecglite beats/rhythm --model, rhythm() in JS); "
-                "the 12-lead model is models/student-int8.ecgm");
+    throw Error(ErrorKind::wrong_model, info.name +
+                                            ": a beat classification model (classes N S V F Q), not a "
+                                            "model of whole recordings; the 12-lead model is "
+                                            "models/student-int8.ecgm");
 }
 
 std::vector<std::size_t> sliding_window_starts(std::size_t span, std::size_t length, std::size_t stride) {
@@ -45,11 +46,13 @@ InferencePlan plan_inference(const ModelInfo& info, const Prepared& prepared) {
   const std::size_t channels = static_cast<std::size_t>(info.input_channels);
   const std::size_t length = static_cast<std::size_t>(info.input_length);
   if (std::fabs(prepared.rate_hz - info.sampling_rate_hz) > 1e-9)
-    throw Error("input was prepared at " + text::format_number(prepared.rate_hz) + " Hz but the model expects " +
-                text::format_number(info.sampling_rate_hz) + " Hz (preprocess with preprocess_options(model.info()))");
+    throw Error(ErrorKind::bad_argument, "input was prepared at " + text::format_number(prepared.rate_hz) +
+                                             " Hz but the model expects " + text::format_number(info.sampling_rate_hz) +
+                                             " Hz (preprocess with preprocess_options(model.info()))");
   if (prepared.window_starts.empty() || prepared.window_length < length)
-    throw Error("the record is " + text::seconds(prepared.num_samples / prepared.rate_hz) +
-                " long; the model needs at least " + text::seconds(length / info.sampling_rate_hz));
+    throw Error(ErrorKind::limit, "the record is " + text::seconds(prepared.num_samples / prepared.rate_hz) +
+                                      " long; the model needs at least " +
+                                      text::seconds(length / info.sampling_rate_hz));
 
   // model input channel -> prepared lead, by name (a model may use fewer leads or another order)
   InferencePlan plan;
@@ -58,12 +61,13 @@ InferencePlan plan_inference(const ModelInfo& info, const Prepared& prepared) {
     const std::string want = canonical_lead_name(info.lead_names[c]);
     auto it = std::find(standard.begin(), standard.end(), want);
     if (want.empty() || it == standard.end() || static_cast<std::size_t>(it - standard.begin()) >= prepared.leads.size())
-      throw Error("the model uses lead '" + info.lead_names[c] + "', which the preprocessed record does not have");
+      throw Error(ErrorKind::bad_model,
+                  "the model uses lead '" + info.lead_names[c] + "', which the preprocessed record does not have");
     plan.lead_of.push_back(static_cast<std::size_t>(it - standard.begin()));
   }
   for (std::size_t c = 0; c < channels; ++c)
     if (prepared.leads[plan.lead_of[c]].size() < prepared.num_samples)
-      throw Error("preprocessed leads are shorter than num_samples");
+      throw Error(ErrorKind::bad_argument, "preprocessed leads are shorter than num_samples");
 
   const auto positions = sliding_window_starts(prepared.window_length, length,
                                                static_cast<std::size_t>(info.window_stride));
@@ -72,7 +76,7 @@ InferencePlan plan_inference(const ModelInfo& info, const Prepared& prepared) {
   for (std::size_t w = 0; w < plan.windows; ++w) {
     const std::size_t start = prepared.window_starts[w];
     if (start + prepared.window_length > prepared.num_samples)
-      throw Error("a preprocessing window extends past the record");
+      throw Error(ErrorKind::bad_argument, "a preprocessing window extends past the record");
     for (std::size_t p : positions) {
       plan.run_starts.push_back(start + p);
       plan.window_of_run.push_back(w);
@@ -94,12 +98,13 @@ ClassifyResult combine_logits(const ModelInfo& info, const InferencePlan& plan, 
   const std::size_t classes = info.class_names.size();
   const std::size_t runs = plan.window_of_run.size();
   if (plan.windows == 0 || logits.size() != runs * classes)
-    throw Error("expected " + std::to_string(runs * classes) + " logits (" + std::to_string(runs) + " runs x " +
-                std::to_string(classes) + " classes), got " + std::to_string(logits.size()));
+    throw Error(ErrorKind::bad_argument, "expected " + std::to_string(runs * classes) + " logits (" +
+                                             std::to_string(runs) + " runs x " + std::to_string(classes) +
+                                             " classes), got " + std::to_string(logits.size()));
   std::vector<float> best(plan.windows * classes, -INFINITY);
   for (std::size_t r = 0; r < runs; ++r) {
     const std::size_t w = plan.window_of_run[r];
-    if (w >= plan.windows) throw Error("inference plan: window index out of range");
+    if (w >= plan.windows) throw Error(ErrorKind::bad_argument, "inference plan: window index out of range");
     for (std::size_t k = 0; k < classes; ++k)
       best[w * classes + k] = std::max(best[w * classes + k], logits[r * classes + k]);
   }
@@ -140,7 +145,8 @@ ClassifyResult classify_prepared(const Model& model, const Prepared& prepared) {
     }
   }
   if (!finite)  // a NaN would silently turn into a confident-looking probability
-    throw Error("the preprocessed signal contains non-finite values (the record's samples are out of range)");
+    throw Error(ErrorKind::bad_data,
+                "the preprocessed signal contains non-finite values (the record's samples are out of range)");
 
   std::vector<float> logits(plan.run_starts.size() * classes);
   for (std::size_t r = 0; r < plan.run_starts.size(); ++r)
@@ -167,7 +173,8 @@ ClassifyResult classify(const Model& model, const Record& record) {
     if (any_valid) break;
   }
   if (!any_valid)
-    throw Error("record " + record.name + " has no valid samples in any lead (all missing): nothing to classify");
+    throw Error(ErrorKind::no_signal,
+                "record " + record.name + " has no valid samples in any lead (all missing): nothing to classify");
   Prepared prepared = preprocess(record, preprocess_options(model.info()));
   ClassifyResult r = classify_prepared(model, prepared);
   r.record_name = record.name;

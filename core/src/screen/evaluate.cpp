@@ -17,7 +17,7 @@ namespace ecglite {
 
 double roc_auc(const std::vector<float>& scores, const std::vector<int>& labels) {
   const std::size_t n = scores.size();
-  if (labels.size() != n) throw Error("roc_auc: scores and labels differ in length");
+  if (labels.size() != n) throw Error(ErrorKind::bad_argument, "roc_auc: scores and labels differ in length");
   std::vector<std::size_t> order(n);
   std::iota(order.begin(), order.end(), 0);
   std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return scores[a] < scores[b]; });
@@ -46,7 +46,8 @@ EvalResult evaluate_ptbxl(const Model& model, const std::string& dir, const Eval
   require_recording_model(info);
   EvalResult res;
   res.classes = info.class_names;
-  if (options.folds.empty()) throw Error("no folds given (e.g. --folds 9 or --folds 1-8)");
+  if (options.folds.empty())
+    throw Error(ErrorKind::bad_argument, "no folds given (give fold numbers, e.g. 9 or 1 to 8)");
   const auto index = read_ptbxl_index(dir, info.class_names);
 
   std::vector<const PtbxlRecord*> todo;

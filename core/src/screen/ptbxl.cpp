@@ -17,10 +17,12 @@ using Row = std::vector<std::string>;
 
 std::string read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary | std::ios::ate);
-  if (!in) throw Error(path + ": cannot open (is --ptbxl the PTB-XL directory that holds it?)");
+  if (!in)
+    throw Error(ErrorKind::missing_file,
+                path + ": cannot open (check that the directory given is the PTB-XL directory, which holds this file)");
   const std::streamoff size = in.tellg();
   if (size < 0 || static_cast<std::uint64_t>(size) > default_limits().max_file_bytes)
-    throw Error(path + ": file too large");
+    throw Error(ErrorKind::limit, path + ": file too large");
   std::string text(static_cast<std::size_t>(size), '\0');
   in.seekg(0);
   in.read(&text[0], size);
@@ -69,7 +71,7 @@ std::vector<Row> parse_csv(const std::string& text, const std::string& path) {
       any = true;
     }
   }
-  if (quoted) throw Error(path + ": unterminated quoted field");
+  if (quoted) throw Error(ErrorKind::bad_data, path + ": unterminated quoted field");
   if (any || !field.empty()) {
     row.push_back(std::move(field));
     rows.push_back(std::move(row));
@@ -79,7 +81,8 @@ std::vector<Row> parse_csv(const std::string& text, const std::string& path) {
 
 std::size_t column(const Row& header, const std::string& name, const std::string& path) {
   auto it = std::find(header.begin(), header.end(), name);
-  if (it == header.end()) throw Error(path + ": no '" + name + "' column (is this a PTB-XL file?)");
+  if (it == header.end())
+    throw Error(ErrorKind::bad_data, path + ": no '" + name + "' column (is this a PTB-XL file?)");
   return static_cast<std::size_t>(it - header.begin());
 }
 
@@ -119,7 +122,7 @@ std::vector<std::string> dict_keys(const std::string& s) {
 std::vector<PtbxlRecord> read_ptbxl_index(const std::string& dir, const std::vector<std::string>& classes) {
   const std::string statements_path = dir + "/scp_statements.csv";
   const auto statements = parse_csv(read_file(statements_path), statements_path);
-  if (statements.empty()) throw Error(statements_path + ": empty file");
+  if (statements.empty()) throw Error(ErrorKind::bad_data, statements_path + ": empty file");
   const std::size_t diag_col = column(statements[0], "diagnostic", statements_path);
   const std::size_t class_col = column(statements[0], "diagnostic_class", statements_path);
   std::map<std::string, int> class_of;  // SCP code -> class index (diagnostic statements only)
@@ -132,11 +135,11 @@ std::vector<PtbxlRecord> read_ptbxl_index(const std::string& dir, const std::vec
     if (it != classes.end()) class_of[row[0]] = static_cast<int>(it - classes.begin());
   }
   if (class_of.empty())
-    throw Error(statements_path + ": no diagnostic statement maps to the model's classes");
+    throw Error(ErrorKind::bad_data, statements_path + ": no diagnostic statement maps to the model's classes");
 
   const std::string db_path = dir + "/ptbxl_database.csv";
   const auto db = parse_csv(read_file(db_path), db_path);
-  if (db.empty()) throw Error(db_path + ": empty file");
+  if (db.empty()) throw Error(ErrorKind::bad_data, db_path + ": empty file");
   const Row& header = db[0];
   const std::size_t id_col = column(header, "ecg_id", db_path);
   const std::size_t scp_col = column(header, "scp_codes", db_path);
@@ -147,11 +150,13 @@ std::vector<PtbxlRecord> read_ptbxl_index(const std::string& dir, const std::vec
   for (std::size_t r = 1; r < db.size(); ++r) {
     const Row& row = db[r];
     if (row.size() <= need)
-      throw Error(db_path + ": row " + std::to_string(r + 1) + " has " + std::to_string(row.size()) + " fields");
+      throw Error(ErrorKind::bad_data,
+                  db_path + ": row " + std::to_string(r + 1) + " has " + std::to_string(row.size()) + " fields");
     PtbxlRecord rec;
     double id = 0, fold = 0;
     if (!parse_number(row[id_col], &id) || !parse_number(row[fold_col], &fold))
-      throw Error(db_path + ": row " + std::to_string(r + 1) + " has no numeric ecg_id / strat_fold");
+      throw Error(ErrorKind::bad_data,
+                  db_path + ": row " + std::to_string(r + 1) + " has no numeric ecg_id / strat_fold");
     rec.ecg_id = static_cast<long long>(id);
     rec.fold = static_cast<int>(fold);
     rec.filename_lr = row[file_col];

@@ -39,8 +39,9 @@ EctopicCounts count_runs(const std::vector<Beat>& beats, char cls) {
 
 RhythmSummary summarize_rhythm(const std::vector<Beat>& beats, double fs, std::int64_t length,
                                const RhythmOptions& options, const SampleIntervals& gaps) {
-  if (!(fs > 0)) throw Error("rhythm summary: unknown sampling rate");
-  if (!(options.trend_interval_s > 0)) throw Error("rhythm summary: the trend interval must be positive");
+  if (!(fs > 0)) throw Error(ErrorKind::needs_rate, "rhythm summary: unknown sampling rate");
+  if (!(options.trend_interval_s > 0))
+    throw Error(ErrorKind::bad_argument, "rhythm summary: the trend interval must be positive");
   RhythmSummary s;
   s.sampling_rate_hz = fs;
   s.duration_s = length / fs;
@@ -127,7 +128,7 @@ RhythmAnalysis analyze_rhythm(const Record& record, const Model* beat_model,
     char text[160];
     std::snprintf(text, sizeof text, " is %.2f s long; rhythm analysis needs at least %.0f s of signal",
                   record.duration_s(), kMinSeconds);
-    throw Error("record " + record.name + text);
+    throw Error(ErrorKind::limit, "record " + record.name + text);
   }
   if (beat_model) {
     a.beats = classify_beats(*beat_model, record, samples);

@@ -1,7 +1,8 @@
-// The int8 conv kernel's packed weight layout and its 8-channel x 4-step blocking (the performance
-// work of bench/profile-layers) on awkward shapes: odd depths, channel counts that leave a partial
-// block of 4 or 8, fewer time steps than a block, strides > 1. Both the SIMD and the scalar kernel
-// must equal a direct evaluation of the convolution from the node's [cout][cin][k] weights.
+// Correctness of the int8 conv kernel's packed weight layout and its 8-channel x 4-step blocking
+// (introduced for speed, see bench/profile-layers) on awkward shapes: odd depths, channel counts that
+// leave a partial block of 4 or 8, fewer time steps than a block, strides > 1. Both the SIMD and the
+// scalar kernel must equal a direct evaluation of the convolution from the node's [cout][cin][k]
+// weights, byte for byte.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -11,6 +12,7 @@
 #include <vector>
 
 #include "../../core/src/nn/nn_internal.h"
+#include "../../core/src/nn/simd.h"
 
 namespace {
 
@@ -35,10 +37,17 @@ std::vector<std::uint8_t> direct(const Node& nd, const std::vector<std::int16_t>
   return y;
 }
 
-TEST(PerfKernelShapes, SimdAndScalarEqualTheDirectConvolutionOnAwkwardShapes) {
+TEST(Int8ConvKernel, SimdAndScalarEqualTheDirectConvolutionOnAwkwardShapes) {
+#if defined(__x86_64__) || defined(__wasm_simd128__)
+  // Else "SIMD" below would be the scalar kernel again, and its half of the test would prove nothing.
+  ASSERT_EQ(ECGLITE_SIMD, 1) << "core/src/nn/simd.h found no vector instructions on this target";
+#endif
   std::mt19937 rng(2024);
   std::uniform_int_distribution<int> w8(-127, 127), x8(-255, 255), zp(0, 40);
-  int cases = 0;
+  // Outputs strictly inside the uint8 range: an output clamped to 0 or 255 would match a kernel
+  // whose sums were wrong, so most outputs must not be clamped for the comparison to mean much (with
+  // ReLU on half the shapes, about two thirds are not).
+  std::size_t outputs = 0, unclamped = 0;
   for (int cin : {1, 3, 12, 13})
     for (int kernel : {1, 2, 5, 7})
       for (int stride : {1, 2, 3})
@@ -63,15 +72,17 @@ TEST(PerfKernelShapes, SimdAndScalarEqualTheDirectConvolutionOnAwkwardShapes) {
             std::vector<std::int16_t> x(static_cast<std::size_t>(length) * cin + c.row, 0);  // + slack
             for (int i = 0; i < length * cin; ++i) x[i] = static_cast<std::int16_t>(x8(rng));
             const std::vector<std::uint8_t> want = direct(nd, x, t_out);
+            outputs += want.size();
+            const int lo = nd.relu ? nd.out_zero_point : 0;
+            for (std::uint8_t v : want) unclamped += v > lo && v < 255;
             for (bool scalar : {false, true}) {
               std::vector<std::uint8_t> got(want.size(), 0xAB);
               ecglite::nn::conv_int8(c, x.data(), t_out, got.data(), scalar);
               ASSERT_EQ(got, want) << "cin " << cin << " k " << kernel << " stride " << stride << " cout " << cout
                                    << " t_out " << t_out << (scalar ? " scalar" : " simd");
             }
-            ++cases;
           }
-  EXPECT_EQ(cases, 4 * 4 * 3 * 7 * 4);
+  EXPECT_GT(unclamped, outputs / 2) << unclamped << " of " << outputs << " outputs are not clamped";
 }
 
 }  // namespace
