@@ -23,9 +23,10 @@
 #include "ecglite/annotations.h"
 #include "ecglite/beats.h"
 #include "ecglite/error.h"
+#include "ecglite/json.h"
 #include "ecglite/qrs.h"
+#include "ecglite/qrs_eval.h"
 #include "ecglite/read.h"
-#include "ecglite/screen.h"
 
 namespace ecglite::cli {
 

@@ -11,9 +11,10 @@
 #include "model_path.h"
 #include "output.h"
 #include "record_input.h"
+#include "ecglite/classify.h"
 #include "ecglite/error.h"
+#include "ecglite/json.h"
 #include "ecglite/read.h"
-#include "ecglite/screen.h"
 
 namespace ecglite::cli {
 
@@ -37,7 +38,7 @@ int cmd_classify(int argc, char** argv, int first) {
         records_json += (records_json.empty() ? "" : ",") + to_json(r);
         continue;
       }
-      std::printf("\n%s  (%.3g s at %g Hz)\n", path.c_str(), r.duration_s, r.source_rate_hz);
+      std::printf("\n%s  (%.3g s at %g Hz)\n", path.c_str(), r.duration_s, r.sampling_rate_hz);
       // Both to 3 decimals: the comparison shown is the one made (0.529 >= 0.53 would contradict it).
       for (const auto& c : r.classes)
         std::printf("  %-5s %-24s %6.3f  %s %.3f%s\n", c.name.c_str(), c.description.c_str(), c.probability,

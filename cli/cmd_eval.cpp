@@ -11,7 +11,8 @@
 #include "commands.h"
 #include "model_path.h"
 #include "ecglite/error.h"
-#include "ecglite/screen.h"
+#include "ecglite/json.h"
+#include "ecglite/ptbxl_eval.h"
 
 namespace ecglite::cli {
 

@@ -71,18 +71,18 @@ void print_wfdb(const std::string& path, const WfdbHeader& h, const WfdbRecord* 
   line("record", h.record_name);
   line("header", path);
   line("signals", std::to_string(rec ? rec->header.signals.size() : h.signals.size()));
-  line("frequency", number(h.sampling_frequency) + " Hz (frames per second)");
+  line("frequency", number(h.sampling_rate_hz) + " Hz (frames per second)");
   if (h.counter_frequency > 0)
     line("counter", number(h.counter_frequency) + " Hz, base counter " + number(h.base_counter));
   if (h.length && (*h.length > 0 || !rec)) {
-    std::string text = std::to_string(*h.length) + " samples" + duration(*h.length, h.sampling_frequency);
+    std::string text = std::to_string(*h.length) + " samples" + duration(*h.length, h.sampling_rate_hz);
     if (rec && rec->record_length != *h.length)
       text += "; " + std::to_string(rec->record_length) + " readable" +
               (h.is_multi_segment() ? " (the sum of the segments)" : " (skewed signals end earlier, as in rdsamp)");
     line("length", text);
   }
   else if (rec)
-    line("length", std::to_string(rec->record_length) + " samples" + duration(rec->record_length, h.sampling_frequency) +
+    line("length", std::to_string(rec->record_length) + " samples" + duration(rec->record_length, h.sampling_rate_hz) +
                        (h.length ? ", inferred from the file size (the header says 0: unknown)"
                                  : ", inferred from the file size (not in the header)"));
   else

@@ -22,10 +22,11 @@
 #include "output.h"
 #include "ecglite/annotations.h"
 #include "ecglite/error.h"
+#include "ecglite/json.h"
+#include "ecglite/limits.h"
 #include "ecglite/preprocess.h"
 #include "ecglite/qrs.h"
-#include "ecglite/screen.h"
-#include "ecglite/limits.h"
+#include "ecglite/qrs_eval.h"
 #include "ecglite/wfdb.h"
 #include "../core/src/common/text.h"
 

@@ -19,7 +19,6 @@
 #include "ecglite/error.h"
 #include "ecglite/read.h"
 #include "ecglite/rhythm.h"
-#include "ecglite/screen.h"
 
 namespace ecglite::cli {
 

@@ -24,13 +24,14 @@
 
 #include "ecglite/annotations.h"
 #include "ecglite/beats.h"
+#include "ecglite/classify.h"
 #include "ecglite/csv.h"
 #include "ecglite/error.h"
+#include "ecglite/inference_plan.h"
 #include "ecglite/model.h"
 #include "ecglite/preprocess.h"
 #include "ecglite/record.h"
 #include "ecglite/rhythm.h"
-#include "ecglite/screen.h"
 #include "ecglite/wfdb.h"
 
 using emscripten::val;
@@ -150,7 +151,7 @@ val parse_header(const std::string& text, const std::string& source_name) {
     val o = val::object();
     o.set("recordName", h.record_name);
     o.set("numSignals", h.num_signals);
-    o.set("samplingFrequency", h.sampling_frequency);
+    o.set("samplingFrequency", h.sampling_rate_hz);
     o.set("length", h.length ? val(static_cast<double>(*h.length)) : val::null());
     // The files this header needs, in first-use order, without the null-signal marker "~".
     std::vector<std::string> files;
@@ -311,7 +312,7 @@ val classify_result(const ecglite::ClassifyResult& r) {
   o.set("windows", static_cast<double>(r.windows));
   o.set("inferences", static_cast<double>(r.inferences));
   o.set("durationS", r.duration_s);
-  o.set("sourceRateHz", r.source_rate_hz);
+  o.set("sourceRateHz", r.sampling_rate_hz);
   return o;
 }
 
@@ -389,7 +390,7 @@ val combine(const ecglite::Model& model, const val& input, const val& logits_js)
     ecglite::ClassifyResult r = ecglite::combine_logits(info, plan, floats_from_js(logits_js));
     r.record_name = string_or(input, "recordName", "");
     r.duration_s = number_or(input, "durationS", 0);
-    r.source_rate_hz = number_or(input, "sourceRateHz", 0);
+    r.sampling_rate_hz = number_or(input, "sourceRateHz", 0);
     val adaptations = input["adaptations"];
     const std::size_t m = adaptations.isUndefined() ? 0 : adaptations["length"].as<std::size_t>();
     for (std::size_t i = 0; i < m; ++i) r.adaptations.push_back(adaptations[i].as<std::string>());

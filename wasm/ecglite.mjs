@@ -2,7 +2,13 @@
 // entirely in the browser, a Web Worker or Node 20. A thin hand-written layer over the Embind module
 // (ecglite-core.mjs + ecglite-core.wasm, built from the same C++ core as the `ecglite` CLI):
 // it turns returned errors into thrown Errors (adding what to do in JS), owns the wasm objects'
-// lifetimes, and pairs dropped files into records. The web page imports this very file. Types: index.d.ts.
+// lifetimes, and pairs dropped files into records (the rules: files.mjs). The web page imports this
+// very file. Types: index.d.ts.
+
+import { baseName, groupFiles } from './files.mjs';
+
+// The file-name rules, for a page: what its file picker offers, which file is a CSV export.
+export { ACCEPTED_FILES, ANNOTATORS, CSV_EXTENSIONS, fileKind } from './files.mjs';
 
 const isNode = typeof process === 'object' && !!(process.versions && process.versions.node) &&
   typeof window === 'undefined' && typeof importScripts === 'undefined';
@@ -111,22 +117,6 @@ function networkInputArg(input, what) {
     sourceRateHz: Number(input.sourceRateHz) || 0,
   };
 }
-
-const lowerExtension = (name) => {
-  const dot = name.lastIndexOf('.');
-  return dot < 0 ? '' : name.slice(dot + 1).toLowerCase();
-};
-const stem = (name) => {
-  const dot = name.lastIndexOf('.');
-  return dot < 0 ? name : name.slice(0, dot);
-};
-const baseName = (name) => name.slice(Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\')) + 1);
-const CSV_EXTENSIONS = new Set(['csv', 'tsv', 'txt']);
-const SIGNAL_EXTENSIONS = new Set(['dat', 'mat']);
-const EDF_EXTENSIONS = new Set(['edf', 'bdf']);  // a common ECG format that is not read: said so, not ignored
-const ANNOTATORS = ['atr', 'ann', 'qrs', 'ecg'];  // reference annotation files, in order of preference
-const listWords = (names) =>
-  names.length <= 1 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
 
 const registry = typeof FinalizationRegistry === 'function'
   ? new FinalizationRegistry((raw) => { if (!raw.isDeleted()) raw.delete(); })
@@ -329,12 +319,15 @@ export class EcgLite {
 
   /**
    * Sorts dropped files into records: pairs each WFDB header with the signal files (and segment
-   * headers) it names, takes CSV files as records of their own, and says precisely what is missing
-   * (and that EDF/BDF files are not read).
+   * headers) it names and with its reference annotations (100.atr), takes CSV files as records of
+   * their own, and says precisely what is missing (and that EDF/BDF files are not read). The rules
+   * are in files.mjs.
    * `files`: an array of { name, bytes } (or a Map name -> bytes). Returns
    * { records: [{ kind: 'wfdb', name, header, headerName, files: { name: bytes }, annotations?: { name, bytes } }
    *             | { kind: 'csv', name, fileName, bytes }],
-   *   problems: [{ files: [names], message, kind }], ignored: [names] }.
+   *   problems: [{ files: [names], message, kind }], ignored: [names],
+   *   unusedAnnotations: [{ files: [name], message }] (the annotation files among `ignored`, each
+   *     with why no record took it) }.
    */
   groupFiles(files) {
     if (files instanceof Map) files = [...files].map(([name, bytes]) => ({ name, bytes }));
@@ -347,119 +340,8 @@ export class EcgLite {
       }
       return { name: f.name, bytes: f.bytes };
     });
-    const byName = new Map();
-    const byLowerName = new Map();
-    for (const f of list) {
-      const name = baseName(f.name);
-      const entry = { name, bytes: toBytes(f.bytes, name) };
-      byName.set(name, entry);
-      byLowerName.set(name.toLowerCase(), entry);
-    }
-    const find = (name) => byName.get(name) ?? byLowerName.get(name.toLowerCase());
-
-    const records = [];
-    const problems = [];
-    const used = new Set();
-    const headers = new Map(); // header file name -> parsed header or Error
-    for (const entry of byName.values()) {
-      if (lowerExtension(entry.name) !== 'hea') continue;
-      try {
-        headers.set(entry.name, this.parseHeader(entry.bytes, entry.name));
-      } catch (error) {
-        headers.set(entry.name, error);
-      }
-    }
-    // Segment headers of multi-segment records belong to their master header, not to the list. A
-    // multi-segment header is never a segment (not even of itself): it stays a record, and reading
-    // it says what is wrong instead of it vanishing from the drop.
-    const segmentHeaders = new Set();
-    const isMultiSegment = (name) => {
-      const info = headers.get(name);
-      return info && !(info instanceof Error) && info.segments.length > 0;
-    };
-    for (const info of headers.values()) {
-      if (info instanceof Error) continue;
-      for (const seg of info.segments) {
-        const f = find(`${seg}.hea`);
-        if (f && !isMultiSegment(f.name)) segmentHeaders.add(f.name);
-      }
-    }
-    for (const [headerName, info] of headers) {
-      if (segmentHeaders.has(headerName)) continue;
-      used.add(headerName);
-      if (info instanceof Error) {
-        problems.push({ files: [headerName], message: info.message, kind: info.kind });
-        continue;
-      }
-      const needed = [];
-      const addSignalFiles = (h) => { for (const s of h.signalFiles) if (!needed.includes(s)) needed.push(s); };
-      addSignalFiles(info);
-      for (const seg of info.segments) {
-        const segHeader = `${seg}.hea`;
-        if (!needed.includes(segHeader)) needed.push(segHeader);
-        const segEntry = find(segHeader);
-        const segInfo = segEntry && headers.get(segEntry.name);
-        if (segInfo && !(segInfo instanceof Error)) addSignalFiles(segInfo);
-      }
-      const provided = {};
-      const missing = [];
-      for (const n of needed) {
-        const f = find(n);
-        if (f) {
-          provided[n] = f.bytes;
-          used.add(f.name);
-        } else {
-          missing.push(n);
-        }
-      }
-      if (missing.length) {
-        problems.push({
-          files: [headerName],
-          message: `${headerName} needs ${listWords(missing)} — drop ${missing.length > 1 ? 'them' : 'it'} together with the header`,
-          kind: 'missing_file',
-        });
-        continue;
-      }
-      const group = { kind: 'wfdb', name: info.recordName, header: byName.get(headerName).bytes, headerName, files: provided };
-      // Reference annotations dropped with the record (100.atr): their rhythm episodes are shown.
-      for (const annotator of ANNOTATORS) {
-        const f = find(`${info.recordName}.${annotator}`);
-        if (!f) continue;
-        group.annotations = { name: f.name, bytes: f.bytes };
-        used.add(f.name);
-        break;
-      }
-      records.push(group);
-    }
-    for (const n of segmentHeaders) used.add(n);
-
-    const ignored = [];
-    const edf = [];
-    for (const entry of byName.values()) {
-      if (used.has(entry.name)) continue;
-      const ext = lowerExtension(entry.name);
-      if (CSV_EXTENSIONS.has(ext)) {
-        records.push({ kind: 'csv', name: stem(entry.name), fileName: entry.name, bytes: entry.bytes });
-      } else if (SIGNAL_EXTENSIONS.has(ext)) {
-        problems.push({
-          files: [entry.name],
-          message: `${entry.name} is a WFDB signal file: drop its header ${stem(entry.name)}.hea together with it`,
-          kind: 'missing_file',
-        });
-      } else if (EDF_EXTENSIONS.has(ext)) {
-        edf.push(entry.name);
-      } else {
-        ignored.push(entry.name);
-      }
-    }
-    if (edf.length) {
-      problems.push({
-        files: edf,
-        message: `${edf.join(', ')}: European Data Format (EDF/BDF) is not read here — convert it to WFDB (the WFDB tool edf2mit) or export the samples as CSV.`,
-        kind: 'unsupported_format',
-      });
-    }
-    return { records, problems, ignored };
+    for (const f of list) f.bytes = toBytes(f.bytes, baseName(f.name));
+    return groupFiles(list, (bytes, name) => this.parseHeader(bytes, name));
   }
 
   /** Reads one entry of groupFiles().records. csvOptions as for readCsv. */

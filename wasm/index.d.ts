@@ -1,4 +1,4 @@
-// Type declarations of the `ecglite` package (ecglite.mjs).
+// Type declarations of the `ecglite` package (ecglite.mjs; the file-name rules it re-exports from files.mjs).
 
 /** Bytes as the module accepts them. */
 export type BytesLike = Uint8Array | ArrayBuffer | ArrayBufferView;
@@ -174,9 +174,27 @@ export interface GroupedFiles {
   records: FileGroup[];
   /** e.g. "00001_lr.hea needs 00001_lr.dat — drop it together with the header" (kind 'missing_file'). */
   problems: { files: string[]; message: string; kind: ErrorKind }[];
-  /** Files that are neither headers, signal files nor CSV (annotations, notes). */
+  /** Files that are neither headers, signal files nor CSV (annotations no record took, notes). */
   ignored: string[];
+  /**
+   * The annotation files among `ignored`, each with why no record took it, e.g. "100.atr: annotations
+   * for record 100: drop them together with 100.hea and its signal files", "100.atr: annotations for
+   * 100, which could not be opened" (its header is a problem), "100.qrs: not used; the reference
+   * annotations of 100 are read from 100.atr".
+   */
+  unusedAnnotations: { files: string[]; message: string }[];
 }
+
+/** What a file is by its name (fileKind()); null: not a file EcgLite reads. */
+export type FileKind = 'header' | 'signal' | 'csv' | 'annotations' | 'edf';
+/** What a file is by the extension of its name, as groupFiles() sorts it ('edf': named as not read). */
+export function fileKind(name: string): FileKind | null;
+/** Extensions (lower case, no dot) read as CSV exports: csv, tsv, txt. */
+export const CSV_EXTENSIONS: readonly string[];
+/** Extensions of reference annotation files paired with a record, in order of preference: atr, ann, qrs, ecg. */
+export const ANNOTATORS: readonly string[];
+/** Every file groupFiles() takes, as an `<input type="file">` accept attribute (".hea,.dat,...,text/csv"). */
+export const ACCEPTED_FILES: string;
 
 export interface CsvOptions {
   /** Hz; 0 or absent: from a time column or a preamble line. */

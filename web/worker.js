@@ -4,7 +4,8 @@
 //   page -> worker  { type: 'open', id, files: [{ name, buffer }], csvOptions }
 //                   { type: 'onnx', id, key, precision }
 //   worker -> page  { type: 'ready', version, limits, model, buildInfo } | { type: 'fatal', message }
-//                   { type: 'grouped', id, records: [{ key, name, kind, files }], problems, ignored }
+//                   { type: 'grouped', id, records: [{ key, name, kind, files }], problems, ignored,
+//                     unusedAnnotations } (as groupFiles() returns them)
 //                   { type: 'progress', id, text }
 //                   { type: 'record', id, key, summary, leads: [Float32Array] (transferred) }
 //                   { type: 'record-error', id, key, message, kind, reason } (the module's error: its
@@ -64,6 +65,7 @@ async function open({ id, files, csvOptions }) {
     })),
     problems: grouped.problems,
     ignored: grouped.ignored,
+    unusedAnnotations: grouped.unusedAnnotations,
   });
 
   for (const [index, { key, group }] of entries.entries()) {

@@ -82,7 +82,7 @@ def read_index(data_dir: str) -> Index:
     missing = no_class = 0
     labelled_rows: dict[int, int] = {}  # per fold, whether the files are present or not
     for ecg_id, row in db.iterrows():
-        # same order as `ecglite eval` (screen/ptbxl.cpp), so the two report the same counts
+        # same order as `ecglite eval` (eval/src/ptbxl.cpp), so the two report the same counts
         codes = ast.literal_eval(row["scp_codes"])
         labels = {diag[k] for k in codes if k in diag}
         if not labels:

@@ -126,6 +126,26 @@ test('annotation files of a record that could not be opened are named as such; t
   await page.close();
 });
 
+test('a second annotator of a record, annotations without a header and other files are named as the package says', { skip: SKIP }, async () => {
+  await withTempDir((dir) => {
+    for (const ext of ['hea', 'dat', 'atr']) copyFileSync(`${MITDB_EXCERPT}.${ext}`, path.join(dir, `205_20s.${ext}`));
+    copyFileSync(`${MITDB_EXCERPT}.atr`, path.join(dir, '205_20s.qrs'));
+    copyFileSync(`${MITDB_EXCERPT}.atr`, path.join(dir, '100.atr'));
+    writeFileSync(path.join(dir, 'notes.pdf'), '%PDF');
+  }, async (dir) => {
+    const page = await env.newPage();
+    await pick(page, ['205_20s.hea', '205_20s.dat', '205_20s.atr', '205_20s.qrs', '100.atr', 'notes.pdf'].map((f) => path.join(dir, f)));
+    await page.waitForSelector('#reference-rhythms');
+    assert.match(await page.textContent('#reference-rhythms'), /^Reference rhythm annotations \(205_20s\.atr\)/);
+    assert.deepEqual((await problemTexts(page)).sort(), [
+      '100.atr: annotations for record 100: drop them together with 100.hea and its signal files',
+      '205_20s.qrs: not used; the reference annotations of 205_20s are read from 205_20s.atr',
+      'Not used: notes.pdf (not a header, signal or CSV file).',
+    ]);
+    await page.close();
+  });
+});
+
 test('the long strip has time labels; Home, End, Page Up, Page Down and a click on the trend move it', { skip: SKIP }, async () => {
   const page = await env.newPage({ viewport: { width: 800, height: 900 } });
   await pick(page, ['hea', 'dat', 'atr'].map((ext) => `${MITDB_EXCERPT}.${ext}`));

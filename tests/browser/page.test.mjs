@@ -322,7 +322,7 @@ test('the README\'s browser embedding works as printed (installed package layout
   await env.withSite('ecglite-embed-', (root) => {
     const pkg = path.join(root, 'node_modules', 'ecglite');
     mkdirSync(path.join(pkg, 'models'), { recursive: true });
-    for (const f of ['ecglite.mjs', 'ecglite-core.mjs', 'ecglite-core.wasm', 'models/student-int8.ecgm']) copyFileSync(path.join(ROOT, 'wasm', f), path.join(pkg, f));
+    for (const f of ['ecglite.mjs', 'files.mjs', 'ecglite-core.mjs', 'ecglite-core.wasm', 'models/student-int8.ecgm']) copyFileSync(path.join(ROOT, 'wasm', f), path.join(pkg, f));
     // The inline script as a file of its own: the server's CSP (rightly) forbids inline scripts.
     writeFileSync(path.join(root, 'embed.mjs'), script);
     writeFileSync(path.join(root, 'index.html'), html.replace(/<script type="module">[\s\S]*<\/script>/, '<script type="module" src="embed.mjs"></script>'));
@@ -343,7 +343,7 @@ test('the README\'s browser embedding works as printed (installed package layout
 test('the module says clearly when its wasm is missing, and loads it through locateFile even when served as octet-stream', { skip: SKIP }, async () => {
   const { copyFileSync } = await import('node:fs');
   await env.withSite('ecglite-wasm-', (root) => {
-    for (const f of ['ecglite.mjs', 'ecglite-core.mjs']) copyFileSync(path.join(ROOT, 'wasm', f), path.join(root, f));
+    for (const f of ['ecglite.mjs', 'files.mjs', 'ecglite-core.mjs']) copyFileSync(path.join(ROOT, 'wasm', f), path.join(root, f));
     // The plain name is absent; the same bytes under another name get no application/wasm type.
     copyFileSync(path.join(ROOT, 'wasm', 'ecglite-core.wasm'), path.join(root, 'core.bin'));
     writeFileSync(path.join(root, 'index.html'), '<!doctype html><title>wasm</title>');
@@ -362,7 +362,7 @@ test('the module says clearly when its wasm is missing, and loads it through loc
 });
 
 test('the page runs the very module the npm package ships', { skip: SKIP }, () => {
-  for (const file of ['ecglite.mjs', 'ecglite-core.mjs', 'ecglite-core.wasm'])
+  for (const file of ['ecglite.mjs', 'files.mjs', 'ecglite-core.mjs', 'ecglite-core.wasm'])
     assert.ok(readFileSync(path.join(WEB, file)).equals(readFileSync(path.join(ROOT, 'wasm', file))), file);
   assert.match(readFileSync(path.join(WEB, 'worker.js'), 'utf8'), /from '\.\/ecglite\.mjs'/);
 });

@@ -6,6 +6,7 @@
 #include "ecglite/beats.h"
 #include "ecglite/error.h"
 #include "ecglite/qrs.h"
+#include "ecglite/qrs_eval.h"
 #include "ecglite/read.h"
 #include "ecglite/rhythm.h"
 #include "test_support.h"

@@ -19,6 +19,7 @@ namespace fs = std::filesystem;
 using ecglite::test::is_valid_utf8;
 using ecglite::test::run_cli;
 using ecglite::test::shell_quote;
+using ecglite::test::TestDir;
 
 #define EXPECT_CONTAINS(haystack, needle) \
   EXPECT_NE(std::string(haystack).find(needle), std::string::npos) << "in: " << (haystack)
@@ -28,18 +29,6 @@ std::string fixture(const std::string& relative) { return ecglite::test::fixture
 std::size_t count_lines(const std::string& text) {
   return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
 }
-
-// A fresh directory for one test, removed at the end.
-struct TestDir {
-  fs::path path;
-  explicit TestDir(const std::string& tag)
-      : path(fs::path(::testing::TempDir()) / ("ecglite_cli_" + tag + "_" + std::to_string(::getpid()))) {
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
-  ~TestDir() { fs::remove_all(path); }
-  std::string operator/(const std::string& name) const { return (path / name).string(); }
-};
 
 // The 20 s MIT-BIH excerpt (2 leads, 360 Hz) as a CSV without a time column or rate line.
 void write_csv_without_rate(const std::string& path) {
@@ -136,7 +125,7 @@ TEST(Cli, OutputThatCannotBeWrittenFailsTheCommand) {
 
 // The CSV reader's message says "give it with --rate HZ": every command that reads a record takes it.
 TEST(Cli, EveryCommandReadingARecordTakesRateForACsvWithoutTime) {
-  TestDir dir("rate");
+  TestDir dir("cli_rate");
   const std::string csv = dir / "notime.csv";
   write_csv_without_rate(csv);
   for (const std::string command : {"info", "dump", "beats --no-model", "rhythm --no-model"}) {
@@ -174,7 +163,7 @@ TEST(Cli, EveryCommandReadingARecordTakesRateForACsvWithoutTime) {
 
 // A file name is whatever bytes the file system holds; JSON and messages must still be UTF-8.
 TEST(Cli, JsonAndMessagesAreUtf8WhateverTheFileName) {
-  TestDir dir("utf8");
+  TestDir dir("cli_utf8");
   const std::string latin1 = dir / "lat\xe9n.csv";
   write_csv_without_rate(latin1);
   const std::string replaced = "lat\xEF\xBF\xBDn";  // U+FFFD for the stray byte
@@ -215,7 +204,7 @@ TEST(Cli, ClassifyPrintsProbabilityAndThresholdAlike) {
 }
 
 TEST(Cli, RecordPathsWithUpperCaseHeaderOrADirectory) {
-  TestDir dir("paths");
+  TestDir dir("cli_paths");
   fs::copy_file(fixture("wfdb/mitdb100_1s.dat"), dir / "mitdb100_1s.dat");
   fs::copy_file(fixture("wfdb/mitdb100_1s.hea"), dir / "mitdb100_1s.HEA");
   const std::string expected = run_cli("dump " + fixture("wfdb/mitdb100_1s")).out;
@@ -248,7 +237,7 @@ TEST(Cli, ModelLookupErrorsAreOneLineAndNameTheirSource) {
   EXPECT_CONTAINS(r.err, "ECGLITE_MODEL=/nonexistent.ecgm: no such model file (correct or unset ECGLITE_MODEL");
   ::unsetenv("ECGLITE_MODEL");
 
-  TestDir dir("nomodel");  // a copy of the binary with no models/ near it
+  TestDir dir("cli_nomodel");  // a copy of the binary with no models/ near it
   fs::copy_file(ECGLITE_CLI_PATH, dir / "ecglite");
   fs::permissions(dir / "ecglite", fs::perms::owner_all);
   const std::string err = dir / "err";

@@ -13,6 +13,7 @@
 
 #include "ecglite/error.h"
 #include "ecglite/model.h"
+#include "../../core/src/nn/testing.h"
 #include "test_support.h"
 
 using ecglite::Model;
@@ -98,7 +99,7 @@ TEST(Engine, Int8CodesBitExactWithPyTorchQnnpackReference) {
   for (bool scalar : {false, true}) {
     ScalarKernels k(scalar);
     for (int i = 0; i < f.n; ++i) {
-      auto codes = m.pooled_codes(&f.inputs[i * 12 * 250]);
+      auto codes = ecglite::ModelInternals::pooled_codes(m, &f.inputs[i * 12 * 250]);
       ASSERT_EQ(codes.size(), static_cast<std::size_t>(f.c * f.t));
       int mismatches = 0;
       for (std::size_t k2 = 0; k2 < codes.size(); ++k2) mismatches += codes[k2] != f.codes[i * f.c * f.t + k2];
@@ -135,11 +136,11 @@ TEST(Engine, SimdAndScalarKernelsGiveIdenticalIntegersOnRandomInputs) {
     std::vector<std::uint8_t> simd, scalar;
     {
       ScalarKernels k(false);
-      simd = m.pooled_codes(x.data());
+      simd = ecglite::ModelInternals::pooled_codes(m, x.data());
     }
     {
       ScalarKernels k(true);
-      scalar = m.pooled_codes(x.data());
+      scalar = ecglite::ModelInternals::pooled_codes(m, x.data());
     }
     ASSERT_EQ(simd, scalar) << "trial " << trial;
   }

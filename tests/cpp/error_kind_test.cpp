@@ -9,6 +9,7 @@
 
 #include "ecglite/annotations.h"
 #include "ecglite/beats.h"
+#include "ecglite/classify.h"
 #include "ecglite/csv.h"
 #include "ecglite/error.h"
 #include "ecglite/model.h"
@@ -16,7 +17,6 @@
 #include "ecglite/qrs.h"
 #include "ecglite/read.h"
 #include "ecglite/rhythm.h"
-#include "ecglite/screen.h"
 #include "ecglite/wfdb.h"
 #include "test_support.h"
 

@@ -8,9 +8,10 @@
 #include <sys/stat.h>
 #include <vector>
 
+#include "ecglite/classify.h"
 #include "ecglite/error.h"
+#include "ecglite/ptbxl_eval.h"
 #include "ecglite/read.h"
-#include "ecglite/screen.h"
 #include "test_support.h"
 
 using namespace ecglite;

@@ -10,6 +10,7 @@
 #include "ecglite/annotations.h"
 #include "ecglite/error.h"
 #include "ecglite/qrs.h"
+#include "ecglite/qrs_eval.h"
 #include "ecglite/read.h"
 #include "ecglite/wfdb.h"
 #include "test_support.h"

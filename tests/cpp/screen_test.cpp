@@ -4,10 +4,11 @@
 #include <string>
 #include <vector>
 
+#include "ecglite/classify.h"
 #include "ecglite/error.h"
+#include "ecglite/inference_plan.h"
 #include "ecglite/preprocess.h"
 #include "ecglite/read.h"
-#include "ecglite/screen.h"
 #include "test_support.h"
 
 using namespace ecglite;
@@ -120,7 +121,7 @@ TEST(Screen, ClassifyRecordResamplesAndPassesWarningsOn) {
   rec.warnings.push_back("checksum mismatch in the test");
   ClassifyResult r = classify(m, rec);
   EXPECT_EQ(r.record_name, "synthetic");
-  EXPECT_DOUBLE_EQ(r.source_rate_hz, 500);
+  EXPECT_DOUBLE_EQ(r.sampling_rate_hz, 500);
   EXPECT_DOUBLE_EQ(r.duration_s, 10);
   EXPECT_EQ(r.inferences, 7u);
   ASSERT_FALSE(r.warnings.empty());
@@ -176,7 +177,7 @@ TEST(Screen, GenuinePtbxlRecordEndToEnd) {
   ClassifyResult r = classify(m, read_record_file(test::data_dir() + "/ptbxl-raw/records100/00000/00001_lr"));
   EXPECT_EQ(r.windows, 1u);
   EXPECT_EQ(r.inferences, 7u);
-  EXPECT_DOUBLE_EQ(r.source_rate_hz, 100);
+  EXPECT_DOUBLE_EQ(r.sampling_rate_hz, 100);
 }
 
 TEST(Screen, PlanAndCombineReproduceClassifyPreparedForOtherEngines) {

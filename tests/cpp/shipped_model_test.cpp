@@ -6,8 +6,10 @@
 #include <string>
 #include <vector>
 
+#include "ecglite/classify.h"
+#include "ecglite/inference_plan.h"
+#include "ecglite/ptbxl_eval.h"
 #include "ecglite/read.h"
-#include "ecglite/screen.h"
 #include "test_support.h"
 
 using namespace ecglite;

@@ -8,6 +8,7 @@
 #include <array>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <ostream>
 #include <sstream>
@@ -68,6 +69,18 @@ inline std::string read_text(const std::string& path) {
   ss << in.rdbuf();
   return ss.str();
 }
+
+// A fresh directory for one test, removed at the end.
+struct TestDir {
+  std::filesystem::path path;
+  explicit TestDir(const std::string& tag)
+      : path(std::filesystem::path(::testing::TempDir()) / ("ecglite_" + tag + "_" + std::to_string(::getpid()))) {
+    std::filesystem::remove_all(path);
+    std::filesystem::create_directories(path);
+  }
+  ~TestDir() { std::filesystem::remove_all(path); }
+  std::string operator/(const std::string& name) const { return (path / name).string(); }
+};
 
 // Skips the current test when a shared dataset is absent (CI clones without ../shared/data).
 #define ECGLITE_REQUIRE_DATA(subdir)                                                          \

@@ -28,7 +28,7 @@ TEST(WfdbHeader, OddButLegalLayoutOfSample100) {
       "100.dat 212 200 11 1024 1011 20052 0 V5\r\n# 69 M 1085 1629 x1\r\n# Aldomet, Inderal\r\n");
   EXPECT_EQ(h.record_name, "100");
   EXPECT_EQ(h.num_signals, 2);
-  EXPECT_EQ(h.sampling_frequency, 360);
+  EXPECT_EQ(h.sampling_rate_hz, 360);
   ASSERT_TRUE(h.length);
   EXPECT_EQ(*h.length, 650000);
   ASSERT_EQ(h.signals.size(), 2u);
@@ -53,24 +53,24 @@ TEST(WfdbHeader, OddButLegalLayoutOfSample100) {
 
 TEST(WfdbHeader, RecordLineVariants) {
   WfdbHeader h = parse_wfdb_header("12726 0 250/24000 825000 15:08:24 \n");
-  EXPECT_EQ(h.sampling_frequency, 250);
+  EXPECT_EQ(h.sampling_rate_hz, 250);
   EXPECT_EQ(h.counter_frequency, 24000);
   EXPECT_EQ(h.base_time, "15:08:24");
   EXPECT_EQ(h.base_date, "");
 
   h = parse_wfdb_header("n 0 0.0166666666667/125(-7.5) 1    31:25.894 10/10/2896\n");
-  EXPECT_NEAR(h.sampling_frequency, 1 / 60.0, 1e-12);
+  EXPECT_NEAR(h.sampling_rate_hz, 1 / 60.0, 1e-12);
   EXPECT_EQ(h.counter_frequency, 125);
   EXPECT_EQ(h.base_counter, -7.5);
   EXPECT_EQ(h.base_time, "31:25.894");
   EXPECT_EQ(h.base_date, "10/10/2896");
 
   h = parse_wfdb_header("drive02-no-len 0 15.5\n");
-  EXPECT_EQ(h.sampling_frequency, 15.5);
+  EXPECT_EQ(h.sampling_rate_hz, 15.5);
   EXPECT_FALSE(h.length);
 
   h = parse_wfdb_header("bare 0\n");
-  EXPECT_EQ(h.sampling_frequency, 250);  // WFDB's default frame rate
+  EXPECT_EQ(h.sampling_rate_hz, 250);  // WFDB's default frame rate
   EXPECT_EQ(h.counter_frequency, 0);
 }
 

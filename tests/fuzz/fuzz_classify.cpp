@@ -10,9 +10,9 @@
 #include <memory>
 #include <string>
 
+#include "ecglite/classify.h"
 #include "ecglite/csv.h"
 #include "ecglite/model.h"
-#include "ecglite/screen.h"
 #include "ecglite/wfdb.h"
 #include "fuzz_support.h"
 

@@ -1,7 +1,7 @@
-// The npm package `ecglite`: `npm pack` ships exactly the module, the wasm, the model, the types and
-// the README; the tarball installs into a fresh project where the README's Node example runs and
-// gives the CLI's numbers; index.d.ts type-checks an embedding written against it; and the page
-// serves the very files the package ships.
+// The npm package `ecglite`: `npm pack` ships exactly the module (ecglite.mjs and the files.mjs it
+// imports), the wasm, the model, the types and the README; the tarball installs into a fresh project
+// where the README's Node example runs and gives the CLI's numbers; index.d.ts type-checks an
+// embedding written against it; and the page serves the very files the package ships.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -17,11 +17,11 @@ const run = (cmd, args, cwd) => {
   return r.stdout;
 };
 
-test('npm pack ships the module, the wasm, the model, the types and the README', { skip: NO_MODULE || NO_MODEL }, () => {
+test('npm pack ships the module (ecglite.mjs and its files.mjs), the wasm, the model, the types and the README', { skip: NO_MODULE || NO_MODEL }, () => {
   const [info] = JSON.parse(run(NPM, ['pack', '--dry-run', '--json', '--ignore-scripts'], PACKAGE_DIR));
   const files = info.files.map((f) => f.path).sort();
   const beats = existsSync(path.join(PACKAGE_DIR, 'models', 'beats-int8.ecgm')) ? ['models/beats-int8.ecgm'] : [];
-  assert.deepEqual(files, ['README.md', 'ecglite-core.mjs', 'ecglite-core.wasm', 'ecglite.mjs', 'index.d.ts', ...beats, 'models/student-int8.ecgm', 'package.json']);
+  assert.deepEqual(files, ['README.md', 'ecglite-core.mjs', 'ecglite-core.wasm', 'ecglite.mjs', 'files.mjs', 'index.d.ts', ...beats, 'models/student-int8.ecgm', 'package.json']);
   assert.equal(info.name, 'ecglite');
 });
 
@@ -60,12 +60,16 @@ const TSC = path.join(ROOT, 'node_modules', '.bin', 'tsc');
 test('index.d.ts: an embedding written against the declarations type-checks (strict), a misuse does not', { skip: NO_MODULE || NO_MODEL || (!existsSync(TSC) && 'typescript is not installed (npm ci installs the dev dependencies)') }, () => {
   withInstalledPackage((project) => {
     writeFileSync(path.join(project, 'embed.ts'), `
-import createEcgLite, { EcgLite, EcgLiteError, EcgRecord, ClassifyResult, ErrorKind, GroupedFiles } from 'ecglite';
+import createEcgLite, { EcgLite, EcgLiteError, EcgRecord, ClassifyResult, ErrorKind, GroupedFiles, FileKind,
+  fileKind, ACCEPTED_FILES, ANNOTATORS, CSV_EXTENSIONS } from 'ecglite';
 export async function screen(files: { name: string; bytes: Uint8Array }[]): Promise<string[]> {
   const ecg: EcgLite = await createEcgLite();
   const model = await ecg.loadDefaultModel();
   const grouped: GroupedFiles = ecg.groupFiles(files);
   const out = grouped.problems.map((p) => p.message);
+  out.push(...grouped.unusedAnnotations.map((a) => \`\${a.files[0]}: \${a.message}\`));
+  const kind: FileKind | null = fileKind(files[0].name);
+  out.push(ACCEPTED_FILES, ANNOTATORS.join(','), CSV_EXTENSIONS[0], String(kind));
   const kinds: ErrorKind[] = grouped.problems.map((p) => p.kind);
   for (const group of grouped.records) {
     let record: EcgRecord;
@@ -97,7 +101,7 @@ export async function screen(files: { name: string; bytes: Uint8Array }[]): Prom
 });
 
 test('the page serves the files the package ships', { skip: NO_MODULE }, () => {
-  for (const file of ['ecglite.mjs', 'ecglite-core.mjs', 'ecglite-core.wasm']) {
+  for (const file of ['ecglite.mjs', 'files.mjs', 'ecglite-core.mjs', 'ecglite-core.wasm']) {
     const web = path.join(ROOT, 'web', file);
     assert.ok(existsSync(web), `${web} missing (run scripts/build-wasm)`);
     assert.ok(readFileSync(web).equals(readFileSync(path.join(PACKAGE_DIR, file))), `web/${file} differs from wasm/${file}`);

@@ -1,10 +1,11 @@
 // groupFiles(): how the page (and any embedder) turns a pile of dropped files into records, and the
-// precise message when something is missing.
+// precise message when something is missing; why annotation files no record took were left out; the
+// file-name lists the page takes from the package (files.mjs, re-exported by ecglite.mjs).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
-import { FIXTURES, NO_MODULE, SAMPLES, ecglite, read } from './support.mjs';
+import { FIXTURES, NO_MODULE, ROOT, SAMPLES, ecglite, moduleExports, read } from './support.mjs';
 
 const file = (dir, name, as = name) => ({ name: as, bytes: read(path.join(dir, name)) });
 const sample = (name, as) => file(SAMPLES, name, as);
@@ -111,4 +112,61 @@ test('EDF files are a problem that says the format is not read, not silently set
   const edf = g.problems.find((p) => p.files.includes('a.edf'));
   assert.deepEqual(edf.files, ['a.edf', 'b.BDF']);
   assert.match(edf.message, /^a\.edf, b\.BDF: European Data Format \(EDF\/BDF\) is not read here — convert it to WFDB/);
+});
+
+const mitdb = (ext, as = `205_20s.${ext}`) => file(path.join(FIXTURES, 'mitdb'), `205_20s.${ext}`, as);
+const unused = (g) => g.unusedAnnotations.map((a) => a.message);
+
+test('a record takes the first reference annotator present; another annotator of it says which file is read', { skip: NO_MODULE }, async () => {
+  const ecg = await ecglite();
+  const g = ecg.groupFiles([mitdb('hea'), mitdb('dat'), mitdb('atr', '205_20s.QRS'), mitdb('atr')]);
+  assert.deepEqual(messages(g), []);
+  assert.equal(g.records.length, 1);
+  assert.equal(g.records[0].annotations.name, '205_20s.atr');
+  assert.deepEqual(g.ignored, ['205_20s.QRS']);
+  assert.deepEqual(g.unusedAnnotations, [{ files: ['205_20s.QRS'], message: '205_20s.QRS: not used; the reference annotations of 205_20s are read from 205_20s.atr' }]);
+  // Without the .atr the next annotator in ANNOTATORS order is taken.
+  const qrs = ecg.groupFiles([mitdb('hea'), mitdb('dat'), mitdb('atr', '205_20s.ecg'), mitdb('atr', '205_20s.qrs')]);
+  assert.equal(qrs.records[0].annotations.name, '205_20s.qrs');
+  assert.deepEqual(unused(qrs), ['205_20s.ecg: not used; the reference annotations of 205_20s are read from 205_20s.qrs']);
+});
+
+test('annotations whose record could not be opened, or whose header is absent, say so', { skip: NO_MODULE }, async () => {
+  const ecg = await ecglite();
+  // The header is there but the record cannot be opened (its signal file is missing, or the header is bad).
+  const noDat = ecg.groupFiles([mitdb('hea'), mitdb('atr')]);
+  assert.deepEqual(messages(noDat), ['205_20s.hea needs 205_20s.dat — drop it together with the header']);
+  assert.deepEqual(unused(noDat), ['205_20s.atr: annotations for 205_20s, which could not be opened']);
+  const garbage = path.join(ROOT, 'tests', 'bad-inputs', 'ann', 'garbage');
+  const bad = ecg.groupFiles([file(garbage, 'rec.hea'), file(garbage, 'rec.atr', 'REC.ATR')]);
+  assert.equal(bad.problems.length, 1);
+  assert.deepEqual(unused(bad), ['REC.ATR: annotations for REC, which could not be opened']);
+  // No header at all: which one to drop.
+  const alone = ecg.groupFiles([mitdb('atr', '100.atr'), sample('00001_lr.hea'), sample('00001_lr.dat')]);
+  assert.deepEqual(messages(alone), []);
+  assert.deepEqual(alone.ignored, ['100.atr']);
+  assert.deepEqual(alone.unusedAnnotations, [{ files: ['100.atr'], message: '100.atr: annotations for record 100: drop them together with 100.hea and its signal files' }]);
+});
+
+test('files that are not annotations are ignored without an annotation message', { skip: NO_MODULE }, async () => {
+  const ecg = await ecglite();
+  const g = ecg.groupFiles([{ name: 'notes.pdf', bytes: new Uint8Array(1) }, { name: 'README', bytes: new Uint8Array(1) }, sample('ptbxl-06003.csv')]);
+  assert.deepEqual(g.ignored, ['notes.pdf', 'README']);
+  assert.deepEqual(g.unusedAnnotations, []);
+  assert.deepEqual(ecg.groupFiles([]), { records: [], problems: [], ignored: [], unusedAnnotations: [] });
+});
+
+test('the file-name lists are defined once, in the package: fileKind, CSV_EXTENSIONS, ANNOTATORS, ACCEPTED_FILES', { skip: NO_MODULE }, async () => {
+  const { fileKind, CSV_EXTENSIONS, ANNOTATORS, ACCEPTED_FILES } = await moduleExports();
+  assert.deepEqual([...CSV_EXTENSIONS], ['csv', 'tsv', 'txt']);
+  assert.deepEqual([...ANNOTATORS], ['atr', 'ann', 'qrs', 'ecg']);
+  assert.ok(Object.isFrozen(CSV_EXTENSIONS) && Object.isFrozen(ANNOTATORS));
+  assert.equal(ACCEPTED_FILES, '.hea,.dat,.mat,.csv,.tsv,.txt,.atr,.ann,.qrs,.ecg,text/csv');
+  const kinds = Object.fromEntries(['a.hea', 'A.DAT', 'a.mat', 'x/y.csv', 'a.TSV', 'a.txt', '100.atr', '100.Ann', '100.qrs', '100.ecg', 'h.edf', 'h.BDF', 'a.pdf', 'README', '.hea.bak']
+    .map((n) => [n, fileKind(n)]));
+  assert.deepEqual(kinds, {
+    'a.hea': 'header', 'A.DAT': 'signal', 'a.mat': 'signal', 'x/y.csv': 'csv', 'a.TSV': 'csv', 'a.txt': 'csv',
+    '100.atr': 'annotations', '100.Ann': 'annotations', '100.qrs': 'annotations', '100.ecg': 'annotations',
+    'h.edf': 'edf', 'h.BDF': 'edf', 'a.pdf': null, README: null, '.hea.bak': null,
+  });
 });

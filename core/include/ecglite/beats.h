@@ -35,7 +35,7 @@ const std::vector<std::string>& beat_class_names();   // N, S, V, F, Q
 const std::vector<std::string>& beat_channel_names();
 
 struct BeatInputSpec {
-  double rate_hz = 128;        // the lead is resampled to this rate
+  double sampling_rate_hz = 128;  // the lead is resampled to this rate
   double band_low_hz = 0.5;
   double band_high_hz = 40;
   int filter_order = 2;

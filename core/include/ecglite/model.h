@@ -49,18 +49,10 @@ class Model {
   // Thread-safe; allocates nothing after the first call on a thread (a per-thread arena).
   void logits_time_major(const float* input, float* out) const;
 
-  // int8 models: the quint8 codes [channels][length] of the tensor that the global average pool
-  // reads (tests compare them with PyTorch's reference bit for bit). Empty for fp32 models.
-  std::vector<std::uint8_t> pooled_codes(const float* input) const;
-
  private:
+  friend struct ModelInternals;  // hooks for tests and benchmarks (core/src/nn/testing.h)
   struct Impl;
   std::shared_ptr<const Impl> impl_;
 };
-
-// For tests and benchmarks: run the portable scalar kernels instead of the SIMD ones (wasm
-// SIMD128 / x86 SSE2). Both give identical int8 results. Process-wide.
-void set_scalar_kernels(bool scalar);
-bool scalar_kernels();
 
 }  // namespace ecglite

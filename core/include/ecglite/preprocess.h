@@ -58,10 +58,11 @@ std::vector<std::vector<float>> map_to_standard_leads(const Record& record, std:
 std::vector<float> resample(const std::vector<float>& x, double from_hz, double to_hz);
 
 // Zero-phase Butterworth band-pass, equal to scipy.signal.filtfilt(*butter(order, [low, high],
-// 'band', fs=fs), x) with its default odd padding (3 * (2*order + 1) samples), run as second-order
-// sections (more accurate than filtfilt's b/a form above 250 Hz). Inputs not longer than the padding
-// (which scipy rejects) are padded with n - 1 samples. Throws Error unless 0 < low < high < fs/2.
-std::vector<float> bandpass_filtfilt(const std::vector<float>& x, double fs, double low_hz,
+// 'band', fs=sampling_rate_hz), x) with its default odd padding (3 * (2*order + 1) samples), run as
+// second-order sections (more accurate than filtfilt's b/a form above 250 Hz). Inputs not longer than
+// the padding (which scipy rejects) are padded with n - 1 samples. Throws Error unless
+// 0 < low < high < sampling_rate_hz / 2.
+std::vector<float> bandpass_filtfilt(const std::vector<float>& x, double sampling_rate_hz, double low_hz,
                                      double high_hz, int order);
 
 // True when a lead carries no signal: standard deviation below 1e-6 of its units (1 nV for mV),

@@ -1,5 +1,5 @@
-// QRS (heartbeat) detection on records of any sampling rate (>= 50 Hz) and 1-12 leads, and its
-// beat-by-beat evaluation against reference annotations (ANSI/AAMI EC57 style, as WFDB's bxb).
+// QRS (heartbeat) detection on records of any sampling rate (>= 50 Hz) and 1-12 leads. Its
+// beat-by-beat evaluation against reference annotations (EC57) is in the eval library (qrs_eval.h).
 //
 // The detector (docs/QRS.md): per lead, a 5-15 Hz Butterworth band-pass (bandpass_filtfilt),
 // derivative, square and a 100 ms moving-window integration; each lead's energy is scaled by a
@@ -13,7 +13,6 @@
 #include <utility>
 #include <vector>
 
-#include "ecglite/annotations.h"
 #include "ecglite/record.h"
 
 namespace ecglite {
@@ -36,40 +35,9 @@ constexpr double kQrsMinRateHz = 50;
 // rate below kQrsMinRateHz, a lead index out of range or a record without leads.
 std::vector<std::int64_t> detect_qrs(const Record& record, const QrsOptions& options = {});
 
-// --- evaluation ---
-
-struct QrsScore {
-  std::int64_t reference_beats = 0;
-  std::int64_t detected_beats = 0;
-  std::int64_t true_positives = 0;
-  std::int64_t false_negatives = 0;
-  std::int64_t false_positives = 0;
-  double sensitivity() const;             // TP / (TP + FN), 1 when there is no reference beat
-  double positive_predictivity() const;   // TP / (TP + FP), 1 when nothing was detected
-  QrsScore& operator+=(const QrsScore& other);
-};
-
-// Intervals [first, last] of samples left out of a comparison (EC57 excludes ventricular
-// flutter/fibrillation episodes, where beats are not annotated).
+// Intervals [first, last] of samples: stretches without signal (signal_gaps), or left out of a
+// comparison (EC57 excludes ventricular flutter/fibrillation episodes, where beats are not annotated).
 using SampleIntervals = std::vector<std::pair<std::int64_t, std::int64_t>>;
-
-// One-to-one matching of detections to reference beats, closest pairs first, within `tolerance`
-// samples: for each detection, the index of its reference beat, or -1. Both lists ascending.
-std::vector<std::int64_t> match_beats(const std::vector<std::int64_t>& reference,
-                                      const std::vector<std::int64_t>& detected, std::int64_t tolerance);
-
-// Scores detections with match_beats (EC57: tolerance 150 ms). Beats and detections inside
-// `excluded` intervals are not counted.
-QrsScore score_beats(const std::vector<std::int64_t>& reference,
-                     const std::vector<std::int64_t>& detected, std::int64_t tolerance,
-                     const SampleIntervals& excluded = {});
-
-// The samples of the beat annotations (is_beat_code) of an annotation list, ascending.
-std::vector<std::int64_t> reference_beats(const std::vector<Annotation>& annotations);
-
-// The ventricular flutter/fibrillation episodes ('[' to ']') of an annotation list; an episode
-// still open at the end runs to `end_sample`.
-SampleIntervals flutter_episodes(const std::vector<Annotation>& annotations, std::int64_t end_sample);
 
 // Stretches of at least `min_s` seconds in which none of `leads` (empty: all, up to 12) has a valid
 // sample (electrodes off, a recorder's dropout): [first, last] samples, ascending. detect_qrs

@@ -60,15 +60,16 @@ struct RhythmSummary {
   std::vector<RhythmEpisode> reference_rhythms;  // from the annotations, when given
 };
 
-// Summarises classified (or unclassified, cls '?') beats of a record of `length` samples at `fs`.
-// RR intervals that overlap a stretch of `gaps` (signal_gaps) are not heart-rate data or pauses.
-RhythmSummary summarize_rhythm(const std::vector<Beat>& beats, double fs, std::int64_t length,
+// Summarises classified (or unclassified, cls '?') beats of a record of `length` samples at
+// `sampling_rate_hz`. RR intervals that overlap a stretch of `gaps` (signal_gaps) are not heart-rate
+// data or pauses.
+RhythmSummary summarize_rhythm(const std::vector<Beat>& beats, double sampling_rate_hz, std::int64_t length,
                                const RhythmOptions& options = {}, const SampleIntervals& gaps = {});
 
 // The rhythm episodes of an annotation list: each rhythm-change annotation (code 28, aux "(X")
 // starts an episode that lasts until the next one or the end of the record.
-std::vector<RhythmEpisode> rhythm_episodes(const std::vector<Annotation>& annotations, double fs,
-                                           std::int64_t length);
+std::vector<RhythmEpisode> rhythm_episodes(const std::vector<Annotation>& annotations,
+                                           double sampling_rate_hz, std::int64_t length);
 
 // Total seconds per rhythm over the episodes (as the MIT-BIH "Table of rhythms").
 std::map<std::string, double> rhythm_durations(const std::vector<RhythmEpisode>& episodes);

@@ -45,7 +45,7 @@ struct WfdbSegmentSpec {
 struct WfdbHeader {
   std::string record_name;
   int num_signals = 0;
-  double sampling_frequency = 250;      // frames per second
+  double sampling_rate_hz = 250;        // frames per second ("sampling frequency" in WFDB)
   double counter_frequency = 0;         // 0 when absent
   double base_counter = 0;
   std::optional<std::int64_t> length;   // samples per signal (frames); absent in some headers

@@ -96,9 +96,9 @@ void run_cascade(const std::vector<Section>& sections, const std::vector<double>
 
 }  // namespace
 
-std::vector<float> bandpass_filtfilt(const std::vector<float>& x, double fs, double low_hz,
+std::vector<float> bandpass_filtfilt(const std::vector<float>& x, double sampling_rate_hz, double low_hz,
                                      double high_hz, int order) {
-  const std::vector<Section> sections = butter_bandpass(order, low_hz, high_hz, fs);
+  const std::vector<Section> sections = butter_bandpass(order, low_hz, high_hz, sampling_rate_hz);
   const std::size_t n = x.size();
   if (n == 0) return {};
 

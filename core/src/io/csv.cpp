@@ -15,13 +15,12 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
 #include <limits>
 #include <deque>
 #include <map>
-#include <sys/stat.h>
 
 #include "ecglite/error.h"
+#include "ecglite/read.h"
 
 namespace ecglite {
 namespace {
@@ -808,18 +807,10 @@ Record read_csv(const std::string& bytes, const CsvOptions& options, const std::
 }
 
 Record read_csv_file(const std::string& path, const CsvOptions& options) {
-  struct stat st;
-  if (::stat(path.c_str(), &st) != 0) throw Error(ErrorKind::missing_file, path + ": no such file (check the path)");
-  if (S_ISDIR(st.st_mode)) throw Error(ErrorKind::missing_file, path + ": is a directory, not a CSV file");
-  if (static_cast<std::uint64_t>(st.st_size) > options.limits.max_file_bytes)
-    throw Error(ErrorKind::limit, path + ": " + std::to_string(st.st_size) + " bytes, more than the limit of " +
-                                      std::to_string(options.limits.max_file_bytes) + " bytes");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(ErrorKind::missing_file, path + ": cannot open the file (check permissions)");
-  std::string bytes(static_cast<std::size_t>(st.st_size), '\0');
-  if (!bytes.empty() && !in.read(&bytes[0], static_cast<std::streamsize>(bytes.size())))
-    throw Error(ErrorKind::missing_file, path + ": read error");
-  return read_csv(bytes, options, path);
+  FileWords words;
+  words.missing = "no such file (check the path)";
+  words.over_limit = ", more than the limit of";
+  return read_csv(read_text_file(path, options.limits, words), options, path);
 }
 
 }  // namespace ecglite

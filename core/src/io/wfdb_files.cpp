@@ -2,14 +2,12 @@
 // directory on disk (the CLI), and the CLI's record path conventions ("data/100" or "data/100.hea").
 #include <sys/stat.h>
 
-#include <cerrno>
-#include <cstdio>
-#include <cstring>
 #include <memory>
 #include <string>
 
 #include "../common/text.h"
 #include "ecglite/error.h"
+#include "ecglite/read.h"
 #include "ecglite/wfdb.h"
 #include "wfdb_internal.h"
 
@@ -30,21 +28,11 @@ void check_plain_name(const std::string& name) {
                                            "directory, without a path)");
 }
 
-Bytes read_file(const std::string& path, const Limits& limits) {
-  struct stat st;
-  if (::stat(path.c_str(), &st) != 0)
-    throw Error(ErrorKind::missing_file, path + ": cannot open (" + std::strerror(errno) +
-                                             "; a WFDB record needs its .hea and all its signal files side by side)");
-  if (!S_ISREG(st.st_mode)) throw Error(ErrorKind::missing_file, path + ": not a regular file");
-  if (static_cast<std::uint64_t>(st.st_size) > limits.max_file_bytes)
-    throw Error(ErrorKind::limit, path + ": " + std::to_string(st.st_size) + " bytes exceeds the limit of " +
-                                      std::to_string(limits.max_file_bytes) + " bytes per file");
-  std::unique_ptr<FILE, int (*)(FILE*)> f(std::fopen(path.c_str(), "rb"), &std::fclose);
-  if (!f) throw Error(ErrorKind::missing_file, path + ": cannot open (" + std::strerror(errno) + ")");
-  Bytes bytes(static_cast<std::size_t>(st.st_size));
-  if (!bytes.empty() && std::fread(bytes.data(), 1, bytes.size(), f.get()) != bytes.size())
-    throw Error(ErrorKind::missing_file, path + ": read error (" + std::strerror(errno) + ")");
-  return bytes;
+// A record's own files: what to do when one is missing.
+Bytes read_wfdb_part(const std::string& path, const Limits& limits) {
+  FileWords words;
+  words.advice = "a WFDB record needs its .hea and all its signal files side by side";
+  return read_file(path, limits, words);
 }
 
 struct RecordPath {
@@ -113,20 +101,20 @@ FileProvider make_memory_provider(std::map<std::string, Bytes> files) {
 FileProvider make_directory_provider(const std::string& directory, const Limits& limits) {
   return [directory, limits](const std::string& name) -> Bytes {
     check_plain_name(name);
-    return read_file(directory + "/" + name, limits);
+    return read_wfdb_part(directory + "/" + name, limits);
   };
 }
 
 WfdbRecord read_wfdb_file(const std::string& path, const WfdbReadOptions& options) {
   const RecordPath rp = split_record_path(path);
-  const Bytes header = read_file(rp.header, options.limits);
+  const Bytes header = read_wfdb_part(rp.header, options.limits);
   return wfdb::read_wfdb_named(std::string(header.begin(), header.end()), rp.header,
                                make_directory_provider(rp.directory, options.limits), options);
 }
 
 WfdbHeader read_wfdb_header_file(const std::string& path, const Limits& limits) {
   const RecordPath rp = split_record_path(path);
-  const Bytes header = read_file(rp.header, limits);
+  const Bytes header = read_wfdb_part(rp.header, limits);
   return parse_wfdb_header(std::string(header.begin(), header.end()), rp.header, limits);
 }
 

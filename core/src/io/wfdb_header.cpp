@@ -131,8 +131,8 @@ bool is_date_text(const std::string& s) {
 // "fs[/cf[(base)]]"
 void parse_frequency(const std::string& token, WfdbHeader& h, const LineError& err) {
   const std::size_t slash = token.find('/');
-  h.sampling_frequency = parse_number(token.substr(0, slash), "sampling frequency", err);
-  if (!(h.sampling_frequency > 0))
+  h.sampling_rate_hz = parse_number(token.substr(0, slash), "sampling frequency", err);
+  if (!(h.sampling_rate_hz > 0))
     err.fail("sampling frequency " + wfdb::quoted(token) + " must be positive");
   if (slash == std::string::npos) return;
   std::string rest = token.substr(slash + 1);

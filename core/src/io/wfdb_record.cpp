@@ -173,9 +173,9 @@ void read_multi(WfdbRecord& rec, const std::string& name, const FileProvider& fi
       } else {
         const std::string seg_name = seg.record_name + ".hea";
         WfdbHeader h = read_segment_header(seg, files, options.limits);
-        if (h.sampling_frequency != master.sampling_frequency)
-          rec.warnings.push_back(seg_name + ": sampling frequency " + std::to_string(h.sampling_frequency) +
-                                 " differs from the record's " + std::to_string(master.sampling_frequency));
+        if (h.sampling_rate_hz != master.sampling_rate_hz)
+          rec.warnings.push_back(seg_name + ": sampling frequency " + std::to_string(h.sampling_rate_hz) +
+                                 " differs from the record's " + std::to_string(master.sampling_rate_hz));
         if (h.length && *h.length != 0 && *h.length != seg.length)
           throw Error(ErrorKind::bad_header, seg_name + ": the segment has " + std::to_string(*h.length) +
                                                  " samples but " + name + " lists it with " +
@@ -248,7 +248,7 @@ Record WfdbRecord::to_record() const {
                     "record (a header and its .dat/.mat must come from the same record)");
   Record r;
   r.name = header.record_name;
-  r.sampling_rate_hz = header.sampling_frequency;
+  r.sampling_rate_hz = header.sampling_rate_hz;
   r.comments = header.comments;
   r.warnings = warnings;
   for (std::size_t s = 0; s < digital.size(); ++s) {

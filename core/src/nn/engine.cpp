@@ -5,12 +5,13 @@
 #include <atomic>
 #include <cmath>
 #include <cstring>
-#include <fstream>
 
 #include "ecglite/error.h"
 #include "ecglite/limits.h"
 #include "ecglite/model.h"
+#include "ecglite/read.h"
 #include "nn_internal.h"
+#include "testing.h"
 
 namespace ecglite {
 
@@ -22,9 +23,6 @@ std::size_t align64(std::size_t n) { return (n + 63) & ~static_cast<std::size_t>
   throw Error(ErrorKind::bad_argument, "no model loaded (use Model::from_file or Model::from_bytes)");
 }
 }  // namespace
-
-void set_scalar_kernels(bool scalar) { g_scalar = scalar; }
-bool scalar_kernels() { return g_scalar; }
 
 struct Model::Impl {
   ModelInfo info;
@@ -244,16 +242,9 @@ Model Model::from_bytes(const std::vector<std::uint8_t>& bytes) {
 }
 
 Model Model::from_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary | std::ios::ate);
-  if (!in) throw Error(ErrorKind::missing_file, path + ": cannot open model file (check the path)");
-  const std::streamoff size = in.tellg();
-  if (size < 0 || static_cast<std::uint64_t>(size) > default_limits().max_file_bytes)
-    throw Error(ErrorKind::limit, path + ": model file is larger than the " +
-                                      std::to_string(default_limits().max_file_bytes >> 20) + " MiB limit");
-  std::vector<std::uint8_t> bytes(static_cast<std::size_t>(size));
-  in.seekg(0);
-  if (size > 0 && !in.read(reinterpret_cast<char*>(bytes.data()), size))
-    throw Error(ErrorKind::missing_file, path + ": cannot read model file");
+  FileWords words;
+  words.missing = "cannot open model file (check the path)";
+  const Bytes bytes = read_file(path, default_limits(), words);
   try {
     return from_bytes(bytes);
   } catch (const Error& e) {
@@ -291,11 +282,16 @@ std::vector<float> Model::probabilities(const float* input) const {
   return p;
 }
 
-std::vector<std::uint8_t> Model::pooled_codes(const float* input) const {
-  if (!impl_) no_model();
-  const Impl& m = *impl_;
+// --- hooks for tests and benchmarks (testing.h) ---
+
+void set_scalar_kernels(bool scalar) { g_scalar = scalar; }
+bool scalar_kernels() { return g_scalar; }
+
+std::vector<std::uint8_t> ModelInternals::pooled_codes(const Model& model, const float* input) {
+  if (!model.impl_) no_model();
+  const Model::Impl& m = *model.impl_;
   if (!m.graph.int8 || m.pooled < 0) return {};
-  logits(input);  // leaves every activation in this thread's arena
+  model.logits(input);  // leaves every activation in this thread's arena
   const nn::Node& nd = m.graph.nodes[m.pooled];
   const unsigned char* codes = thread_arena(m.arena_bytes) + m.offset[m.pooled];
   std::vector<std::uint8_t> out(static_cast<std::size_t>(nd.channels) * nd.length);

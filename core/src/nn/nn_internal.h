@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "ecglite/model.h"
+#include "testing.h"  // the engine's hooks, for whatever reaches inside the engine (tests, bench/)
 
 namespace ecglite::nn {
 

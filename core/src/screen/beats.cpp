@@ -59,15 +59,15 @@ class BeatFeatures {
     for (const std::string& name : spec.channels) channels_.push_back(channel_of(name));
     std::vector<float> x = record.leads[beat_lead(record)].samples;
     repair_lead(x);
-    if (std::fabs(fs - spec.rate_hz) > 1e-9 * fs) x = resample(x, fs, spec.rate_hz);
-    ecg_ = bandpass_filtfilt(x, spec.rate_hz, spec.band_low_hz, spec.band_high_hz, spec.filter_order);
+    if (std::fabs(fs - spec.sampling_rate_hz) > 1e-9 * fs) x = resample(x, fs, spec.sampling_rate_hz);
+    ecg_ = bandpass_filtfilt(x, spec.sampling_rate_hz, spec.band_low_hz, spec.band_high_hz, spec.filter_order);
 
     const std::int64_t n = static_cast<std::int64_t>(ecg_.size());
-    const std::int64_t half = std::max<std::int64_t>(1, std::lround(kAmplitudeHalfWindowS * spec.rate_hz));
+    const std::int64_t half = std::max<std::int64_t>(1, std::lround(kAmplitudeHalfWindowS * spec.sampling_rate_hz));
     std::vector<double> amplitudes;
     centre_.resize(count_);
     for (std::size_t i = 0; i < count_; ++i) {
-      centre_[i] = std::llround(static_cast<double>(beats[i]) * spec.rate_hz / fs);
+      centre_[i] = std::llround(static_cast<double>(beats[i]) * spec.sampling_rate_hz / fs);
       double a = 0;
       for (std::int64_t t = std::max<std::int64_t>(0, centre_[i] - half);
            t <= std::min<std::int64_t>(n - 1, centre_[i] + half); ++t)
@@ -228,7 +228,7 @@ BeatInputSpec beat_input_spec(const ModelInfo& info) {
                                             "N S V F Q and input channels named as in beats.h); the "
                                             "beat model is models/beats-int8.ecgm");
   BeatInputSpec spec;
-  spec.rate_hz = info.sampling_rate_hz;
+  spec.sampling_rate_hz = info.sampling_rate_hz;
   spec.band_low_hz = info.band_low_hz;
   spec.band_high_hz = info.band_high_hz;
   spec.filter_order = info.filter_order;

@@ -37,14 +37,14 @@ EctopicCounts count_runs(const std::vector<Beat>& beats, char cls) {
 
 }  // namespace
 
-RhythmSummary summarize_rhythm(const std::vector<Beat>& beats, double fs, std::int64_t length,
+RhythmSummary summarize_rhythm(const std::vector<Beat>& beats, double sampling_rate_hz, std::int64_t length,
                                const RhythmOptions& options, const SampleIntervals& gaps) {
-  if (!(fs > 0)) throw Error(ErrorKind::needs_rate, "rhythm summary: unknown sampling rate");
+  if (!(sampling_rate_hz > 0)) throw Error(ErrorKind::needs_rate, "rhythm summary: unknown sampling rate");
   if (!(options.trend_interval_s > 0))
     throw Error(ErrorKind::bad_argument, "rhythm summary: the trend interval must be positive");
   RhythmSummary s;
-  s.sampling_rate_hz = fs;
-  s.duration_s = length / fs;
+  s.sampling_rate_hz = sampling_rate_hz;
+  s.duration_s = length / sampling_rate_hz;
   s.beats = static_cast<std::int64_t>(beats.size());
   s.trend_interval_s = options.trend_interval_s;
   for (const Beat& b : beats) {
@@ -61,17 +61,18 @@ RhythmSummary summarize_rhythm(const std::vector<Beat>& beats, double fs, std::i
   std::int64_t measured = 0;
   for (const auto& gap : gaps) {
     ++s.signal_gaps;
-    s.signal_gap_s += (gap.second - gap.first + 1) / fs;
+    s.signal_gap_s += (gap.second - gap.first + 1) / sampling_rate_hz;
   }
   for (std::size_t j = 0; j + 1 < beats.size(); ++j) {
     if (overlaps_any(gaps, beats[j].sample, beats[j + 1].sample)) continue;
-    const double rr = (beats[j + 1].sample - beats[j].sample) / fs;
+    const double rr = (beats[j + 1].sample - beats[j].sample) / sampling_rate_hz;
     measured_sum += rr;
     ++measured;
     s.longest_rr_s = std::max(s.longest_rr_s, rr);
     if (rr >= options.pause_s) ++s.pauses;
-    const std::size_t k = std::min(intervals - 1, static_cast<std::size_t>(std::max(0.0, beats[j + 1].sample / fs /
-                                                                                      options.trend_interval_s)));
+    const double end_s = beats[j + 1].sample / sampling_rate_hz;
+    const std::size_t k =
+        std::min(intervals - 1, static_cast<std::size_t>(std::max(0.0, end_s / options.trend_interval_s)));
     if (intervals) {
       rr_sum[k] += rr;
       ++rr_count[k];
@@ -92,8 +93,8 @@ RhythmSummary summarize_rhythm(const std::vector<Beat>& beats, double fs, std::i
   return s;
 }
 
-std::vector<RhythmEpisode> rhythm_episodes(const std::vector<Annotation>& annotations, double fs,
-                                           std::int64_t length) {
+std::vector<RhythmEpisode> rhythm_episodes(const std::vector<Annotation>& annotations,
+                                           double sampling_rate_hz, std::int64_t length) {
   std::vector<RhythmEpisode> out;
   for (const Annotation& a : annotations) {
     if (a.code != anncode::kRhythm || a.aux.empty()) continue;
@@ -105,8 +106,8 @@ std::vector<RhythmEpisode> rhythm_episodes(const std::vector<Annotation>& annota
     out.push_back(e);
   }
   for (RhythmEpisode& e : out) {
-    e.start_s = e.start / fs;
-    e.duration_s = (e.end - e.start) / fs;
+    e.start_s = e.start / sampling_rate_hz;
+    e.duration_s = (e.end - e.start) / sampling_rate_hz;
   }
   return out;
 }

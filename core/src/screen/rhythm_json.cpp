@@ -3,7 +3,7 @@
 #include <cstdio>
 
 #include "ecglite/rhythm.h"
-#include "ecglite/screen.h"
+#include "ecglite/json.h"
 
 namespace ecglite {
 

@@ -1,5 +1,5 @@
 // `ecglite eval`: the full C++ pipeline over the labelled PTB-XL records of some folds, on all
-// cores, and rank-based ROC AUC per class.
+// cores, rank-based ROC AUC per class, and the result as JSON.
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -9,9 +9,11 @@
 #include <sys/stat.h>
 #include <thread>
 
+#include "ecglite/classify.h"
 #include "ecglite/error.h"
+#include "ecglite/json.h"
+#include "ecglite/ptbxl_eval.h"
 #include "ecglite/read.h"
-#include "ecglite/screen.h"
 
 namespace ecglite {
 
@@ -123,6 +125,22 @@ EvalResult evaluate_ptbxl(const Model& model, const std::string& dir, const Eval
   res.macro_auc = defined ? sum / defined : NAN;
   res.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return res;
+}
+
+std::string to_json(const EvalResult& r) {
+  std::string auc = "{", pos = "{";
+  for (std::size_t k = 0; k < r.classes.size(); ++k) {
+    auc += std::string(k ? "," : "") + json_quote(r.classes[k]) + ":" + json_number(r.per_class_auc[k], "%.6f");
+    pos += std::string(k ? "," : "") + json_quote(r.classes[k]) + ":" + std::to_string(r.positives[k]);
+  }
+  const std::size_t skipped = r.skipped_missing + r.skipped_no_label + r.skipped_errors;
+  return "{\"macro_auc\":" + json_number(r.macro_auc, "%.6f") + ",\"per_class_auc\":" + auc +
+         "},\"records_used\":" + std::to_string(r.records_used) + ",\"records_skipped\":{\"total\":" +
+         std::to_string(skipped) + ",\"missing_files\":" + std::to_string(r.skipped_missing) +
+         ",\"no_label\":" + std::to_string(r.skipped_no_label) + ",\"errors\":" +
+         std::to_string(r.skipped_errors) + "},\"rows_in_folds\":" + std::to_string(r.rows_in_folds) +
+         ",\"positives\":" + pos + "},\"error_examples\":" + json_strings(r.error_examples) +
+         ",\"seconds\":" + json_number(r.seconds, "%.3f") + "}";
 }
 
 }  // namespace ecglite

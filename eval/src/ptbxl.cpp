@@ -2,31 +2,24 @@
 // and the benchmark's superclass labelling rule.
 #include <algorithm>
 #include <cstdlib>
-#include <fstream>
 #include <map>
 #include <sstream>
 
 #include "ecglite/error.h"
 #include "ecglite/limits.h"
-#include "ecglite/screen.h"
+#include "ecglite/ptbxl_eval.h"
+#include "ecglite/read.h"
 
 namespace ecglite {
 namespace {
 
 using Row = std::vector<std::string>;
 
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary | std::ios::ate);
-  if (!in)
-    throw Error(ErrorKind::missing_file,
-                path + ": cannot open (check that the directory given is the PTB-XL directory, which holds this file)");
-  const std::streamoff size = in.tellg();
-  if (size < 0 || static_cast<std::uint64_t>(size) > default_limits().max_file_bytes)
-    throw Error(ErrorKind::limit, path + ": file too large");
-  std::string text(static_cast<std::size_t>(size), '\0');
-  in.seekg(0);
-  in.read(&text[0], size);
-  return text;
+// One of the dataset's CSV files; unreadable is an error, never an empty index.
+std::string read_index_file(const std::string& path) {
+  FileWords words;
+  words.advice = "check that the directory given is the PTB-XL directory, which holds this file";
+  return read_text_file(path, default_limits(), words);
 }
 
 // RFC 4180: fields separated by commas, quoted fields may hold commas, newlines and "" quotes.
@@ -121,7 +114,7 @@ std::vector<std::string> dict_keys(const std::string& s) {
 
 std::vector<PtbxlRecord> read_ptbxl_index(const std::string& dir, const std::vector<std::string>& classes) {
   const std::string statements_path = dir + "/scp_statements.csv";
-  const auto statements = parse_csv(read_file(statements_path), statements_path);
+  const auto statements = parse_csv(read_index_file(statements_path), statements_path);
   if (statements.empty()) throw Error(ErrorKind::bad_data, statements_path + ": empty file");
   const std::size_t diag_col = column(statements[0], "diagnostic", statements_path);
   const std::size_t class_col = column(statements[0], "diagnostic_class", statements_path);
@@ -138,7 +131,7 @@ std::vector<PtbxlRecord> read_ptbxl_index(const std::string& dir, const std::vec
     throw Error(ErrorKind::bad_data, statements_path + ": no diagnostic statement maps to the model's classes");
 
   const std::string db_path = dir + "/ptbxl_database.csv";
-  const auto db = parse_csv(read_file(db_path), db_path);
+  const auto db = parse_csv(read_index_file(db_path), db_path);
   if (db.empty()) throw Error(ErrorKind::bad_data, db_path + ": empty file");
   const Row& header = db[0];
   const std::size_t id_col = column(header, "ecg_id", db_path);

@@ -3,7 +3,7 @@
 #include <cstdlib>
 #include <tuple>
 
-#include "ecglite/qrs.h"
+#include "ecglite/qrs_eval.h"
 
 namespace ecglite {
 

@@ -1,0 +1,164 @@
+// Long recordings (any record of 1-12 leads, in fact): the heart-rate panel with its trend, the
+// beat marks on the paper, S/V ectopy, pauses, stretches without signal and reference rhythm
+// episodes, as rhythm() (`ecglite rhythm`) reports them.
+import { BEAT_COLORS, BEAT_CLASS_NAMES } from './viewer.js';
+import { $, el, state, isSelected, formatDuration, plural } from './ui.js';
+import { viewer } from './results.js';
+
+// Rhythm codes of MIT-BIH style reference annotations (the text of their rhythm-change marks).
+const RHYTHM_NAMES = {
+  N: 'normal sinus rhythm',
+  AB: 'atrial bigeminy',
+  AFIB: 'atrial fibrillation',
+  AFL: 'atrial flutter',
+  B: 'ventricular bigeminy',
+  BII: '2° heart block',
+  IVR: 'idioventricular rhythm',
+  NOD: 'nodal (A-V junctional) rhythm',
+  P: 'paced rhythm',
+  PREX: 'pre-excitation (WPW)',
+  SBR: 'sinus bradycardia',
+  SVTA: 'supraventricular tachyarrhythmia',
+  T: 'ventricular trigeminy',
+  VFL: 'ventricular flutter',
+  VT: 'ventricular tachycardia',
+};
+
+export function attachBeats(entry) {
+  const r = entry.rhythm;
+  if (!r || r.error || !isSelected(entry)) return;
+  if (!r.beatTimes) r.beatTimes = Float64Array.from(r.beats.samples, (s) => s / entry.summary.samplingRate);
+  viewer.setBeats({ times: r.beatTimes, classes: r.beats.classes });
+}
+
+function ectopyLine(name, e) {
+  if (!e.beats) return `${name}: none`;
+  const parts = [`${plural(e.isolated, 'isolated beat')}`, `${plural(e.couplets, 'couplet')}`, `${plural(e.runs, 'run')} of 3 or more`];
+  if (e.runs) parts.push(`longest ${plural(e.longestRun, 'beat')}`);
+  return `${name}: ${plural(e.beats, 'beat')} (${parts.join(', ')})`;
+}
+
+export function renderRhythm(entry) {
+  const section = $('rhythm');
+  const r = entry.rhythm;
+  if (!r) { section.hidden = true; return; }
+  section.hidden = false;
+  if (r.error) {
+    $('rhythm-body').replaceChildren(el('p', { class: 'notice', text: `Beats could not be detected: ${r.error}` }));
+    $('hr-trend').hidden = true;
+    return;
+  }
+  const lines = [];
+  if (r.beatCount >= 2) {
+    const range = r.maxHrBpm > 0 && r.durationS > 2 * r.trendIntervalS
+      ? ` (${Math.round(r.minHrBpm)} to ${Math.round(r.maxHrBpm)} over ${r.trendIntervalS} s intervals)` : '';
+    lines.push(el('p', { class: 'verdict', id: 'heart-rate', text: `Heart rate ${Math.round(r.meanHrBpm)} beats per minute${range}` }));
+  } else {
+    lines.push(el('p', { class: 'notice', text: 'Fewer than two beats were detected: no heart rate.' }));
+  }
+  lines.push(el('p', { text: `${plural(r.beatCount, 'beat')} detected in ${formatDuration(r.durationS)}; ` +
+    `${plural(r.pauses, 'pause')} of 2 s or more (longest RR interval ${r.longestRrS.toFixed(2)} s).` }));
+  if (r.signalGaps > 0)
+    lines.push(el('p', { class: 'notice', id: 'signal-gaps', text: `No signal for ${formatDuration(r.signalGapS)} in ` +
+      `${plural(r.signalGaps, 'stretch', 'stretches')} (electrodes off?): the heart rate, pauses and beat classes leave those stretches out.` }));
+  const counts = Object.entries(r.classCounts).sort(([a], [b]) => Object.keys(BEAT_CLASS_NAMES).indexOf(a) - Object.keys(BEAT_CLASS_NAMES).indexOf(b));
+  lines.push(el('ul', { class: 'counts', 'aria-label': 'Beats per class' }, ...counts.map(([k, n]) => {
+    const swatch = el('span', { class: 'swatch', 'aria-hidden': 'true' });
+    swatch.style.background = BEAT_COLORS[k] ?? BEAT_COLORS['?'];
+    const text = k === '?' ? `${plural(n, 'beat')}, not classified` : `${k}: ${n.toLocaleString('en')} (${BEAT_CLASS_NAMES[k] ?? k})`;
+    return el('li', { 'data-beat-class': k }, swatch, text);
+  })));
+  if (r.classified) {
+    lines.push(el('p', { id: 'ectopy-s', text: ectopyLine('Supraventricular ectopy (S)', r.supraventricular) }));
+    lines.push(el('p', { id: 'ectopy-v', text: ectopyLine('Ventricular ectopy (V)', r.ventricular) }));
+    // The counts look exact; the classifier is not (models/BEATS_MODEL_CARD.md, MIT-BIH DS2).
+    lines.push(el('p', { class: 'hint', id: 'beat-class-caveat', text: 'The beat classes come from a small research model. ' +
+      'On patients it was not trained on it found most V beats but fewer than half of the S beats, and it calls many normal ' +
+      'beats F (fusion): read the counts as a guide to where to look, not as a diagnosis.' }));
+  } else {
+    lines.push(el('p', { class: 'hint', text: 'Beats are detected but not classified: this build has no beat classifier (models/beats-int8.ecgm), so there are no S/V counts.' }));
+  }
+  if (r.referenceRhythms.length) {
+    const total = new Map();
+    for (const e of r.referenceRhythms) {
+      const t = total.get(e.rhythm) ?? { episodes: 0, seconds: 0 };
+      t.episodes++;
+      t.seconds += e.durationS;
+      total.set(e.rhythm, t);
+    }
+    // "rhythm N (normal sinus rhythm)": the codes are not beat classes, although N is both.
+    lines.push(el('p', { id: 'reference-rhythms' }, `Reference rhythm annotations (${r.annotationsFile}): `,
+      ...[...total].flatMap(([rhythm, t], i) => [i ? '; ' : '', 'rhythm ',
+        el('abbr', { title: RHYTHM_NAMES[rhythm] ?? 'rhythm code of the annotation file', text: rhythm }),
+        `${RHYTHM_NAMES[rhythm] ? ` (${RHYTHM_NAMES[rhythm]})` : ''} ${formatDuration(t.seconds)} in ${plural(t.episodes, 'episode')}`])));
+  }
+  if (r.annotationsError) lines.push(el('p', { class: 'notice', id: 'annotations-error', text: `Reference annotations not used: ${r.annotationsError}` }));
+  for (const w of r.warnings) lines.push(el('p', { class: 'notice', text: `Warning: ${w}` }));
+  $('rhythm-body').replaceChildren(...lines);
+  // Each value covers an interval and is drawn at its end; the last interval ends with the record.
+  const points = Array.from(r.hrTrendBpm, (bpm, i) => ({ time: Math.min((i + 1) * r.trendIntervalS, r.durationS), bpm }));
+  state.trend = { points, durationS: r.durationS };
+  drawHeartRateTrend(state.trend);
+}
+
+function drawHeartRateTrend({ points, durationS }) {
+  const canvas = $('hr-trend');
+  canvas.hidden = points.filter((p) => Number.isFinite(p.bpm)).length < 2;
+  if (canvas.hidden) return;
+  const dpr = window.devicePixelRatio || 1;
+  const w = canvas.clientWidth;
+  const h = canvas.clientHeight;
+  if (!w || !h) return;  // in a hidden panel; drawn when the panel is shown and gets its size
+  canvas.width = Math.round(w * dpr);
+  canvas.height = Math.round(h * dpr);
+  const ctx = canvas.getContext('2d');
+  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+  const t1 = durationS || points[points.length - 1].time || 1;
+  const values = points.map((p) => p.bpm).filter(Number.isFinite);
+  const lo = Math.max(0, Math.floor(Math.min(...values) / 20) * 20);
+  const hi = Math.ceil(Math.max(...values) / 20) * 20 || 120;
+  const x = (t) => 36 + (t / t1) * (w - 44);
+  const y = (v) => h - 18 - ((v - lo) / Math.max(1, hi - lo)) * (h - 36);
+  ctx.font = '11px system-ui, sans-serif';
+  ctx.fillStyle = '#4a4a4a';
+  ctx.strokeStyle = '#d0d0d6';
+  for (let v = lo; v <= hi; v += 20) {
+    ctx.beginPath(); ctx.moveTo(36, y(v)); ctx.lineTo(w - 8, y(v)); ctx.stroke();
+    ctx.fillText(String(v), 4, y(v) + 4);
+  }
+  ctx.fillText('beats per minute', 4, 11);
+  ctx.fillText('0', 36, h - 4);
+  ctx.textAlign = 'right';
+  ctx.fillText(formatDuration(t1), w - 8, h - 4);
+  ctx.textAlign = 'start';
+  ctx.beginPath();
+  ctx.strokeStyle = '#a3211a';
+  ctx.lineWidth = 1.5;
+  let pen = false;
+  for (const p of points) {
+    if (!Number.isFinite(p.bpm)) { pen = false; continue; }
+    if (pen) ctx.lineTo(x(p.time), y(p.bpm)); else ctx.moveTo(x(p.time), y(p.bpm));
+    pen = true;
+  }
+  ctx.stroke();
+  canvas.setAttribute('aria-label', `Heart rate trend from ${Math.round(Math.min(...values))} to ${Math.round(Math.max(...values))} beats per minute over ${formatDuration(t1)}`);
+}
+
+export function setupLongRecord() {
+  // A click on the trend shows that moment of the recording (30 minutes are 170,000 px of strip).
+  $('hr-trend').addEventListener('click', (e) => {
+    if (!state.trend) return;
+    const canvas = e.currentTarget;
+    const t1 = state.trend.durationS || state.trend.points.at(-1)?.time || 0;
+    const t = ((e.offsetX - 36) / Math.max(1, canvas.clientWidth - 44)) * t1;
+    if (!viewer.showTime(t) && !$('page-control').hidden) {
+      const range = $('page-start');
+      range.value = String(t);  // the range snaps it to its 2.5 s steps and its end
+      range.dispatchEvent(new Event('input'));
+    }
+    $('ecg').scrollIntoView({ block: 'nearest' });
+  });
+  // The trend is drawn at its canvas's size, like the paper: redrawn when the window resizes it.
+  if (typeof ResizeObserver === 'function')
+    new ResizeObserver(() => { if (state.trend && !$('hr-trend').hidden) drawHeartRateTrend(state.trend); }).observe($('hr-trend'));
+}

@@ -1,0 +1,176 @@
+// The results of a drop: the record list, the ECG paper and its controls, the screening result and
+// the record's facts. (The heart-rate panel is long-record.js, the engine comparison engine.js.)
+import { EcgViewer, PAGE_SECONDS } from './viewer.js';
+import { $, el, state, formatDuration, percent } from './ui.js';
+
+// A positive "Normal ECG" is a reassuring finding, not an alarm: it is not drawn in the alarm colour.
+const NORMAL_CLASSES = new Set(['NORM']);
+
+/** The ECG paper (viewer.js), made by setupViewer(). */
+export let viewer;
+
+export function hideRecordPanels() {
+  for (const id of ['records', 'result', 'ecg', 'rhythm', 'facts']) $(id).hidden = true;
+  state.trend = null;
+  $('comparison').replaceChildren();
+}
+
+// onSelect(index): what a click on a record does (app.js shows every panel of it).
+export function renderRecordList(onSelect) {
+  const list = $('record-list');
+  $('records').hidden = state.entries.length < 2;
+  list.replaceChildren(...state.entries.map((entry, i) => {
+    const status = entry.readError ? ' — could not be read' : entry.result ? ` — ${verdict(entry.result)}` : entry.resultError ? ' — not classified' : '';
+    const button = el('button', {
+      type: 'button',
+      class: entry.readError ? 'failed' : '',
+      text: `${entry.name}${status}`,
+      'aria-current': i === state.selected ? 'true' : 'false',
+    });
+    button.disabled = !entry.summary;
+    button.addEventListener('click', () => onSelect(i));
+    return el('li', {}, button);
+  }));
+}
+
+// The panels of the selected record that this part draws: the paper, the result and the facts.
+export function showRecord(entry) {
+  // A header may declare no signals at all: then there is no paper to show.
+  $('ecg').hidden = !entry.summary.leads.length;
+  $('facts').hidden = false;
+  $('result').hidden = false;
+  const s = entry.summary;
+  viewer.setRecord({
+    name: s.name,
+    samplingRate: s.samplingRate,
+    leads: s.leads.map((l, i) => ({ ...l, samples: entry.leads[i] })),
+  });
+  updateViewerControls();
+  renderResult(entry);
+  renderFacts(entry);
+}
+
+export function verdict(result) {
+  const positive = result.classes.filter((c) => c.positive);
+  if (!positive.length) return 'no class above its threshold';
+  return positive.map((c) => c.description || c.name).join(' + ');
+}
+
+// True when the record lacks a lead the 12-lead model reads (derivable limb leads included).
+function lacksModelLeads(summary) {
+  const names = state.modelInfo?.leadNames ?? [];
+  return !!summary && names.some((name) => !summary.leads.some((lead) => lead.standardName === name));
+}
+
+export function renderResult(entry) {
+  const body = $('result-body');
+  if (entry.resultError) {
+    // Said by the error's kind, or seen in the record itself (not every stage of the core gives a kind).
+    const leads = entry.resultErrorKind === 'missing_leads' || lacksModelLeads(entry.summary);
+    body.replaceChildren(el('p', { class: 'notice not-run', text: `Not classified: ${entry.resultError}` }),
+      el('p', { class: 'hint', text: entry.summary && !entry.summary.leads.length ? 'The record has no signals, so there is no ECG to draw either.'
+        : leads ? 'The screening model reads the 12 standard leads of a resting ECG; limb leads III, aVR, aVL and aVF can be derived from I and II. The recording is still shown, with its heart rate and beats below.'
+        : 'The recording is still shown below.' }));
+    return;
+  }
+  if (!entry.result) {
+    body.replaceChildren(el('p', { text: 'Classifying…' }));
+    return;
+  }
+  const r = entry.result;
+  const items = r.classes.map((c) => {
+    const positive = c.positive ? ` positive${NORMAL_CLASSES.has(c.name) ? ' normal-finding' : ''}` : '';
+    const fill = el('span', { class: `fill${positive}` });
+    fill.style.width = `${Math.max(0, Math.min(1, c.probability)) * 100}%`;
+    const mark = el('span', { class: 'threshold', title: `threshold ${percent(c.threshold)}` });
+    mark.style.left = `calc(${c.threshold * 100}% - 1px)`;
+    const bar = el('span', { class: 'bar', role: 'presentation' }, fill, mark);
+    const state_ = c.positive ? `above its threshold of ${percent(c.threshold)}: positive` : `below its threshold of ${percent(c.threshold)}`;
+    return el('li', { class: 'class-row', 'data-class': c.name },
+      el('span', { class: 'class-name' }, c.description || c.name, ' ', el('small', { text: `(${c.name})` })),
+      bar,
+      el('span', { class: 'prob', text: percent(c.probability) }),
+      el('span', { class: `class-state${positive}`, text: state_ }));
+  });
+  const list = el('ul', { class: 'classes', 'aria-label': 'Probability per class' }, ...items);
+  body.replaceChildren(
+    el('p', { class: 'verdict', id: 'verdict', text: `${entry.name}: ${verdict(r)}` }),
+    list,
+    el('p', { class: 'hint', text: `EcgLite ${state.modelInfo?.precision ?? ''} model, ${r.inferences} network run${r.inferences === 1 ? '' : 's'} over ${r.windows} window${r.windows === 1 ? '' : 's'} in ${r.timeMs.toFixed(1)} ms.` }),
+    ...r.warnings.map((w) => el('p', { class: 'notice', text: `Warning: ${w}` })));
+}
+
+export function renderFacts(entry) {
+  const s = entry.summary;
+  if (!s) return;
+  const units = [...new Set(s.leads.map((l) => l.units || 'unknown'))].join(', ');
+  const facts = [
+    ['Record', s.name],
+    ['Files', entry.files.join(', ')],
+    ['Leads', s.leads.length ? `${s.leads.length}: ${s.leads.map((l) => l.name).join(', ')}` : 'none: the record has no signals, so there is no ECG to draw'],
+    ['Sampling rate', `${s.samplingRate} Hz`],
+    ['Length', `${formatDuration(s.durationS)} (${s.length.toLocaleString('en')} samples per lead)`],
+  ];
+  if (s.leads.length) facts.push(['Units', units === 'NU' ? 'NU (unitless: amplitudes are not in mV)' : units]);
+  const hr = entry.rhythm && !entry.rhythm.error && entry.rhythm.beatCount >= 2 ? entry.rhythm.meanHrBpm : undefined;
+  if (Number.isFinite(hr)) facts.push(['Heart rate', `${Math.round(hr)} beats per minute`]);
+  // One line each: a header's comment lines often continue a sentence, which a separator would cut.
+  if (s.comments.length) facts.push(['Comments', s.comments.join('\n')]);
+  if (s.warnings.length) facts.push(['Reader warnings', s.warnings.join('\n')]);
+  $('facts-list').replaceChildren(...facts.flatMap(([k, v]) => [el('dt', { text: k }), el('dd', { class: 'lines', text: v })]));
+
+  const steps = [];
+  if (entry.result) {
+    steps.push(...entry.result.adaptations);
+    steps.push('each class compared with its own threshold, chosen on validation data');
+  } else if (entry.resultError) {
+    steps.push('not classified (see the screening result)');
+  }
+  $('pipeline').replaceChildren(...steps.map((t) => el('li', { text: t })));
+}
+
+// --- viewer controls ---
+
+function updateViewerControls() {
+  const z = viewer.options.zoom;
+  $('zoom-value').textContent = `${Math.round(z * 100)} %`;
+  const note = $('layout-note');
+  if (viewer.options.layout === 'standard' && viewer.layout !== 'standard') {
+    note.hidden = false;
+    note.textContent = 'The 3 × 4 layout needs the 12 standard leads; this recording is shown one lead per row.';
+  } else {
+    note.hidden = true;
+  }
+  const record = viewer.record;
+  const unitless = record ? record.leads.filter((l, i) => viewer.unitless[i]) : [];
+  const unitsNote = $('units-note');
+  unitsNote.hidden = !unitless.length;
+  if (unitless.length) {
+    const units = [...new Set(unitless.map((l) => l.units))].join(', ');
+    const which = unitless.length === record.leads.length ? 'Amplitudes are' : `Leads ${unitless.map((l) => l.name).join(', ')} are`;
+    unitsNote.textContent = `${which} unitless (${units}), not mV: they are scaled so that a typical beat is as tall as 1 mV ` +
+      'would be at the chosen gain, and no calibration pulse is drawn for them.';
+  }
+  const pageControl = $('page-control');
+  const long = record?.leads.length && viewer.layout === 'standard' && record.leads[0].samples.length / record.samplingRate > PAGE_SECONDS + 1e-9;
+  pageControl.hidden = !long;
+  if (long) {
+    const duration = record.leads[0].samples.length / record.samplingRate;
+    const range = $('page-start');
+    range.max = String(Math.max(0, Math.floor((duration - PAGE_SECONDS) / 2.5) * 2.5));
+  }
+}
+
+export function setupViewer() {
+  viewer = new EcgViewer($('scroller'), { onChange: updateViewerControls });
+  $('layout').addEventListener('change', (e) => viewer.set({ layout: e.target.value }));
+  $('speed').addEventListener('change', (e) => viewer.set({ speed: Number(e.target.value) }));
+  $('gain').addEventListener('change', (e) => viewer.set({ gain: Number(e.target.value) }));
+  $('zoom-in').addEventListener('click', () => viewer.zoomBy(1));
+  $('zoom-out').addEventListener('click', () => viewer.zoomBy(-1));
+  $('zoom-reset').addEventListener('click', () => viewer.set({ zoom: 1 }));
+  $('page-start').addEventListener('input', (e) => {
+    $('page-start-value').textContent = `${e.target.value} s`;
+    viewer.set({ pageStart: Number(e.target.value) });
+  });
+}

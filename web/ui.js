@@ -1,0 +1,46 @@
+// What every part of the page shares: its state, two DOM helpers and the number formats. The parts:
+// intake.js (files in, status and problems), results.js (record list, ECG paper, screening result,
+// facts), long-record.js (heart rate and beats), engine.js (the ONNX Runtime Web comparison);
+// app.js starts the worker and routes its messages to them.
+
+export const $ = (id) => document.getElementById(id);
+export const el = (tag, props = {}, ...children) => {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(props)) {
+    if (k === 'class') node.className = v;
+    else if (k === 'text') node.textContent = v;
+    else if (k.startsWith('data-') || k.startsWith('aria-') || k === 'role') node.setAttribute(k, v);
+    else node[k] = v;
+  }
+  node.append(...children.filter((c) => c !== null && c !== undefined));
+  return node;
+};
+
+export const state = {
+  worker: null,
+  ready: false,
+  limits: null,         // the core's resource limits (the worker's 'ready' message)
+  modelInfo: null,
+  buildInfo: {},
+  requestId: 0,
+  entries: [],          // { key, name, kind, files, summary?, leads?, result?, resultError?, resultErrorKind?, rhythm?, other: {} }
+  selected: -1,
+  lastFiles: null,      // the last set of files, re-read when the CSV options change
+  intakeProblems: [],   // files refused or unreadable before they reached the worker
+  problems: [],         // what is shown under the drop zone: { message, kind?, reason? } (asProblem)
+  trend: null,          // the heart-rate trend drawn last, redrawn when its canvas changes size
+  busy: false,
+};
+
+export const isSelected = (entry) => state.entries[state.selected] === entry;
+
+export const formatCount = (n) => (n >= 1e6 ? `${(n / 1e6).toFixed(2)} M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)} k` : String(n));
+export const formatBytes = (n) => (n >= 1 << 20 ? `${(n / (1 << 20)).toFixed(1)} MB` : n >= 1024 ? `${Math.round(n / 1024)} KB` : `${n} bytes`);
+export const percent = (p) => `${(p * 100).toFixed(1)} %`;
+export function formatDuration(seconds) {
+  if (seconds < 60) return `${seconds.toFixed(seconds < 10 ? 2 : 1)} s`;
+  const m = Math.floor(seconds / 60);
+  const s = Math.round(seconds - m * 60);
+  return m >= 60 ? `${Math.floor(m / 60)} h ${m % 60} min ${s} s` : `${m} min ${s} s`;
+}
+export const plural = (n, word, many = `${word}s`) => `${n.toLocaleString('en')} ${n === 1 ? word : many}`;
