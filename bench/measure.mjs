@@ -193,7 +193,7 @@ export async function measureLatency(env, cfg) {
   const runs = input.int8.dims[0];
   let peakReps = 0;
   if (peak) {
-    peakReps = Math.max(1, Math.round((model.int8.info.macsPerWindow * runs) / peak.macsPerRep));
+    peakReps = Math.max(1, Math.round((model.int8.info.macs_per_window * runs) / peak.macsPerRep));
     configs.push({ key: 'simd_peak_int8', fn: () => peak.fn(peakReps) });
   }
   const times = await timeInterleaved(configs, cfg);
@@ -221,7 +221,7 @@ export async function measureLatency(env, cfg) {
     agreement,
     inferences_per_record: runs,
     windows_per_record: input.int8.windows,
-    macs_per_window: { int8: model.int8.info.macsPerWindow, fp32: model.fp32.info.macsPerWindow },
+    macs_per_window: { int8: model.int8.info.macs_per_window, fp32: model.fp32.info.macs_per_window },
     model_info: { int8: model.int8.info, fp32: model.fp32.info },
     record_info: records.map(({ key, record }) => ({
       key, name: record.name, sampling_rate: record.samplingRate, duration_s: record.durationS, leads: record.leads.length,
@@ -328,8 +328,8 @@ export async function measureLongRecord(env, cfg, files) {
     const t1 = now();
     const summary = ecg.rhythm(record, { beatModel });
     const t2 = now();
-    facts = { record: cfg.longRecord.name, duration_s: summary.durationS, leads: record.leads.length,
-      sampling_rate: summary.samplingRate, beats: summary.beatCount, class_counts: summary.classCounts };
+    facts = { record: cfg.longRecord.name, duration_s: summary.duration_s, leads: record.leads.length,
+      sampling_rate: summary.sampling_rate_hz, beats: summary.beats_detected, class_counts: summary.classes };
     record.dispose();
     if (i === 0) continue;
     read.push(t1 - t0);

@@ -87,15 +87,19 @@ export function renderMarkdown(res, { figures, targets }) {
     (res.config.ours.module.startsWith('web/') ? '(as built by `scripts/build-wasm`)' : '(`--wasm-dir`)'));
   L.push(`- ONNX Runtime Web ${res.versions.onnxruntime_web}: wasm-only build \`${res.config.ort.module}\` ` +
     '(+ `ort-wasm-simd-threaded.{mjs,wasm}`), execution provider `wasm`, `numThreads = 1`, `proxy = false`, graph optimisation `all`');
-  const mi = res.model_info;
+  // Model info as the module hands it out (snake_case, the CLI's JSON); results files written before
+  // the schema was unified hold the camelCase names.
+  const mi = Object.fromEntries(Object.entries(res.model_info).map(([k, m]) => [k, {
+    ...m, macs_per_window: m.macs_per_window ?? m.macsPerWindow, input_length: m.input_length ?? m.inputLength,
+    window_stride: m.window_stride ?? m.windowStride }]));
   L.push(`- Models: \`${res.models.paths.int8}\`, \`${res.models.paths.fp32}\` (ours); \`${res.models.paths.onnxInt8}\` (QDQ), ` +
-    `\`${res.models.paths.onnxFp32}\` (ORT). ${num(mi.int8.parameters)} parameters, ${num(mi.int8.macsPerWindow)} MACs per ` +
-    `${mi.int8.inputLength}-sample window${mi.int8.description ? `; int8 model's description: "${mi.int8.description}"` : ''}`);
+    `\`${res.models.paths.onnxFp32}\` (ORT). ${num(mi.int8.parameters)} parameters, ${num(mi.int8.macs_per_window)} MACs per ` +
+    `${mi.int8.input_length}-sample window${mi.int8.description ? `; int8 model's description: "${mi.int8.description}"` : ''}`);
   const lat = (res.chromium ?? res.node)?.latency;
   if (lat) {
     L.push(`- Records: ${lat.record_info.map((r) => `\`${r.name}\` (${r.leads} leads, ${r.duration_s} s at ${r.sampling_rate} Hz)`).join(' and ')} ` +
       `from \`web/samples/\` (genuine PTB-XL records). One 10 s record = ${lat.windows_per_record} window(s) = ` +
-      `${lat.inferences_per_record} network runs (sliding ${mi.int8.inputLength}-sample windows, stride ${mi.int8.windowStride}) = ` +
+      `${lat.inferences_per_record} network runs (sliding ${mi.int8.input_length}-sample windows, stride ${mi.int8.window_stride}) = ` +
       `${num(lat.macs_per_window.int8 * lat.inferences_per_record)} MACs`);
   }
 

@@ -74,8 +74,8 @@ int cmd_rhythm(int argc, char** argv, int first) {
     }
   }
 
-  const RhythmAnalysis a = analyze_rhythm(record, model.get(), annotations ? &annotations->annotations : nullptr,
-                                          options);
+  RhythmAnalysis a = analyze_rhythm(record, model.get(), annotations ? &annotations->annotations : nullptr, options);
+  if (annotations) a.warnings = annotations->warnings;
   if (args.has("--json")) {
     write_output(to_json(a, args.has("--beats")));
     return 0;

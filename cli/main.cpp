@@ -73,7 +73,7 @@ const Command kCommands[] = {
      "[--annotator NAME | --no-annotations] [--leads i,j] [--rate HZ]",
      "long-record summary: heart rate and its trend, S/V beats, couplets and runs, pauses, reference rhythms",
      "  --json                 the summary as JSON\n"
-     "  --beats                list every beat too\n"
+     "  --beats                list every beat too (in JSON: columns samples, classes, probabilities)\n"
      "  --model FILE           the beat model, as for beats\n"
      "  --no-model             do not classify the beats\n"
      "  --trend SECONDS        heart-rate trend interval, 1 to 3600 (default 10)\n"

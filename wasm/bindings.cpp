@@ -6,8 +6,11 @@
 // Returning instead of throwing through the wasm frames keeps the shadow stack balanced, so a page
 // (or a fuzzer) can feed any number of bad files to one instance.
 //
-// Plain data goes out as plain JS objects built with emscripten::val; a decoded record stays in wasm
-// memory behind a Record handle so that long recordings are not copied back and forth.
+// Results (model info, classification, rhythm) go out as the core's own JSON (core/src/screen/json.cpp,
+// rhythm_json.cpp), parsed: one schema, the same text `ecglite ... --json` prints (wasm/index.d.ts).
+// Only bulk per-beat columns bypass JSON, as typed arrays. Other plain data (a record's summary, a
+// header) goes out as JS objects built with emscripten::val; a decoded record stays in wasm memory
+// behind a Record handle so that long recordings are not copied back and forth.
 #include <emscripten/bind.h>
 #include <emscripten/val.h>
 
@@ -28,6 +31,7 @@
 #include "ecglite/csv.h"
 #include "ecglite/error.h"
 #include "ecglite/inference_plan.h"
+#include "ecglite/json.h"
 #include "ecglite/model.h"
 #include "ecglite/preprocess.h"
 #include "ecglite/record.h"
@@ -52,12 +56,8 @@ val js_floats(const float* data, std::size_t n) {
 }
 val js_floats(const std::vector<float>& v) { return js_floats(v.data(), v.size()); }
 
-template <class T>
-val js_numbers(const std::vector<T>& v) {
-  val a = val::array();
-  for (std::size_t i = 0; i < v.size(); ++i) a.set(i, static_cast<double>(v[i]));
-  return a;
-}
+// The core's JSON rendering of a result, as a JS object.
+val from_json(const std::string& text) { return val::global("JSON").call<val>("parse", text); }
 
 // Copies a Uint8Array / ArrayBuffer view into wasm memory in one memcpy.
 ecglite::Bytes bytes_from_js(const val& array) {
@@ -268,53 +268,9 @@ val load_model(const val& bytes) {
   return guarded([&] { return val(ecglite::Model::from_bytes(bytes_from_js(bytes))); });
 }
 
-val model_info(const ecglite::Model& m) {
-  const ecglite::ModelInfo& i = m.info();
-  val o = val::object();
-  o.set("name", i.name);
-  o.set("precision", i.precision);
-  o.set("formatVersion", i.format_version);
-  o.set("inputChannels", i.input_channels);
-  o.set("inputLength", i.input_length);
-  o.set("windowStride", i.window_stride);
-  o.set("samplingRate", i.sampling_rate_hz);
-  o.set("bandLowHz", i.band_low_hz);
-  o.set("bandHighHz", i.band_high_hz);
-  o.set("amplitude", i.amplitude);
-  o.set("leadNames", js_strings(i.lead_names));
-  o.set("classNames", js_strings(i.class_names));
-  o.set("classDescriptions", js_strings(i.class_descriptions));
-  o.set("thresholds", js_numbers(i.thresholds));
-  o.set("parameters", static_cast<double>(i.parameters));
-  o.set("macsPerWindow", static_cast<double>(i.macs_per_window));
-  o.set("description", i.description);
-  return o;
-}
+val model_info(const ecglite::Model& m) { return from_json(ecglite::to_json(m.info())); }
 
-val classify_result(const ecglite::ClassifyResult& r) {
-  val o = val::object();
-  o.set("recordName", r.record_name);
-  val classes = val::array();
-  for (std::size_t i = 0; i < r.classes.size(); ++i) {
-    const ecglite::ClassResult& c = r.classes[i];
-    val x = val::object();
-    x.set("name", c.name);
-    x.set("description", c.description);
-    x.set("probability", c.probability);
-    x.set("threshold", c.threshold);
-    x.set("positive", c.positive);
-    classes.set(i, x);
-  }
-  o.set("classes", classes);
-  o.set("labels", js_strings(r.labels));
-  o.set("adaptations", js_strings(r.adaptations));
-  o.set("warnings", js_strings(r.warnings));
-  o.set("windows", static_cast<double>(r.windows));
-  o.set("inferences", static_cast<double>(r.inferences));
-  o.set("durationS", r.duration_s);
-  o.set("sourceRateHz", r.sampling_rate_hz);
-  return o;
-}
+val classify_result(const ecglite::ClassifyResult& r) { return from_json(ecglite::to_json(r)); }
 
 val classify(const ecglite::Model& model, const ecglite::Record& record) {
   return guarded([&] { return classify_result(ecglite::classify(model, record)); });
@@ -403,16 +359,6 @@ val combine(const ecglite::Model& model, const val& input, const val& logits_js)
 
 // --- long recordings: beats, heart rate, ectopy (core: analyze_rhythm) -------------------------
 
-val ectopic_counts(const ecglite::EctopicCounts& e) {
-  val o = val::object();
-  o.set("beats", static_cast<double>(e.beats));
-  o.set("isolated", static_cast<double>(e.isolated));
-  o.set("couplets", static_cast<double>(e.couplets));
-  o.set("runs", static_cast<double>(e.runs));
-  o.set("longestRun", static_cast<double>(e.longest_run));
-  return o;
-}
-
 // options: { beatModel?: Model, annotations?: Uint8Array (MIT format, e.g. .atr), annotationsName?,
 //            trendIntervalS? }
 val rhythm(const ecglite::Record& record, const val& options) {
@@ -431,10 +377,12 @@ val rhythm(const ecglite::Record& record, const val& options) {
     }
     ecglite::RhythmOptions o;
     o.trend_interval_s = number_or(options, "trendIntervalS", o.trend_interval_s);
-    const ecglite::RhythmAnalysis a = ecglite::analyze_rhythm(
+    ecglite::RhythmAnalysis a = ecglite::analyze_rhythm(
         record, beat_model ? &*beat_model : nullptr, reference ? &*reference : nullptr, o);
-    const ecglite::RhythmSummary& s = a.summary;
+    a.warnings = std::move(warnings);
 
+    // The summary through the core's JSON (as `ecglite rhythm --json`); the beats, one per heartbeat
+    // of a recording of hours, as typed arrays instead of `--beats`' JSON columns.
     std::vector<double> samples(a.beats.size());
     std::vector<float> probabilities(a.beats.size());
     std::string classes(a.beats.size(), '?');
@@ -447,41 +395,9 @@ val rhythm(const ecglite::Record& record, const val& options) {
     beats.set("samples", val(emscripten::typed_memory_view(samples.size(), samples.data())).call<val>("slice"));
     beats.set("classes", classes);
     beats.set("probabilities", js_floats(probabilities));
-
-    val o_js = val::object();
-    o_js.set("durationS", s.duration_s);
-    o_js.set("samplingRate", s.sampling_rate_hz);
-    o_js.set("beatCount", static_cast<double>(s.beats));
-    o_js.set("meanHrBpm", s.mean_hr_bpm);
-    o_js.set("minHrBpm", s.min_hr_bpm);
-    o_js.set("maxHrBpm", s.max_hr_bpm);
-    o_js.set("trendIntervalS", s.trend_interval_s);
-    o_js.set("hrTrendBpm", val(emscripten::typed_memory_view(s.hr_trend_bpm.size(), s.hr_trend_bpm.data())).call<val>("slice"));
-    o_js.set("classified", s.classified);
-    val counts = val::object();
-    for (const auto& [cls, n] : s.class_counts) counts.set(std::string(1, cls), static_cast<double>(n));
-    o_js.set("classCounts", counts);
-    o_js.set("supraventricular", ectopic_counts(s.supraventricular));
-    o_js.set("ventricular", ectopic_counts(s.ventricular));
-    o_js.set("pauses", static_cast<double>(s.pauses));
-    o_js.set("longestRrS", s.longest_rr_s);
-    o_js.set("signalGaps", static_cast<double>(s.signal_gaps));
-    o_js.set("signalGapS", s.signal_gap_s);
-    val episodes = val::array();
-    for (std::size_t i = 0; i < s.reference_rhythms.size(); ++i) {
-      const ecglite::RhythmEpisode& e = s.reference_rhythms[i];
-      val x = val::object();
-      x.set("rhythm", e.rhythm);
-      x.set("start", static_cast<double>(e.start));
-      x.set("end", static_cast<double>(e.end));
-      x.set("startS", e.start_s);
-      x.set("durationS", e.duration_s);
-      episodes.set(i, x);
-    }
-    o_js.set("referenceRhythms", episodes);
-    o_js.set("warnings", js_strings(warnings));
-    o_js.set("beats", beats);
-    return o_js;
+    val result = from_json(ecglite::to_json(a, false));
+    result.set("beats", beats);
+    return result;
   });
 }
 

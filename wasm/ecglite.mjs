@@ -264,12 +264,13 @@ export class EcgLite {
 
   /**
    * Classifies a record: per-class probabilities, thresholded labels, what was adapted (resampling,
-   * derived leads, windows) and warnings; `timeMs` is the wall time of the whole call.
+   * derived leads, windows) and warnings, as `ecglite classify --json` prints each record (one schema,
+   * snake_case: wasm/index.d.ts); `time_ms`, the wall time of the whole call, is the one field added here.
    */
   classify(model, record) {
     const t0 = now();
     const result = check(this.#core.classify(modelArg(model, 'classify'), recordArg(record, 'classify')));
-    result.timeMs = now() - t0;
+    result.time_ms = now() - t0;
     return result;
   }
 
@@ -291,7 +292,7 @@ export class EcgLite {
   combine(model, input, logits) {
     const t0 = now();
     const result = check(this.#core.combine(modelArg(model, 'combine'), networkInputArg(input, 'combine'), floatsArg(logits, 'combine: logits')));
-    result.timeMs = now() - t0;  // as classify()'s: the wall time of this call
+    result.time_ms = now() - t0;  // as classify()'s: the wall time of this call
     return result;
   }
 
@@ -299,7 +300,9 @@ export class EcgLite {
    * Beats, heart rate (mean, range, trend), ectopic beats and pauses of a recording of any length
    * and 1-12 leads. options: { beatModel (an EcgModel of beat classes N S V F Q; without it beats
    * are unclassified, '?'), annotations (bytes of a reference annotation file such as 100.atr: adds
-   * its rhythm episodes), annotationsName, trendIntervalS (default 10) }.
+   * its rhythm episodes), annotationsName, trendIntervalS (default 10) }. The result is what
+   * `ecglite rhythm --json --beats` prints (one schema, snake_case: wasm/index.d.ts), with the
+   * heart-rate trend as a Float64Array (NaN where the JSON has null) and the beat columns as typed arrays.
    */
   rhythm(record, options = {}) {
     const { beatModel, annotations, annotationsName, trendIntervalS } = options ?? {};
@@ -314,7 +317,9 @@ export class EcgLite {
       if (!(raw.trendIntervalS >= 1 && raw.trendIntervalS <= 3600))
         throw failure('bad_argument', `rhythm: trendIntervalS ${String(trendIntervalS)} is outside 1 to 3600 seconds`);
     }
-    return check(this.#core.rhythm(recordArg(record, 'rhythm'), raw));
+    const result = check(this.#core.rhythm(recordArg(record, 'rhythm'), raw));
+    result.heart_rate.trend_bpm = Float64Array.from(result.heart_rate.trend_bpm, (bpm) => bpm ?? NaN);
+    return result;
   }
 
   /**

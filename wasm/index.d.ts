@@ -76,29 +76,47 @@ export class EcgRecord {
   dispose(): void;
 }
 
+/*
+ * Results: one schema. Model info, classify() (and combine()) and rhythm() hand out the core's own JSON
+ * rendering, parsed — the same text `ecglite classify --json` (its "model" and each of its "records")
+ * and `ecglite rhythm --json --beats` print — so the field names are snake_case, as in the CLI's JSON,
+ * and are documented here once. The JS module adds only `time_ms` (classify(), combine()) and returns
+ * three bulk arrays as typed arrays instead of JSON arrays (RhythmSummary: `heart_rate.trend_bpm`,
+ * `beats.samples`, `beats.probabilities`). Numbers are exactly the CLI's: probabilities and thresholds to
+ * 6 significant digits, heart rates to 0.1 bpm, durations to 1 ms in the rhythm summary.
+ *
+ * Renamed from earlier versions of the package (camelCase then): ModelInfo formatVersion -> format_version,
+ * inputChannels -> input_channels, inputLength -> input_length, windowStride -> window_stride,
+ * samplingRate -> sampling_rate_hz, bandLowHz/bandHighHz -> band_hz[0]/band_hz[1], leadNames -> lead_names,
+ * classNames/classDescriptions/thresholds -> classes[].name/.description/.threshold, macsPerWindow ->
+ * macs_per_window (new: filter_order). ClassifyResult recordName -> record, durationS -> duration_s,
+ * sourceRateHz -> sampling_rate_hz, timeMs -> time_ms (new: probabilities). RhythmSummary: see there.
+ * Options (CsvOptions, RhythmOptions, LeadsSpec), records (EcgRecord), headers (HeaderInfo: the CLI
+ * prints no JSON of it) and NetworkInput are the JS API's own objects and keep camelCase.
+ */
+
+/** A model's metadata: the "model" object of `ecglite classify --json` (which adds the file's "path"). */
 export interface ModelInfo {
   name: string;
   precision: 'int8' | 'fp32' | string;
-  formatVersion: number;
-  inputChannels: number;
+  format_version: number;
+  input_channels: number;
+  /** In the model's order: "NORM", "MI", "STTC", "CD", "HYP" ("Normal ECG", "Myocardial infarction", ...). */
+  classes: { name: string; description: string; threshold: number }[];
+  lead_names: string[];
   /** Samples per network input window. */
-  inputLength: number;
-  windowStride: number;
-  samplingRate: number;
-  bandLowHz: number;
-  bandHighHz: number;
+  input_length: number;
+  window_stride: number;
+  sampling_rate_hz: number;
+  /** The band-pass filter's [low, high] edges, Hz. */
+  band_hz: [number, number];
+  filter_order: number;
   /** What the network reads: "mV" (band-passed leads in millivolts; leads without a physical unit are
    * scaled to a typical size, with a warning), or "z-score" (per-lead z-score: models made before
    * amplitudes were kept). */
   amplitude: 'mV' | 'z-score';
-  leadNames: string[];
-  /** "NORM", "MI", "STTC", "CD", "HYP". */
-  classNames: string[];
-  /** "Normal ECG", "Myocardial infarction", ... */
-  classDescriptions: string[];
-  thresholds: number[];
   parameters: number;
-  macsPerWindow: number;
+  macs_per_window: number;
   description: string;
 }
 
@@ -116,9 +134,13 @@ export interface ClassResult {
   positive: boolean;
 }
 
+/** A classification: one entry of "records" in `ecglite classify --json`, plus `time_ms`. */
 export interface ClassifyResult {
-  recordName: string;
+  /** The record's name (the CLI: the path it was given). */
+  record: string;
   classes: ClassResult[];
+  /** The same probabilities by class name ({ NORM: 0.93, ... }). */
+  probabilities: Record<string, number>;
   /** Names of the positive classes. */
   labels: string[];
   /** How the input was adapted (resampling, derived leads, windows), in words. */
@@ -128,10 +150,11 @@ export interface ClassifyResult {
   windows: number;
   /** Network runs (sliding positions). */
   inferences: number;
-  durationS: number;
-  sourceRateHz: number;
-  /** Wall time of the call, ms. */
-  timeMs: number;
+  duration_s: number;
+  /** The record's sampling rate (before resampling to the model's). */
+  sampling_rate_hz: number;
+  /** Wall time of the call, ms (JS only). */
+  time_ms: number;
 }
 
 /** The network's input for a record, as EcgLite prepares it: for running the same model elsewhere (ONNX). */
@@ -219,16 +242,17 @@ export interface EctopicCounts {
   /** Runs of 3 or more beats. */
   runs: number;
   /** Beats in the longest sequence (0 when none). */
-  longestRun: number;
+  longest_run: number;
 }
 
 export interface RhythmEpisode {
   /** The annotation's rhythm without "(": "N", "AFIB", "VT", ... */
   rhythm: string;
+  /** Sample indices, end exclusive. */
   start: number;
   end: number;
-  startS: number;
-  durationS: number;
+  start_s: number;
+  duration_s: number;
 }
 
 export interface RhythmOptions {
@@ -241,40 +265,56 @@ export interface RhythmOptions {
   trendIntervalS?: number;
 }
 
-/** Beats, heart rate, ectopy and pauses of a recording (the core's analyze_rhythm, as `ecglite rhythm`). */
+/**
+ * Beats, heart rate, ectopy and pauses of a recording (the core's analyze_rhythm): what
+ * `ecglite rhythm --json --beats` prints. Typed arrays, for speed, where the JSON has arrays: a
+ * recording of hours has hundreds of thousands of beats, handed over as copies of the core's arrays
+ * without a JSON number per beat, and the trend is a Float64Array so that a gap is NaN (JSON: null).
+ *
+ * Renamed from earlier versions of the package: durationS -> duration_s, samplingRate ->
+ * sampling_rate_hz, beatCount -> beats_detected, meanHrBpm/minHrBpm/maxHrBpm/trendIntervalS/hrTrendBpm ->
+ * heart_rate.mean_bpm/min_bpm/max_bpm/trend_interval_s/trend_bpm, classCounts -> classes, longestRun ->
+ * longest_run, pauses -> pauses.count, longestRrS -> pauses.longest_rr_s, signalGaps -> signal_gaps.count,
+ * signalGapS -> signal_gaps.total_s, referenceRhythms -> reference_rhythms (startS -> start_s, durationS ->
+ * duration_s). New: record, reference_rhythm_totals_s.
+ */
 export interface RhythmSummary {
-  durationS: number;
-  samplingRate: number;
-  beatCount: number;
-  /** 60 * (beats - 1) / time from first to last beat; 0 with fewer than 2 beats. */
-  meanHrBpm: number;
-  minHrBpm: number;
-  maxHrBpm: number;
-  trendIntervalS: number;
-  /** Heart rate per trend interval; NaN where no RR interval ended. */
-  hrTrendBpm: Float64Array;
+  record: string;
+  duration_s: number;
+  sampling_rate_hz: number;
+  beats_detected: number;
+  heart_rate: {
+    /** 60 * (beats - 1) / time from first to last beat; 0 with fewer than 2 beats. */
+    mean_bpm: number;
+    min_bpm: number;
+    max_bpm: number;
+    trend_interval_s: number;
+    /** Heart rate per trend interval; NaN where no RR interval ended (null in the CLI's JSON). */
+    trend_bpm: Float64Array;
+  };
   /** Beat classes come from a beat model. */
   classified: boolean;
   /** Beats per class: N, S, V, F, Q, or '?' when unclassified. */
-  classCounts: Record<string, number>;
+  classes: Record<string, number>;
   supraventricular: EctopicCounts;
   ventricular: EctopicCounts;
-  /** RR intervals of 2 s or more. */
-  pauses: number;
-  longestRrS: number;
+  /** RR intervals of 2 s or more, and the longest RR interval. */
+  pauses: { count: number; longest_rr_s: number };
   /** Stretches of 1 s or more without a valid sample in any lead: the RR intervals across them are
    * neither pauses nor heart-rate data. */
-  signalGaps: number;
-  signalGapS: number;
-  referenceRhythms: RhythmEpisode[];
+  signal_gaps: { count: number; total_s: number };
+  reference_rhythms: RhythmEpisode[];
+  /** Seconds per rhythm over the reference episodes. */
+  reference_rhythm_totals_s: Record<string, number>;
   /** Non-fatal findings in the annotation file (e.g. a missing end-of-file word). */
   warnings: string[];
+  /** Columns, one entry per beat (the CLI prints them as JSON arrays with `--beats`). */
   beats: {
     /** Sample index of each beat, ascending. */
     samples: Float64Array;
     /** One letter per beat: N S V F Q, or ? when unclassified. */
     classes: string;
-    /** Probability of each beat's class (0 when unclassified). */
+    /** Probability of each beat's class (0 when unclassified); the CLI prints 6 significant digits. */
     probabilities: Float32Array;
   };
 }

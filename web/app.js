@@ -33,7 +33,7 @@ function onWorkerMessage(msg) {
     const m = msg.model;
     $('about').textContent = m
       ? `EcgLite ${msg.version} · model ${m.name} (${m.precision}, ${formatCount(m.parameters)} parameters, ` +
-        `${m.classNames.length} classes, ${m.inputChannels} leads at ${m.samplingRate} Hz)${m.description ? `: ${m.description}` : ''}`
+        `${m.classes.length} classes, ${m.input_channels} leads at ${m.sampling_rate_hz} Hz)${m.description ? `: ${m.description}` : ''}`
       : `EcgLite ${msg.version} · no model loaded`;
     if (!m) showProblems([`Recordings can be viewed but not classified: ${msg.modelError}`]);
     offerEngines(state.buildInfo);

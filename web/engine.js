@@ -51,7 +51,7 @@ export function renderComparison(entry) {
     el('tbody', {}, ...rows,
       el('tr', {}, el('th', { scope: 'row', text: 'Result' }), el('td', { text: verdict(a) }), el('td', { text: verdict(b) }), el('td')),
       el('tr', {}, el('th', { scope: 'row', text: 'Time' }),
-        el('td', { text: `${a.timeMs.toFixed(1)} ms (reading the prepared record, preprocessing and ${a.inferences} runs)` }),
+        el('td', { text: `${a.time_ms.toFixed(1)} ms (reading the prepared record, preprocessing and ${a.inferences} runs)` }),
         el('td', { text: `${t.inferenceMs.toFixed(1)} ms for ${b.inferences} runs (+ ${t.prepareMs.toFixed(1)} ms EcgLite preprocessing; session created in ${t.sessionMs.toFixed(0)} ms)` }),
         el('td'))));
   // Scrolls inside its own box on a narrow screen instead of widening the page.

@@ -34,7 +34,7 @@ export function attachBeats(entry) {
 function ectopyLine(name, e) {
   if (!e.beats) return `${name}: none`;
   const parts = [`${plural(e.isolated, 'isolated beat')}`, `${plural(e.couplets, 'couplet')}`, `${plural(e.runs, 'run')} of 3 or more`];
-  if (e.runs) parts.push(`longest ${plural(e.longestRun, 'beat')}`);
+  if (e.runs) parts.push(`longest ${plural(e.longest_run, 'beat')}`);
   return `${name}: ${plural(e.beats, 'beat')} (${parts.join(', ')})`;
 }
 
@@ -49,19 +49,20 @@ export function renderRhythm(entry) {
     return;
   }
   const lines = [];
-  if (r.beatCount >= 2) {
-    const range = r.maxHrBpm > 0 && r.durationS > 2 * r.trendIntervalS
-      ? ` (${Math.round(r.minHrBpm)} to ${Math.round(r.maxHrBpm)} over ${r.trendIntervalS} s intervals)` : '';
-    lines.push(el('p', { class: 'verdict', id: 'heart-rate', text: `Heart rate ${Math.round(r.meanHrBpm)} beats per minute${range}` }));
+  const hr = r.heart_rate;
+  if (r.beats_detected >= 2) {
+    const range = hr.max_bpm > 0 && r.duration_s > 2 * hr.trend_interval_s
+      ? ` (${Math.round(hr.min_bpm)} to ${Math.round(hr.max_bpm)} over ${hr.trend_interval_s} s intervals)` : '';
+    lines.push(el('p', { class: 'verdict', id: 'heart-rate', text: `Heart rate ${Math.round(hr.mean_bpm)} beats per minute${range}` }));
   } else {
     lines.push(el('p', { class: 'notice', text: 'Fewer than two beats were detected: no heart rate.' }));
   }
-  lines.push(el('p', { text: `${plural(r.beatCount, 'beat')} detected in ${formatDuration(r.durationS)}; ` +
-    `${plural(r.pauses, 'pause')} of 2 s or more (longest RR interval ${r.longestRrS.toFixed(2)} s).` }));
-  if (r.signalGaps > 0)
-    lines.push(el('p', { class: 'notice', id: 'signal-gaps', text: `No signal for ${formatDuration(r.signalGapS)} in ` +
-      `${plural(r.signalGaps, 'stretch', 'stretches')} (electrodes off?): the heart rate, pauses and beat classes leave those stretches out.` }));
-  const counts = Object.entries(r.classCounts).sort(([a], [b]) => Object.keys(BEAT_CLASS_NAMES).indexOf(a) - Object.keys(BEAT_CLASS_NAMES).indexOf(b));
+  lines.push(el('p', { text: `${plural(r.beats_detected, 'beat')} detected in ${formatDuration(r.duration_s)}; ` +
+    `${plural(r.pauses.count, 'pause')} of 2 s or more (longest RR interval ${r.pauses.longest_rr_s.toFixed(2)} s).` }));
+  if (r.signal_gaps.count > 0)
+    lines.push(el('p', { class: 'notice', id: 'signal-gaps', text: `No signal for ${formatDuration(r.signal_gaps.total_s)} in ` +
+      `${plural(r.signal_gaps.count, 'stretch', 'stretches')} (electrodes off?): the heart rate, pauses and beat classes leave those stretches out.` }));
+  const counts = Object.entries(r.classes).sort(([a], [b]) => Object.keys(BEAT_CLASS_NAMES).indexOf(a) - Object.keys(BEAT_CLASS_NAMES).indexOf(b));
   lines.push(el('ul', { class: 'counts', 'aria-label': 'Beats per class' }, ...counts.map(([k, n]) => {
     const swatch = el('span', { class: 'swatch', 'aria-hidden': 'true' });
     swatch.style.background = BEAT_COLORS[k] ?? BEAT_COLORS['?'];
@@ -78,12 +79,12 @@ export function renderRhythm(entry) {
   } else {
     lines.push(el('p', { class: 'hint', text: 'Beats are detected but not classified: this build has no beat classifier (models/beats-int8.ecgm), so there are no S/V counts.' }));
   }
-  if (r.referenceRhythms.length) {
+  if (r.reference_rhythms.length) {
     const total = new Map();
-    for (const e of r.referenceRhythms) {
+    for (const e of r.reference_rhythms) {
       const t = total.get(e.rhythm) ?? { episodes: 0, seconds: 0 };
       t.episodes++;
-      t.seconds += e.durationS;
+      t.seconds += e.duration_s;
       total.set(e.rhythm, t);
     }
     // "rhythm N (normal sinus rhythm)": the codes are not beat classes, although N is both.
@@ -96,8 +97,8 @@ export function renderRhythm(entry) {
   for (const w of r.warnings) lines.push(el('p', { class: 'notice', text: `Warning: ${w}` }));
   $('rhythm-body').replaceChildren(...lines);
   // Each value covers an interval and is drawn at its end; the last interval ends with the record.
-  const points = Array.from(r.hrTrendBpm, (bpm, i) => ({ time: Math.min((i + 1) * r.trendIntervalS, r.durationS), bpm }));
-  state.trend = { points, durationS: r.durationS };
+  const points = Array.from(hr.trend_bpm, (bpm, i) => ({ time: Math.min((i + 1) * hr.trend_interval_s, r.duration_s), bpm }));
+  state.trend = { points, durationS: r.duration_s };
   drawHeartRateTrend(state.trend);
 }
 

@@ -58,7 +58,7 @@ export function verdict(result) {
 
 // True when the record lacks a lead the 12-lead model reads (derivable limb leads included).
 function lacksModelLeads(summary) {
-  const names = state.modelInfo?.leadNames ?? [];
+  const names = state.modelInfo?.lead_names ?? [];
   return !!summary && names.some((name) => !summary.leads.some((lead) => lead.standardName === name));
 }
 
@@ -96,7 +96,7 @@ export function renderResult(entry) {
   body.replaceChildren(
     el('p', { class: 'verdict', id: 'verdict', text: `${entry.name}: ${verdict(r)}` }),
     list,
-    el('p', { class: 'hint', text: `EcgLite ${state.modelInfo?.precision ?? ''} model, ${r.inferences} network run${r.inferences === 1 ? '' : 's'} over ${r.windows} window${r.windows === 1 ? '' : 's'} in ${r.timeMs.toFixed(1)} ms.` }),
+    el('p', { class: 'hint', text: `EcgLite ${state.modelInfo?.precision ?? ''} model, ${r.inferences} network run${r.inferences === 1 ? '' : 's'} over ${r.windows} window${r.windows === 1 ? '' : 's'} in ${r.time_ms.toFixed(1)} ms.` }),
     ...r.warnings.map((w) => el('p', { class: 'notice', text: `Warning: ${w}` })));
 }
 
@@ -112,7 +112,7 @@ export function renderFacts(entry) {
     ['Length', `${formatDuration(s.durationS)} (${s.length.toLocaleString('en')} samples per lead)`],
   ];
   if (s.leads.length) facts.push(['Units', units === 'NU' ? 'NU (unitless: amplitudes are not in mV)' : units]);
-  const hr = entry.rhythm && !entry.rhythm.error && entry.rhythm.beatCount >= 2 ? entry.rhythm.meanHrBpm : undefined;
+  const hr = entry.rhythm && !entry.rhythm.error && entry.rhythm.beats_detected >= 2 ? entry.rhythm.heart_rate.mean_bpm : undefined;
   if (Number.isFinite(hr)) facts.push(['Heart rate', `${Math.round(hr)} beats per minute`]);
   // One line each: a header's comment lines often continue a sentence, which a separator would cut.
   if (s.comments.length) facts.push(['Comments', s.comments.join('\n')]);

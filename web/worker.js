@@ -110,7 +110,7 @@ async function open({ id, files, csvOptions }) {
       }
       rhythm.annotationsFile = annotationsError ? null : group.annotations?.name ?? null;
       rhythm.annotationsError = annotationsError;
-      post({ type: 'rhythm', id, key, rhythm }, [rhythm.beats.samples.buffer, rhythm.hrTrendBpm.buffer]);
+      post({ type: 'rhythm', id, key, rhythm }, [rhythm.beats.samples.buffer, rhythm.heart_rate.trend_bpm.buffer]);
     } catch (error) {
       post({ type: 'rhythm', id, key, rhythm: { error: error.message } });
     }

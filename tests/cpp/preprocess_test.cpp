@@ -343,7 +343,7 @@ TEST(Preprocess, WholePathMatchesReferenceOnFixtureRecord) {
   EXPECT_EQ(record.sampling_rate_hz, 250);
   Golden g = load_golden("record_250hz_expected.txt");
   auto p = ecglite::preprocess(record);
-  EXPECT_EQ(p.rate_hz, 100);
+  EXPECT_EQ(p.sampling_rate_hz, 100);
   EXPECT_EQ(p.num_samples, 300u);
   ASSERT_EQ(p.leads.size(), 12u);
   for (std::size_t k = 0; k < 12; ++k) {

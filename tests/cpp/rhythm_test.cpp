@@ -165,7 +165,8 @@ TEST(Rhythm, AnalyzeExcerptEndToEnd) {
   EXPECT_EQ(a.summary.reference_rhythms.size(), 5u);
   const std::string json = to_json(a, true);
   for (const char* key : {"\"beats_detected\": 40", "\"trend_bpm\": [", "\"reference_rhythms\": [",
-                          "{\"rhythm\": \"VT\"", "\"beats\": [{\"sample\": ", "\"class\": \"?\""})
+                          "{\"rhythm\": \"VT\", \"start\": ", "\"warnings\": []",
+                          "\"beats\": {\"samples\": [", "\"classes\": \"???"})
     EXPECT_NE(json.find(key), std::string::npos) << key;
 
   auto cli = run_cli("rhythm " + fixture("mitdb/205_20s") + " --json --no-model");

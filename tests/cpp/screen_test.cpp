@@ -22,7 +22,7 @@ Model tiny(const char* which = "int8") {
 // 12 leads of `n` samples of a few sines whose mix changes along the record.
 Prepared synthetic_prepared(std::size_t n, std::size_t window) {
   Prepared p;
-  p.rate_hz = 100;
+  p.sampling_rate_hz = 100;
   p.num_samples = n;
   p.leads.assign(12, std::vector<float>(n));
   for (std::size_t c = 0; c < 12; ++c)
@@ -99,7 +99,7 @@ TEST(Screen, ShortWindowsAndWrongRatesAreErrors) {
     EXPECT_NE(std::string(e.what()).find("needs at least 2.5 s"), std::string::npos) << e.what();
   }
   Prepared q = synthetic_prepared(1000, 1000);
-  q.rate_hz = 250;
+  q.sampling_rate_hz = 250;
   EXPECT_THROW(classify_prepared(m, q), Error);
   Prepared nan = synthetic_prepared(1000, 1000);
   nan.leads[5][100] = NAN;
@@ -167,7 +167,7 @@ TEST(Screen, JsonOfAResultHasTheDocumentedKeys) {
   r.record_name = "a \"quoted\" name";
   std::string j = to_json(r);
   for (const char* key : {"\"record\":\"a \\\"quoted\\\" name\"", "\"probabilities\":{\"NORM\":", "\"labels\":[",
-                          "\"thresholds\":{\"NORM\":0.5", "\"adaptations\":[\"from the test\"", "\"warnings\":[]"})
+                          "\"classes\":[{\"name\":\"NORM\"", "\"threshold\":0.5,\"positive\":", "\"adaptations\":[\"from the test\"", "\"warnings\":[]"})
     EXPECT_NE(j.find(key), std::string::npos) << key << " in " << j;
 }
 

@@ -60,7 +60,7 @@ const TSC = path.join(ROOT, 'node_modules', '.bin', 'tsc');
 test('index.d.ts: an embedding written against the declarations type-checks (strict), a misuse does not', { skip: NO_MODULE || NO_MODEL || (!existsSync(TSC) && 'typescript is not installed (npm ci installs the dev dependencies)') }, () => {
   withInstalledPackage((project) => {
     writeFileSync(path.join(project, 'embed.ts'), `
-import createEcgLite, { EcgLite, EcgLiteError, EcgRecord, ClassifyResult, ErrorKind, GroupedFiles, FileKind,
+import createEcgLite, { EcgLite, EcgLiteError, EcgRecord, ClassifyResult, RhythmSummary, ErrorKind, GroupedFiles, FileKind,
   fileKind, ACCEPTED_FILES, ANNOTATORS, CSV_EXTENSIONS } from 'ecglite';
 export async function screen(files: { name: string; bytes: Uint8Array }[]): Promise<string[]> {
   const ecg: EcgLite = await createEcgLite();
@@ -83,7 +83,12 @@ export async function screen(files: { name: string; bytes: Uint8Array }[]): Prom
     }
     const r: ClassifyResult = ecg.classify(model, record);
     const lead: Float32Array = record.samples('II');
-    out.push(\`\${record.name} \${lead.length} \${r.labels.join(',')} \${r.classes[0].probability.toFixed(3)} \${model.info.classDescriptions[0]}\`);
+    out.push(\`\${record.name} \${lead.length} \${r.labels.join(',')} \${r.classes[0].probability.toFixed(3)} \${model.info.classes[0].description}\`);
+    // The result schema (snake_case, as the CLI's JSON), typed arrays where the declarations say so.
+    const rhythm: RhythmSummary = ecg.rhythm(record);
+    const trend: Float64Array = rhythm.heart_rate.trend_bpm;
+    const beats: Float64Array = rhythm.beats.samples;
+    out.push(\`\${r.probabilities.NORM} \${r.duration_s} \${r.sampling_rate_hz} \${r.time_ms} \${rhythm.beats_detected} \${rhythm.pauses.count} \${trend.length} \${beats.length} \${model.info.band_hz[1]} \${model.info.input_channels}\`);
     record.dispose();
   }
   const input = ecg.networkInput(model, ecg.recordFromLeads({ samplingRate: 100, leads: [{ name: 'I', samples: [0] }] }));

@@ -97,6 +97,6 @@ test('the bad-input corpus: the module accepts what the CLI accepts and refuses 
   // Still usable, still right.
   const record = readWfdbRecord(ecg, path.join(SAMPLES, '00001_lr'));
   const again = ecg.classify(model, record);
-  assert.equal(again.classes.length, model.info.classNames.length);
+  assert.equal(again.classes.length, model.info.classes.length);
   record.dispose();
 });

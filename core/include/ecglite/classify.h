@@ -48,7 +48,8 @@ ClassifyResult classify(const Model& model, const Record& record);
 // of plan_inference() (inference_plan.h).
 ClassifyResult classify_prepared(const Model& model, const Prepared& prepared);
 
-// JSON rendering (`ecglite classify --json`): {"record":..,"probabilities":{..},..}.
+// JSON rendering, the one schema of `ecglite classify --json` and the wasm module's classify() (fields
+// in wasm/index.d.ts, ClassifyResult): {"record":..,"probabilities":{..},"labels":[..],"classes":[..],..}.
 std::string to_json(const ClassifyResult& result);
 
 }  // namespace ecglite

@@ -17,7 +17,8 @@ std::string json_number(double value, const char* format = "%.6g");
 // ["...", ...]
 std::string json_strings(const std::vector<std::string>& items);
 
-// Model metadata (`ecglite classify --json`, `ecglite eval --json`): {"name":..,"precision":..,..}.
+// Model metadata, the one schema of `ecglite classify --json`'s and `ecglite eval --json`'s "model" and
+// the wasm module's model.info (wasm/index.d.ts, ModelInfo): {"name":..,"precision":..,..}.
 std::string to_json(const ModelInfo& info);
 
 }  // namespace ecglite

@@ -108,7 +108,7 @@ LeadRepair repair_lead(std::vector<float>& x);
 // --- the whole path ---
 
 struct Prepared {
-  double rate_hz = 0;                  // target rate
+  double sampling_rate_hz = 0;         // the target rate
   std::size_t num_samples = 0;         // per lead, after resampling
   std::vector<std::vector<float>> leads;  // 12 leads in standard order
   std::vector<std::size_t> window_starts;  // 10 s windows covering the record (last may overlap)

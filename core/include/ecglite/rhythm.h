@@ -78,6 +78,7 @@ struct RhythmAnalysis {
   std::string record_name;
   std::vector<Beat> beats;
   RhythmSummary summary;
+  std::vector<std::string> warnings;  // non-fatal findings in the annotation file (set by the caller that read it)
 };
 
 // Detects beats, classifies them when `beat_model` is given (see beats.h), summarises, and adds the
@@ -86,8 +87,10 @@ RhythmAnalysis analyze_rhythm(const Record& record, const Model* beat_model = nu
                               const std::vector<Annotation>* reference = nullptr,
                               const RhythmOptions& options = {});
 
-// JSON rendering (`ecglite rhythm --json`, the wasm module): the summary, and with `with_beats` a
-// "beats" array of {"sample", "class"}. NaN trend points are null.
+// JSON rendering, the one schema of `ecglite rhythm --json` and the wasm module's rhythm() (field
+// names in wasm/index.d.ts, RhythmResult): the summary, the warnings, and with `with_beats` a "beats"
+// object of columns {"samples": [...], "classes": "NNV...", "probabilities": [...]}. NaN trend points
+// are null.
 std::string to_json(const RhythmAnalysis& analysis, bool with_beats = false);
 
 }  // namespace ecglite

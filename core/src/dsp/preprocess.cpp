@@ -61,7 +61,7 @@ Prepared preprocess(const Record& record, const PreprocessOptions& options) {
                 seconds(options.min_samples / to_hz) + " are needed (record a longer ECG)");
 
   Prepared out;
-  out.rate_hz = to_hz;
+  out.sampling_rate_hz = to_hz;
   out.num_samples = n;
   double lead_ii_scale = 1;
   std::vector<std::string> units;

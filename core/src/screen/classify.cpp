@@ -60,7 +60,7 @@ ClassifyResult classify_prepared(const Model& model, const Prepared& prepared) {
     model.logits_time_major(&tm[plan.run_starts[r] * channels], &logits[r * classes]);
 
   ClassifyResult r = combine_logits(info, plan, logits);
-  r.duration_s = n / prepared.rate_hz;
+  r.duration_s = n / prepared.sampling_rate_hz;
   r.adaptations = prepared.adaptations;
   r.adaptations.push_back(describe_inference(info, plan));
   r.warnings = prepared.warnings;

@@ -21,12 +21,12 @@ std::vector<std::size_t> sliding_window_starts(std::size_t span, std::size_t len
 InferencePlan plan_inference(const ModelInfo& info, const Prepared& prepared) {
   const std::size_t channels = static_cast<std::size_t>(info.input_channels);
   const std::size_t length = static_cast<std::size_t>(info.input_length);
-  if (std::fabs(prepared.rate_hz - info.sampling_rate_hz) > 1e-9)
-    throw Error(ErrorKind::bad_argument, "input was prepared at " + text::format_number(prepared.rate_hz) +
+  if (std::fabs(prepared.sampling_rate_hz - info.sampling_rate_hz) > 1e-9)
+    throw Error(ErrorKind::bad_argument, "input was prepared at " + text::format_number(prepared.sampling_rate_hz) +
                                              " Hz but the model expects " + text::format_number(info.sampling_rate_hz) +
                                              " Hz (preprocess with preprocess_options(model.info()))");
   if (prepared.window_starts.empty() || prepared.window_length < length)
-    throw Error(ErrorKind::limit, "the record is " + text::seconds(prepared.num_samples / prepared.rate_hz) +
+    throw Error(ErrorKind::limit, "the record is " + text::seconds(prepared.num_samples / prepared.sampling_rate_hz) +
                                       " long; the model needs at least " +
                                       text::seconds(length / info.sampling_rate_hz));
 

@@ -5,80 +5,133 @@
 #include "../common/text.h"
 #include "ecglite/classify.h"
 #include "ecglite/json.h"
+#include "json_text.h"
 
 namespace ecglite {
 
+namespace json_text {
+
+Out& Out::operator<<(const char* s) { text += s; return *this; }
+Out& Out::operator<<(char c) { text += c; return *this; }
+
 // A record name or path may hold bytes that are not UTF-8 (a Latin-1 file name); JSON text must be
 // UTF-8, so they become U+FFFD.
-std::string json_quote(const std::string& text) {
-  std::string out = "\"";
-  for (unsigned char c : text::to_valid_utf8(text)) {
+Out& Out::operator<<(Quoted q) {
+  text += '"';
+  for (unsigned char c : text::to_valid_utf8(q.text)) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"': text += "\\\""; break;
+      case '\\': text += "\\\\"; break;
+      case '\n': text += "\\n"; break;
+      case '\r': text += "\\r"; break;
+      case '\t': text += "\\t"; break;
       default:
         if (c < 0x20) {
           char buf[8];
           std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          out += buf;
+          text += buf;
         } else {
-          out += static_cast<char>(c);
+          text += static_cast<char>(c);
         }
     }
   }
-  return out + "\"";
+  text += '"';
+  return *this;
+}
+
+Out& Out::operator<<(Number n) {
+  if (!std::isfinite(n.value)) return *this << "null";
+  char buf[64];
+  std::snprintf(buf, sizeof buf, n.format, n.value);
+  return *this << buf;
+}
+
+Out& Out::operator<<(Fixed f) {
+  if (!std::isfinite(f.value)) return *this << "null";
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", f.decimals, f.value);
+  return *this << buf;
+}
+
+Out& Out::operator<<(Strings s) {
+  text += '[';
+  for (std::size_t i = 0; i < s.items.size(); ++i) {
+    if (i) text += ',';
+    *this << Quoted{s.items[i]};
+  }
+  text += ']';
+  return *this;
+}
+
+Out& Out::integer(long long v) {
+  char buf[24];
+  std::snprintf(buf, sizeof buf, "%lld", v);
+  return *this << buf;
+}
+
+}  // namespace json_text
+
+using json_text::Number;
+using json_text::Quoted;
+using json_text::Strings;
+
+std::string json_quote(const std::string& text) {
+  json_text::Out o;
+  o << Quoted{text};
+  return o.text;
 }
 
 std::string json_number(double v, const char* format) {
-  if (!std::isfinite(v)) return "null";
-  char buf[64];
-  std::snprintf(buf, sizeof buf, format, v);
-  return buf;
+  json_text::Out o;
+  o << Number{v, format};
+  return o.text;
 }
 
 std::string json_strings(const std::vector<std::string>& items) {
-  std::string out = "[";
-  for (std::size_t i = 0; i < items.size(); ++i) out += (i ? "," : "") + json_quote(items[i]);
-  return out + "]";
+  json_text::Out o;
+  o << Strings{items};
+  return o.text;
 }
 
+// The one schema of a classification (snake_case; the JS module hands out this object, parsed; fields
+// in wasm/index.d.ts, ClassifyResult): "probabilities" by class name (what scripts read), and
+// "classes" in the model's order with everything about each class.
 std::string to_json(const ClassifyResult& r) {
-  std::string probs = "{", thresholds = "{", descriptions = "{";
+  json_text::Out o;
+  o << "{\"record\":" << Quoted{r.record_name} << ",\"probabilities\":{";
+  for (std::size_t k = 0; k < r.classes.size(); ++k)
+    o << (k ? "," : "") << Quoted{r.classes[k].name} << ":" << Number{r.classes[k].probability};
+  o << "},\"labels\":" << Strings{r.labels} << ",\"classes\":[";
   for (std::size_t k = 0; k < r.classes.size(); ++k) {
     const auto& c = r.classes[k];
-    const char* sep = k ? "," : "";
-    probs += sep + json_quote(c.name) + ":" + json_number(c.probability);
-    thresholds += sep + json_quote(c.name) + ":" + json_number(c.threshold);
-    descriptions += sep + json_quote(c.name) + ":" + json_quote(c.description);
+    o << (k ? "," : "") << "{\"name\":" << Quoted{c.name} << ",\"description\":" << Quoted{c.description}
+      << ",\"probability\":" << Number{c.probability} << ",\"threshold\":" << Number{c.threshold}
+      << ",\"positive\":" << (c.positive ? "true" : "false") << "}";
   }
-  return "{\"record\":" + json_quote(r.record_name) + ",\"probabilities\":" + probs +
-         "},\"labels\":" + json_strings(r.labels) + ",\"thresholds\":" + thresholds +
-         "},\"descriptions\":" + descriptions + "},\"adaptations\":" + json_strings(r.adaptations) +
-         ",\"warnings\":" + json_strings(r.warnings) + ",\"windows\":" + std::to_string(r.windows) +
-         ",\"inferences\":" + std::to_string(r.inferences) + ",\"duration_s\":" + json_number(r.duration_s) +
-         ",\"source_rate_hz\":" + json_number(r.sampling_rate_hz) + "}";
+  o << "],\"adaptations\":" << Strings{r.adaptations} << ",\"warnings\":" << Strings{r.warnings}
+    << ",\"windows\":" << r.windows << ",\"inferences\":" << r.inferences
+    << ",\"duration_s\":" << Number{r.duration_s} << ",\"sampling_rate_hz\":" << Number{r.sampling_rate_hz}
+    << "}";
+  return o.text;
 }
 
 std::string to_json(const ModelInfo& m) {
-  std::string classes = "[";
+  json_text::Out o;
+  o << "{\"name\":" << Quoted{m.name} << ",\"precision\":" << Quoted{m.precision}
+    << ",\"format_version\":" << m.format_version
+    << ",\"input_channels\":" << m.input_channels << ",\"classes\":[";
   for (std::size_t k = 0; k < m.class_names.size(); ++k)
-    classes += std::string(k ? "," : "") + "{\"name\":" + json_quote(m.class_names[k]) +
-               ",\"description\":" + json_quote(m.class_descriptions[k]) +
-               ",\"threshold\":" + json_number(m.thresholds[k]) + "}";
-  return "{\"name\":" + json_quote(m.name) + ",\"precision\":" + json_quote(m.precision) +
-         ",\"format_version\":" + std::to_string(m.format_version) + ",\"classes\":" + classes +
-         "],\"lead_names\":" + json_strings(m.lead_names) +
-         ",\"input_length\":" + std::to_string(m.input_length) +
-         ",\"window_stride\":" + std::to_string(m.window_stride) +
-         ",\"sampling_rate_hz\":" + json_number(m.sampling_rate_hz) + ",\"band_hz\":[" +
-         json_number(m.band_low_hz) + "," + json_number(m.band_high_hz) +
-         "],\"filter_order\":" + std::to_string(m.filter_order) + ",\"amplitude\":" + json_quote(m.amplitude) +
-         ",\"parameters\":" + std::to_string(m.parameters) +
-         ",\"macs_per_window\":" + std::to_string(m.macs_per_window) +
-         ",\"description\":" + json_quote(m.description) + "}";
+    o << (k ? "," : "") << "{\"name\":" << Quoted{m.class_names[k]}
+      << ",\"description\":" << Quoted{m.class_descriptions[k]}
+      << ",\"threshold\":" << Number{m.thresholds[k]} << "}";
+  o << "],\"lead_names\":" << Strings{m.lead_names} << ",\"input_length\":" << m.input_length
+    << ",\"window_stride\":" << m.window_stride
+    << ",\"sampling_rate_hz\":" << Number{m.sampling_rate_hz} << ",\"band_hz\":[" << Number{m.band_low_hz}
+    << "," << Number{m.band_high_hz} << "],\"filter_order\":" << m.filter_order
+    << ",\"amplitude\":" << Quoted{m.amplitude} << ",\"parameters\":" << m.parameters
+    << ",\"macs_per_window\":" << m.macs_per_window << ",\"description\":" << Quoted{m.description}
+    << "}";
+  return o.text;
 }
 
 }  // namespace ecglite
