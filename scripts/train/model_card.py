@@ -243,10 +243,25 @@ def render(m: dict) -> str:
     a(f"- Distillation changes the student's mean fold-{vf} macro AUC by {gain:+.4f} (seed sd up to {noise:.4f})"
       + (f", fold {tf}: {test['kd_fp32']['mean'] - test['plain_fp32']['mean']:+.4f}" if test else "") + ": "
       + ("a gain larger than the seed-to-seed spread." if gain > noise else
+         "a loss larger than the seed-to-seed spread." if gain < -noise else
          "within the seed-to-seed spread, so no measurable effect."))
-    i8 = fm["distilled_" + int8_key]["mean"] - kd["mean"]
-    a(f"- int8 ({q['method']}) changes the distilled students' mean fold-{vf} macro AUC by {i8:+.4f}; the int8 file "
+    best_t = tch[ranked[0]]["fold9"]["macro_auc"]
+    ens_auc = choice["val_macro_auc"][choice["chosen"]]
+    if max(best_t, ens_auc) <= pl["mean"] + noise:
+        a(f"- Why: the best teacher ({ranked[0]}, {best_t:.4f}) and the chosen one ({choice['chosen']}, "
+          f"{ens_auc:.4f}) are no better on fold {vf} than the {st['parameters']:,}-parameter student trained on "
+          f"labels alone ({pl['mean']:.4f}): at this compute budget the larger networks do not beat the student, "
+          "so their soft targets only pull it towards their own errors.")
+    ship_key = "distilled" if kind == "kd" else "plain"
+    i8 = fm[f"{ship_key}_{int8_key}"]["mean"] - fm[f"{ship_key}_fp32"]["mean"]
+    a(f"- int8 ({q['method']}) changes the shipped kind's mean fold-{vf} macro AUC by {i8:+.4f}; the int8 file "
       f"is {files['student-int8.ecgm']['bytes'] / files['student-fp32.ecgm']['bytes']:.0%} of the fp32 one.")
+    if test:
+        cal = test["shipped_int8_calibration"]
+        worst = max(C, key=lambda c: cal[c]["ece"])
+        a(f"- Calibration: the probabilities are read best as scores: the largest calibration error is {worst}'s "
+          f"({cal[worst]['ece']:.3f}; see the reliability table), so a probability is not a frequency; the "
+          f"fold-{vf} thresholds, not 0.5, decide the labels.")
     a(f"- Fold {vf} has {s_int8['n']:,} records (HYP: {s_int8['positives'].get('HYP')} positives): differences of "
       "a few thousandths between single runs are within seed noise; compare the means ± sd.")
     a("")
