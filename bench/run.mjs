@@ -326,7 +326,9 @@ async function main() {
   const load = { start: loadAverage() };
   const models = chooseModels(o);
   const wasmDir = rel(o.wasmDir ?? 'web');
-  for (const f of ['ecglite.mjs', 'ecglite-core.mjs', 'ecglite-core.wasm'])
+  // ecglite.mjs imports files.mjs (file grouping): both are part of what a page downloads
+  const ourFiles = ['ecglite.mjs', 'files.mjs', 'ecglite-core.mjs', 'ecglite-core.wasm'];
+  for (const f of ourFiles)
     if (!fileOk(path.join(ROOT, wasmDir, f))) throw new Error(`${wasmDir}/${f} not found (run scripts/build-wasm first)`);
   const ortDir = 'node_modules/onnxruntime-web/dist';
   const ortFiles = ['ort.wasm.min.mjs', 'ort-wasm-simd-threaded.mjs', 'ort-wasm-simd-threaded.wasm'].map((f) => `${ortDir}/${f}`);
@@ -355,8 +357,8 @@ async function main() {
   if (!longRecord.files) log(`long recording: not measured: ${cfg.longRecord.skipped}`);
 
   const downloads = {
-    ours: sizes([`${wasmDir}/ecglite.mjs`, `${wasmDir}/ecglite-core.mjs`, `${wasmDir}/ecglite-core.wasm`, models.paths.int8]),
-    ours_fp32: sizes([`${wasmDir}/ecglite.mjs`, `${wasmDir}/ecglite-core.mjs`, `${wasmDir}/ecglite-core.wasm`, models.paths.fp32]),
+    ours: sizes([...ourFiles.map((f) => `${wasmDir}/${f}`), models.paths.int8]),
+    ours_fp32: sizes([...ourFiles.map((f) => `${wasmDir}/${f}`), models.paths.fp32]),
     ort: sizes([...ortFiles, models.paths.onnxInt8]),
     ort_fp32: sizes([...ortFiles, models.paths.onnxFp32]),
   };
