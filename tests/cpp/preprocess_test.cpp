@@ -414,6 +414,9 @@ TEST(Preprocess, MillivoltsPerUnit) {
   EXPECT_EQ(ecglite::millivolts_per_unit("uV"), 1e-3);
   EXPECT_EQ(ecglite::millivolts_per_unit("\xC2\xB5V"), 1e-3);
   EXPECT_EQ(ecglite::millivolts_per_unit("V"), 1e3);
+  EXPECT_EQ(ecglite::millivolts_per_unit("mv"), 1);  // PhysioNet/CinC Challenge 2020/2021 headers
+  EXPECT_EQ(ecglite::millivolts_per_unit("uv"), 1e-3);
+  EXPECT_EQ(ecglite::millivolts_per_unit("microvolts"), 1e-3);
   EXPECT_EQ(ecglite::millivolts_per_unit("NU"), 0);
   EXPECT_EQ(ecglite::millivolts_per_unit("mmHg"), 0);
 }

@@ -85,5 +85,8 @@ TEST(ShippedModel, RecordWithoutUnitsIsClassifiedWithAWarning) {
     const ClassifyResult genuine =
         classify(model, read_record_file(test::fixture("ptbxl-mini/records100/00000/00024_lr")));
     for (const auto& w : genuine.warnings) EXPECT_EQ(w.find("no physical unit"), std::string::npos) << w;
+    // the CinC 2021 copy of a PTB-XL record writes its unit "mv": millivolts, not unitless
+    const ClassifyResult cinc = classify(model, read_record_file(test::source_dir() + "/web/samples/HR06001"));
+    for (const auto& w : cinc.warnings) EXPECT_EQ(w.find("no physical unit"), std::string::npos) << w;
   }
 }

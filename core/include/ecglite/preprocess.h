@@ -69,8 +69,9 @@ std::vector<float> bandpass_filtfilt(const std::vector<float>& x, double samplin
 // the rounding noise of the filters.
 bool is_flat(const std::vector<float>& x);
 
-// Millivolts per unit of a lead's stated units: mV 1, uV (µV) 0.001, V 1000; "" (WFDB's default
-// when a header names no unit) counts as mV. 0 for units that are not a voltage ("NU": unitless,
+// Millivolts per unit of a lead's stated units, in any case (CinC Challenge headers write "mv"):
+// mV 1, uV (µV) 0.001, V 1000, also spelt out; "" (WFDB's default when a header names no unit)
+// counts as mV. 0 for units that are not a voltage ("NU": unitless,
 // as in z-scored exports), which carry no amplitude.
 double millivolts_per_unit(const std::string& units);
 

@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "dsp_internal.h"
+#include "../common/text.h"
 #include "ecglite/error.h"
 #include "ecglite/preprocess.h"
 
@@ -31,9 +32,11 @@ double lead_scale_mv(const std::string& units) {
 }  // namespace
 
 double millivolts_per_unit(const std::string& units) {
-  if (units == "mV" || units.empty()) return 1.0;
-  if (units == "uV" || units == "\xC2\xB5V" || units == "\xCE\xBCV" || units == "microvolt") return 1e-3;
-  if (units == "V") return 1e3;
+  // Case is not meaningful here: PhysioNet/CinC Challenge headers write "mv", and no ECG is in megavolts.
+  const std::string u = text::lower(units);
+  if (u.empty() || u == "mv" || u == "millivolt" || u == "millivolts") return 1.0;
+  if (u == "uv" || u == "\xC2\xB5v" || u == "\xCE\xBCv" || u == "microvolt" || u == "microvolts") return 1e-3;
+  if (u == "v" || u == "volt" || u == "volts") return 1e3;
   return 0.0;
 }
 
