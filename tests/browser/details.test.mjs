@@ -242,10 +242,15 @@ test('unitless (NU) leads are scaled to their beats and say so; mV records keep 
   assert.equal(await page.isVisible('#units-note'), true);
   assert.match(await page.textContent('#units-note'), /^Amplitudes are unitless \(NU\), not mV: .*no calibration pulse/);
   assert.match(await page.getAttribute('.ecg-canvas', 'aria-label'), /10 mm\/mV \(unitless leads: a typical beat as tall as 1 mV\)/);
+  // the model reads mV: the result says that amplitude-dependent classes are unreliable here
+  await page.waitForFunction(() => document.querySelector('#verdict')?.textContent.startsWith('00024_lr'));
+  assert.match(await page.textContent('#result-body'), /Warning: all 12 leads carry no physical unit \(NU is not mV, uV or V\).*HYP above all/);
   await page.screenshot({ path: screenshotPath('unitless-nu.png'), fullPage: true });
   await pick(page, [path.join(SAMPLES, '00001_lr.hea'), path.join(SAMPLES, '00001_lr.dat')]);
   await nextFrames(page);
   assert.equal(await page.isVisible('#units-note'), false);
+  await page.waitForFunction(() => document.querySelector('#verdict')?.textContent.startsWith('00001_lr'));
+  assert.doesNotMatch(await page.textContent('#result-body'), /no physical unit/);
   assert.match(await page.getAttribute('.ecg-canvas', 'aria-label'), /10 mm\/mV, zoom/);
   await page.close();
 });
