@@ -248,10 +248,13 @@ def render(m: dict) -> str:
     best_t = tch[ranked[0]]["fold9"]["macro_auc"]
     ens_auc = choice["val_macro_auc"][choice["chosen"]]
     if max(best_t, ens_auc) <= pl["mean"] + noise:
-        a(f"- Why: the best teacher ({ranked[0]}, {best_t:.4f}) and the chosen one ({choice['chosen']}, "
+        a(f"- The best teacher ({ranked[0]}, {best_t:.4f}) and the chosen one ({choice['chosen']}, "
           f"{ens_auc:.4f}) are no better on fold {vf} than the {st['parameters']:,}-parameter student trained on "
           f"labels alone ({pl['mean']:.4f}): at this compute budget the larger networks do not beat the student, "
-          "so their soft targets only pull it towards their own errors.")
+          "so there is little to distil. The distillation used here (teacher logits stored for clean crops at "
+          "16 positions per record, the student's crops restricted to those positions) may cost accuracy by "
+          "itself; distilling with the teacher run on the student's own augmented crop (`train.py --teacher`) "
+          "is the comparison to make next.")
     ship_key = "distilled" if kind == "kd" else "plain"
     i8 = fm[f"{ship_key}_{int8_key}"]["mean"] - fm[f"{ship_key}_fp32"]["mean"]
     a(f"- int8 ({q['method']}) changes the shipped kind's mean fold-{vf} macro AUC by {i8:+.4f}; the int8 file "
