@@ -87,6 +87,17 @@ std::string string_or(const val& obj, const char* key, const std::string& fallba
   return v.isString() ? v.as<std::string>() : fallback;
 }
 
+// obj[key] as strings; none when it is absent (the JS wrapper has already checked its type).
+std::vector<std::string> strings_or_none(const val& obj, const char* key) {
+  std::vector<std::string> out;
+  if (obj.isUndefined() || obj.isNull()) return out;
+  val v = obj[key];
+  if (v.isUndefined() || v.isNull()) return out;
+  const std::size_t n = v["length"].as<std::size_t>();
+  for (std::size_t i = 0; i < n; ++i) out.push_back(v[i].as<std::string>());
+  return out;
+}
+
 double number_or(const val& obj, const char* key, double fallback) {
   if (obj.isUndefined() || obj.isNull()) return fallback;
   val v = obj[key];
@@ -253,11 +264,7 @@ val record_from_leads(const val& spec) {
         }
     if (infinite > 0)
       r.warnings.push_back(std::to_string(infinite) + " infinite samples read as invalid samples");
-    val comments = spec["comments"];
-    if (!comments.isUndefined() && !comments.isNull()) {
-      const std::size_t m = comments["length"].as<std::size_t>();
-      for (std::size_t i = 0; i < m; ++i) r.comments.push_back(comments[i].as<std::string>());
-    }
+    r.comments = strings_or_none(spec, "comments");
     return val(std::move(r));
   });
 }
@@ -347,12 +354,8 @@ val combine(const ecglite::Model& model, const val& input, const val& logits_js)
     r.record_name = string_or(input, "recordName", "");
     r.duration_s = number_or(input, "durationS", 0);
     r.sampling_rate_hz = number_or(input, "sourceRateHz", 0);
-    val adaptations = input["adaptations"];
-    const std::size_t m = adaptations.isUndefined() ? 0 : adaptations["length"].as<std::size_t>();
-    for (std::size_t i = 0; i < m; ++i) r.adaptations.push_back(adaptations[i].as<std::string>());
-    val warnings = input["warnings"];
-    const std::size_t w = warnings.isUndefined() ? 0 : warnings["length"].as<std::size_t>();
-    for (std::size_t i = 0; i < w; ++i) r.warnings.push_back(warnings[i].as<std::string>());
+    r.adaptations = strings_or_none(input, "adaptations");
+    r.warnings = strings_or_none(input, "warnings");
     return classify_result(r);
   });
 }

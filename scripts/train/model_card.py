@@ -155,7 +155,7 @@ def render(m: dict) -> str:
         a(f"  - `{t}` ({_family(r)}): {r['parameters']:,} parameters, {cfg['epochs']} epochs, lr {cfg['lr']:g}, "
           f"weight decay {cfg['weight_decay']:g}" + (f", EMA of the weights ({cfg['ema']:g})" if cfg.get("ema") else "")
           + f"; {r['train_seconds'] / 60:.0f} min on one core.")
-    ts = p["training"][STUDENT_KEY]
+    ts = p["training"][st["arch"]]
     a(f"- Distillation teacher, chosen on fold {vf} among the single teachers and the ensembles of the best: "
       f"**{choice['chosen']}** (" + ", ".join(f"{k} {v:.4f}" for k, v in choice["val_macro_auc"].items()) + ").")
     a(f"- Student (`{st['arch']}`, the engine's layer vocabulary): {_student_text(st['spec'])}; {ts['epochs']} epochs, "
@@ -315,7 +315,6 @@ def render(m: dict) -> str:
     return "\n".join(L)
 
 
-STUDENT_KEY = "student"
 ECE_BINS_TEXT = "10 equal-width bins"
 
 

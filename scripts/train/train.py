@@ -89,21 +89,15 @@ def augment(x: np.ndarray, cfg: TrainConfig, rng: np.random.Generator,
 TEACHER_STRIDE = 50  # crops of stored teacher logits start every 0.5 s
 
 
-def teacher_positions(length: int = models.RECORD, crop: int = models.WINDOW) -> np.ndarray:
-    return np.arange(0, length - crop + 1, TEACHER_STRIDE)
-
-
 @torch.no_grad()
 def crop_logits(model: nn.Module, x: np.ndarray, crop: int = models.WINDOW, batch: int = 32) -> np.ndarray:
     """A teacher's logits for the clean crops distillation uses: [N, positions, classes] float32,
-    crops starting at teacher_positions(). Computed once, so that a student is distilled from a
-    large teacher (or an ensemble) at the cost of reading an array."""
+    crops every TEACHER_STRIDE samples (models.window_starts). Computed once, so that a student is
+    distilled from a large teacher (or an ensemble) at the cost of reading an array."""
     model.eval()
-    pos = teacher_positions(x.shape[-1], crop)
     out = []
     for i in range(0, len(x), batch):
-        xb = torch.from_numpy(np.ascontiguousarray(x[i:i + batch]))
-        w = torch.stack([xb[..., p:p + crop] for p in pos], dim=1)
+        w = models.sliding_windows(torch.from_numpy(np.ascontiguousarray(x[i:i + batch])), crop, TEACHER_STRIDE)
         b, n = w.shape[:2]
         out.append(model(w.reshape(b * n, *w.shape[2:])).reshape(b, n, -1).numpy())
     return np.concatenate(out).astype(np.float32)

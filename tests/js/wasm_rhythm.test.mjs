@@ -49,14 +49,20 @@ function assertSameRhythm(r, native, what) {
   beats.probabilities.forEach((p, i) => assert.ok(Math.abs(p - nativeBeats.probabilities[i]) <= 5e-6 * p + 1e-9, `${what}: beat ${i}`));
 }
 
-test('rhythm() equals `ecglite rhythm --json --beats` (committed MIT-BIH excerpt with its annotations)', { skip }, async () => {
+// rhythm() of a WFDB record with its reference annotations (BASE.atr), and the CLI's JSON of the same.
+async function rhythmWithAnnotations(base) {
   const ecg = await ecglite();
   const model = await beatModel(ecg);
-  const base = path.join(FIXTURES, 'mitdb', '205_20s');
   const native = cliJson('rhythm', base, ...modelArgs, '--json', '--beats');
   const record = readWfdbRecord(ecg, base);
-  const r = ecg.rhythm(record, { beatModel: model, annotations: read(`${base}.atr`), annotationsName: '205_20s.atr' });
+  const r = ecg.rhythm(record, { beatModel: model, annotations: read(`${base}.atr`), annotationsName: `${path.basename(base)}.atr` });
   record.dispose();
+  return { r, native };
+}
+
+test('rhythm() equals `ecglite rhythm --json --beats` (committed MIT-BIH excerpt with its annotations)', { skip }, async () => {
+  const base = path.join(FIXTURES, 'mitdb', '205_20s');
+  const { r, native } = await rhythmWithAnnotations(base);
   assert.ok(r.beats_detected > 10 && r.reference_rhythms.length >= 1, JSON.stringify(native));
   assert.equal(r.classified, withModel);
   assertSameRhythm(r, native, base);
@@ -78,13 +84,8 @@ test('rhythm() equals `ecglite rhythm --json --beats` without annotations, on a 
 });
 
 test('the rhythm summary of a 30-minute MIT-BIH record with its annotations equals `ecglite rhythm`', { skip: skip || (!hasData('mitdb/208.atr') && 'MIT-BIH absent') }, async () => {
-  const ecg = await ecglite();
-  const model = await beatModel(ecg);
   const base = path.join(DATA_DIR, 'mitdb', '208');
-  const native = cliJson('rhythm', base, ...modelArgs, '--json', '--beats');
-  const record = readWfdbRecord(ecg, base);
-  const r = ecg.rhythm(record, { beatModel: model, annotations: read(`${base}.atr`), annotationsName: '208.atr' });
-  record.dispose();
+  const { r, native } = await rhythmWithAnnotations(base);
   assertSameRhythm(r, native, base);
 });
 

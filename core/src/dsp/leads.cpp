@@ -4,7 +4,7 @@
 #include <cstdio>
 
 #include "dsp_internal.h"
-#include "../common/text.h"
+#include "../common/units.h"
 #include "ecglite/error.h"
 #include "ecglite/preprocess.h"
 
@@ -31,13 +31,8 @@ double lead_scale_mv(const std::string& units) {
 
 }  // namespace
 
-double millivolts_per_unit(const std::string& units) {
-  // Case is not meaningful here: PhysioNet/CinC Challenge headers write "mv", and no ECG is in megavolts.
-  const std::string u = text::lower(units);
-  if (u.empty() || u == "mv" || u == "millivolt" || u == "millivolts") return 1.0;
-  if (u == "uv" || u == "\xC2\xB5v" || u == "\xCE\xBCv" || u == "microvolt" || u == "microvolts") return 1e-3;
-  if (u == "v" || u == "volt" || u == "volts") return 1e3;
-  return 0.0;
+double millivolts_per_unit(const std::string& unit) {
+  return unit.empty() ? 1.0 : units::millivolts_per(unit);  // WFDB: no unit given means mV
 }
 
 std::string canonical_lead_name(const std::string& name) {

@@ -7,6 +7,7 @@
 // warning; text columns (annotations) are ignored with a warning; a row of only empty cells is
 // skipped like a blank line.
 #include "../common/text.h"
+#include "../common/units.h"
 #include "ecglite/csv.h"
 
 #include <algorithm>
@@ -267,14 +268,8 @@ bool parse_clock(const std::string& raw, double& seconds, int& decimals) {
 
 // Unit spellings -> "mV", "uV", "V"; "" when `s` is not a voltage unit.
 std::string voltage_unit(const std::string& s) {
-  std::string u = trim(s);
-  if (u == "mV" || u == "mv" || u == "MV" || lower(u) == "millivolt" || lower(u) == "millivolts")
-    return "mV";
-  if (u == "uV" || u == "uv" || u == "UV" || u == "\xC2\xB5V" || u == "\xCE\xBCV" ||
-      u == "\xC2\xB5v" || lower(u) == "microvolt" || lower(u) == "microvolts")
-    return "uV";
-  if (u == "V" || u == "v" || lower(u) == "volt" || lower(u) == "volts") return "V";
-  return "";
+  const double mv = units::millivolts_per(s);
+  return mv == 1.0 ? "mV" : mv == 1e-3 ? "uV" : mv == 1e3 ? "V" : "";
 }
 
 // A column name split into the name proper and a unit in brackets or after '_' / ' ':
