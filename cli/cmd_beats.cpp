@@ -30,23 +30,6 @@
 
 namespace ecglite::cli {
 
-namespace {
-
-// numpy .npy, float32 C order [rows][channels][length].
-void write_npy(const std::string& path, const std::vector<float>& data, std::size_t rows, std::size_t channels,
-               std::size_t length) {
-  const std::string header = npy_float32_header({rows, channels, length});
-  std::unique_ptr<FILE, int (*)(FILE*)> f(std::fopen(path.c_str(), "wb"), &std::fclose);
-  if (!f) throw Error(path + ": cannot write (" + std::strerror(errno) + ")");
-  static_assert(sizeof(float) == 4, "float32");
-  // The data is written in the machine's byte order: every supported target is little-endian.
-  if (std::fwrite(header.data(), 1, header.size(), f.get()) != header.size() ||
-      std::fwrite(data.data(), sizeof(float), data.size(), f.get()) != data.size() || std::fflush(f.get()) != 0)
-    throw Error(path + ": write error (" + std::strerror(errno) + ")");
-}
-
-}  // namespace
-
 int cmd_beats(int argc, char** argv, int first) {
   const Args args = parse_args(argc, argv, first, {"--json", "--no-model"},
                                with_record_options({"--model", "--leads", "--reference", "--export-windows"}));
@@ -71,8 +54,8 @@ int cmd_beats(int argc, char** argv, int first) {
   if (args.has("--export-windows")) {
     BeatInputSpec spec = model ? beat_input_spec(model->info()) : BeatInputSpec{};
     if (!model) spec.channels = beat_channel_names();  // training picks its channels from all
-    write_npy(args.get("--export-windows"), beat_inputs(record, samples, spec), samples.size(),
-              spec.channels.size(), static_cast<std::size_t>(spec.window));
+    write_npy_float32(args.get("--export-windows"), beat_inputs(record, samples, spec),
+                      {samples.size(), spec.channels.size(), static_cast<std::size_t>(spec.window)});
   }
 
   // Matched reference annotation per beat (index into `reference`, -1 for none).

@@ -15,6 +15,7 @@
 #include "output.h"
 #include "record_input.h"
 #include "ecglite/csv.h"
+#include "ecglite/edf.h"
 #include "ecglite/error.h"
 #include "ecglite/read.h"
 #include "ecglite/wfdb.h"
@@ -103,7 +104,8 @@ void dump_record(const std::string& path, const Args& args, const RecordReader& 
                  std::vector<int> signals) {
   if (args.has("--digital"))
     throw Error(ErrorKind::bad_argument,
-                path + ": --digital needs a WFDB record (a CSV file holds physical values only)");
+                path + (is_edf_path(path) ? ": --digital needs a WFDB record (EDF/BDF files are dumped as physical values)"
+                                          : ": --digital needs a WFDB record (a CSV file holds physical values only)"));
   const Record rec = reader.read(path);
   const std::int64_t length = static_cast<std::int64_t>(rec.length());
   const std::int64_t from = args.get_int("--from", 0), to = args.get_int("--to", length);
@@ -137,7 +139,7 @@ int cmd_dump(int argc, char** argv, int first) {
   if (from < 0 || (args.has("--to") && args.get_int("--to", 0) < from))
     throw UsageError("--from and --to expect sample numbers with 0 <= from <= to");
   const std::vector<int> signals = args.has("--signals") ? parse_index_list("--signals", args.get("--signals"), 1'000'000, "signal", "0,2") : std::vector<int>{};
-  if (is_csv_path(path))
+  if (is_csv_path(path) || is_edf_path(path))
     dump_record(path, args, reader, signals);
   else
     dump_wfdb(path, args, reader, signals);

@@ -10,6 +10,7 @@
 #include "commands.h"
 #include "record_input.h"
 #include "ecglite/csv.h"
+#include "ecglite/edf.h"
 #include "ecglite/error.h"
 #include "ecglite/read.h"
 #include "ecglite/wfdb.h"
@@ -49,7 +50,9 @@ const char* format_name(int format) {
     case 311: return "10-bit, 3 samples packed in a 32-bit word";
     case 508:
     case 516:
-    case 524: return "FLAC-compressed, not supported";
+    case 524:
+      if (!is_supported_wfdb_format(format)) return "FLAC-compressed, not supported by this build (no libFLAC)";
+      return format == 508 ? "8-bit, FLAC-compressed" : format == 516 ? "16-bit, FLAC-compressed" : "24-bit, FLAC-compressed";
     default: return "unknown";
   }
 }
@@ -129,9 +132,10 @@ void print_wfdb(const std::string& path, const WfdbHeader& h, const WfdbRecord* 
     line("comments", std::to_string(h.comments.size()));
     for (const auto& c : h.comments) std::printf("  %s\n", c.c_str());
   }
-  if (rec && !rec->warnings.empty()) {
-    line("warnings", std::to_string(rec->warnings.size()));
-    for (const auto& w : rec->warnings) std::printf("  %s\n", w.c_str());
+  const std::vector<std::string>& warnings = rec ? rec->warnings : h.warnings;  // the record's include the header's
+  if (!warnings.empty()) {
+    line("warnings", std::to_string(warnings.size()));
+    for (const auto& w : warnings) std::printf("  %s\n", w.c_str());
   }
 }
 
@@ -153,6 +157,41 @@ void print_record(const std::string& path, const Record& r) {
   }
 }
 
+void print_edf(const std::string& path, const EdfRecord& e) {
+  const EdfHeader& h = e.header;
+  line("record", e.name);
+  line("file", path);
+  line("format", h.format_name() + (h.bdf ? " (24-bit samples)" : " (16-bit samples)"));
+  line("patient", h.patient.empty() ? "-" : h.patient);
+  line("recording", h.recording.empty() ? "-" : h.recording);
+  line("start", h.start_date + " " + h.start_time);
+  line("data records", std::to_string(e.num_records) + " of " + number(h.record_duration_s) + " s" +
+                           (h.num_records < 0 ? " (the header says -1: unknown)" : ""));
+  line("signals", std::to_string(h.signals.size()));
+  for (std::size_t i = 0; i < h.signals.size(); ++i) {
+    const EdfSignalSpec& s = h.signals[i];
+    std::printf("signal %-9zu%s\n", i, s.label.c_str());
+    if (s.annotations) {
+      field("annotations", std::to_string(s.samples_per_record * h.bytes_per_sample()) + " bytes per data record");
+      continue;
+    }
+    field("use", e.is_ecg_lead(i) ? "ECG lead" : "left out (not an ECG)");
+    field("frequency", number(h.sampling_rate_hz(i)) + " Hz (" + std::to_string(s.samples_per_record) +
+                           " samples per data record)");
+    field("length", std::to_string(e.digital[i].size()) + " samples" + duration(e.digital[i].size(), h.sampling_rate_hz(i)));
+    field("dimension", s.physical_dimension.empty() ? "-" : s.physical_dimension);
+    field("physical", number(s.physical_min) + " to " + number(s.physical_max));
+    field("digital", std::to_string(s.digital_min) + " to " + std::to_string(s.digital_max));
+    field("transducer", s.transducer.empty() ? "-" : s.transducer);
+    field("prefilter", s.prefilter.empty() ? "-" : s.prefilter);
+  }
+  if (h.plus) line("annotations", std::to_string(e.annotations.size()) + " (ecglite ann " + path + ")");
+  if (!e.warnings.empty()) {
+    line("warnings", std::to_string(e.warnings.size()));
+    for (const auto& w : e.warnings) std::printf("  %s\n", w.c_str());
+  }
+}
+
 }  // namespace
 
 int cmd_info(int argc, char** argv, int first) {
@@ -160,6 +199,10 @@ int cmd_info(int argc, char** argv, int first) {
   if (args.positional.size() != 1) throw UsageError("give one record");
   const RecordReader reader(args);
   const std::string& path = args.positional[0];
+  if (is_edf_path(path)) {
+    print_edf(path, reader.read_edf(path));
+    return 0;
+  }
   if (is_csv_path(path)) {
     print_record(path, reader.read(path));
     return 0;

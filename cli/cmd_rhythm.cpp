@@ -1,8 +1,11 @@
-// `ecglite rhythm RECORD [--json] [--beats] [--model FILE | --no-model] [--trend SECONDS]
-//  [--annotator NAME | --no-annotations] [--leads i,j] [--rate HZ]`: long-record rhythm summary (duration,
-// beats, mean/min/max heart rate and its trend, S and V beats with couplets and runs, pauses) and,
-// when the record has reference annotations (RECORD.atr, or --annotator), their rhythm episodes.
-// The beat model is found as for `ecglite beats`; without one, beats are not classified.
+// `ecglite rhythm RECORD [--json] [--beats] [--model FILE | --no-model] [--rhythm-model FILE |
+//  --no-rhythm-model] [--rhythm-lead N] [--trend SECONDS] [--annotator NAME | --no-annotations]
+//  [--leads i,j] [--export-input FILE.npy] [--rate HZ]`: the rhythm verdict (rhythm model: N, A, O, ~)
+// with per-block classes, AF episodes and AF burden; the long-record summary (duration, beats,
+// mean/min/max heart rate and its trend, S and V beats with couplets and runs, pauses) and, when the
+// record has reference annotations (RECORD.atr, or --annotator), their rhythm episodes. The beat
+// model is found as for `ecglite beats`; without one, beats are not classified. --export-input
+// writes the rhythm model's input (rhythm_signal, float32 [1][channels][samples]) for training.
 #include <cmath>
 #include <cstdio>
 #include <memory>
@@ -13,6 +16,7 @@
 #include "args.h"
 #include "commands.h"
 #include "model_path.h"
+#include "npy.h"
 #include "output.h"
 #include "record_input.h"
 #include "ecglite/annotations.h"
@@ -38,11 +42,37 @@ void print_counts(const char* name, const EctopicCounts& c) {
               (long long)c.longest_run);
 }
 
+const char* rhythm_words(char cls) {
+  switch (cls) {
+    case 'N': return "sinus rhythm";
+    case 'A': return "atrial fibrillation";
+    case 'O': return "other rhythm";
+    default: return "too noisy to read: record again";
+  }
+}
+
+void print_verdict(const RhythmVerdict& v, double fs) {
+  std::printf("rhythm            %s (%c, probability %.2f; lead %s, model %s)\n", rhythm_words(v.cls), v.cls,
+              v.probability, v.lead_name.c_str(), v.model.c_str());
+  if (v.blocks.size() < 2) return;
+  std::string classes;
+  for (const RhythmBlock& b : v.blocks) classes += b.cls;
+  const double block_s = (v.blocks[0].end - v.blocks[0].start) / fs;
+  std::printf("AF burden         %.1f %% of the readable time (%zu episode%s)\n", 100 * v.af_burden,
+              v.af_episodes.size(), v.af_episodes.size() == 1 ? "" : "s");
+  for (const AfEpisode& e : v.af_episodes)
+    std::printf("  AF episode      %s to %s (%s)\n", clock(e.start / fs).c_str(), clock(e.end / fs).c_str(),
+                clock((e.end - e.start) / fs).c_str());
+  if (classes.size() <= 240) std::printf("per %g s          %s\n", block_s, classes.c_str());
+}
+
 }  // namespace
 
 int cmd_rhythm(int argc, char** argv, int first) {
-  const Args args = parse_args(argc, argv, first, {"--json", "--beats", "--no-model", "--no-annotations"},
-                               with_record_options({"--model", "--trend", "--annotator", "--leads"}));
+  const Args args =
+      parse_args(argc, argv, first, {"--json", "--beats", "--no-model", "--no-annotations", "--no-rhythm-model"},
+                 with_record_options({"--model", "--trend", "--annotator", "--leads", "--rhythm-model", "--rhythm-lead",
+                                      "--export-input"}));
   if (args.positional.size() != 1) throw UsageError("give one record");
   RhythmOptions options;
   options.trend_interval_s = args.get_double("--trend", options.trend_interval_s);
@@ -51,10 +81,28 @@ int cmd_rhythm(int argc, char** argv, int first) {
   if (args.has("--leads")) options.qrs.leads = parse_lead_list(args.get("--leads"));
   const std::string path = args.positional[0];
   const Record record = RecordReader(args).read(path);
+  if (args.has("--rhythm-lead")) {
+    const std::vector<int> lead = parse_index_list("--rhythm-lead", args.get("--rhythm-lead"), 63, "a lead", "0");
+    if (lead.size() != 1 || lead[0] >= static_cast<int>(record.leads.size()))
+      throw UsageError("--rhythm-lead expects one lead number below " + std::to_string(record.leads.size()) +
+                       " (the record's lead count), got '" + args.get("--rhythm-lead") + "'");
+    options.rhythm_lead = lead[0];
+  }
 
   const std::string model_path = find_beats_model(args, argv[0]);
   std::unique_ptr<Model> model;
   if (!model_path.empty()) model = std::make_unique<Model>(Model::from_file(model_path));
+  const std::string rhythm_model_path = find_rhythm_model(args, argv[0]);
+  std::unique_ptr<Model> rhythm_model;
+  if (!rhythm_model_path.empty()) rhythm_model = std::make_unique<Model>(Model::from_file(rhythm_model_path));
+
+  if (args.has("--export-input")) {
+    const RhythmInputSpec spec = rhythm_model ? rhythm_input_spec(rhythm_model->info()) : RhythmInputSpec{};
+    const int lead = options.rhythm_lead >= 0 ? options.rhythm_lead : rhythm_lead(record);
+    const std::vector<float> input = rhythm_signal(record, lead, detect_qrs(record, options.qrs), spec);
+    write_npy_float32(args.get("--export-input"), input,
+                      {1, spec.channels.size(), input.size() / spec.channels.size()});
+  }
 
   // Reference annotations: --annotator, else RECORD.atr when it exists (WFDB records only).
   std::unique_ptr<AnnotationFile> annotations;
@@ -74,8 +122,9 @@ int cmd_rhythm(int argc, char** argv, int first) {
     }
   }
 
-  RhythmAnalysis a = analyze_rhythm(record, model.get(), annotations ? &annotations->annotations : nullptr, options);
-  if (annotations) a.warnings = annotations->warnings;
+  RhythmAnalysis a = analyze_rhythm(record, model.get(), annotations ? &annotations->annotations : nullptr, options,
+                                    rhythm_model.get());
+  if (annotations) a.warnings.insert(a.warnings.end(), annotations->warnings.begin(), annotations->warnings.end());
   if (args.has("--json")) {
     write_output(to_json(a, args.has("--beats")));
     return 0;
@@ -84,6 +133,9 @@ int cmd_rhythm(int argc, char** argv, int first) {
   std::printf("record            %s (%zu leads, %.6g Hz)\n", record.name.c_str(), record.leads.size(),
               s.sampling_rate_hz);
   std::printf("duration          %s (%.1f s)\n", clock(s.duration_s).c_str(), s.duration_s);
+  if (a.has_verdict) print_verdict(a.verdict, record.sampling_rate_hz);
+  else if (!rhythm_model) std::printf("rhythm            no verdict (no rhythm model: pass --rhythm-model models/rhythm-int8.ecgm)\n");
+  for (const std::string& w : a.warnings) std::printf("warning           %s\n", w.c_str());
   std::printf("beats             %lld\n", (long long)s.beats);
   std::printf("heart rate        mean %.0f bpm, min %.0f, max %.0f (over %g s intervals)\n", s.mean_hr_bpm,
               s.min_hr_bpm, s.max_hr_bpm, s.trend_interval_s);

@@ -23,7 +23,7 @@ struct Command {
 
 #define RATE_OPTION \
   "  --rate HZ              sampling rate of a CSV file without a time column or rate line (an error\n" \
-  "                         with a WFDB record: its header states the rate)\n"
+  "                         with a WFDB record or EDF file: its header states the rate)\n"
 
 const Command kCommands[] = {
     {"info", ecglite::cli::cmd_info, "info RECORD [--rate HZ]",
@@ -55,7 +55,8 @@ const Command kCommands[] = {
      "  --json                 the result as JSON\n"
      "  --threads N            worker threads (default 0: all cores)\n"},
     {"ann", ecglite::cli::cmd_ann, "ann RECORD ANNOTATOR [--full]",
-     "the annotations of RECORD.ANNOTATOR, one per line: sample, symbol, aux",
+     "the annotations of RECORD.ANNOTATOR, one per line: sample, symbol, aux (an EDF+ file: ann FILE.edf,\n"
+     "      its own annotations: onset s, duration s or '-', text)",
      "  --full                 subtype, chan and num too, the columns of rdann\n"},
     {"beats", ecglite::cli::cmd_beats,
      "beats RECORD [--json] [--model FILE | --no-model] [--leads i,j] [--reference ANNOTATOR] "
@@ -69,13 +70,20 @@ const Command kCommands[] = {
      "  --reference ANNOTATOR  add the matching reference annotation of each beat (e.g. atr)\n"
      "  --export-windows FILE.npy  the classifier input of every beat, for training\n" RATE_OPTION},
     {"rhythm", ecglite::cli::cmd_rhythm,
-     "rhythm RECORD [--json] [--beats] [--model FILE | --no-model] [--trend SECONDS] "
-     "[--annotator NAME | --no-annotations] [--leads i,j] [--rate HZ]",
-     "long-record summary: heart rate and its trend, S/V beats, couplets and runs, pauses, reference rhythms",
+     "rhythm RECORD [--json] [--beats] [--model FILE | --no-model] [--rhythm-model FILE | --no-rhythm-model] "
+     "[--rhythm-lead N] [--trend SECONDS] [--annotator NAME | --no-annotations] [--leads i,j] "
+     "[--export-input FILE.npy] [--rate HZ]",
+     "rhythm verdict (sinus, atrial fibrillation, other, too noisy) with AF episodes and burden; heart rate and "
+     "its trend, S/V beats, couplets and runs, pauses, reference rhythms",
      "  --json                 the summary as JSON\n"
      "  --beats                list every beat too (in JSON: columns samples, classes, probabilities)\n"
      "  --model FILE           the beat model, as for beats\n"
      "  --no-model             do not classify the beats\n"
+     "  --rhythm-model FILE    the rhythm model (default: $ECGLITE_RHYTHM_MODEL, else models/rhythm-int8.ecgm\n"
+     "                         next to or above the executable)\n"
+     "  --no-rhythm-model      no rhythm verdict\n"
+     "  --rhythm-lead N        the lead the rhythm model reads, counted from 0 (default: lead I, else the first)\n"
+     "  --export-input FILE.npy  the rhythm model's input over the whole record, for training\n"
      "  --trend SECONDS        heart-rate trend interval, 1 to 3600 (default 10)\n"
      "  --annotator NAME       reference annotations RECORD.NAME (default: RECORD.atr when present)\n"
      "  --no-annotations       do not read reference annotations\n"
@@ -93,7 +101,7 @@ const Command kCommands[] = {
 
 void print_usage(FILE* out) {
   std::fprintf(out, "usage: ecglite COMMAND [ARGS]\n\n"
-                    "RECORD is a WFDB record path without extension, a .hea file or a .csv file.\n\n"
+                    "RECORD is a WFDB record path without extension, a .hea file, a .csv file or an .edf/.bdf file.\n\n"
                     "commands:\n");
   for (const auto& c : kCommands) std::fprintf(out, "  ecglite %s\n      %s\n", c.synopsis, c.summary);
   std::fprintf(out, "  ecglite --version\n\n"
@@ -105,7 +113,7 @@ void print_usage(FILE* out) {
 void print_command_usage(const Command& c) {
   std::printf("usage: ecglite %s\n\n%s\n\n", c.synopsis, c.summary);
   if (std::strstr(c.synopsis, "RECORD"))
-    std::printf("RECORD is a WFDB record path without extension, a .hea file or a .csv file.\n\n");
+    std::printf("RECORD is a WFDB record path without extension, a .hea file, a .csv file or an .edf/.bdf file.\n\n");
   std::printf("options:\n%s", c.options);
 }
 

@@ -28,12 +28,12 @@ std::string executable_dir(const char* argv0) {
 
 // The path in environment variable `name`, "" when unset. A path that is not a file fails here, where
 // the message can say where it came from (the model reader only knows the path).
-std::string model_from_environment(const char* name) {
+std::string model_from_environment(const char* name, const char* flag = "--model") {
   const char* env = std::getenv(name);
   if (!env || !*env) return "";
   if (!is_file(env))
     throw Error(ErrorKind::missing_file, std::string(name) + "=" + env + ": no such model file (correct or unset " +
-                                             name + ", or pass --model FILE)");
+                                             name + ", or pass " + flag + " FILE)");
   return env;
 }
 
@@ -67,6 +67,13 @@ std::string find_beats_model(const Args& args, const char* argv0) {
   if (args.has("--model")) return args.get("--model");
   if (std::string env = model_from_environment("ECGLITE_BEATS_MODEL"); !env.empty()) return env;
   return find_shipped_model("beats-int8.ecgm", argv0, nullptr);
+}
+
+std::string find_rhythm_model(const Args& args, const char* argv0) {
+  if (args.has("--no-rhythm-model")) return "";
+  if (args.has("--rhythm-model")) return args.get("--rhythm-model");
+  if (std::string env = model_from_environment("ECGLITE_RHYTHM_MODEL", "--rhythm-model"); !env.empty()) return env;
+  return find_shipped_model("rhythm-int8.ecgm", argv0, nullptr);
 }
 
 std::string describe_model(const ModelInfo& m, const std::string& path) {

@@ -21,6 +21,10 @@ std::string find_model(const Args& args, const char* argv0);
 // models/beats-int8.ecgm near the executable; "" when none is found (beats stay unclassified).
 std::string find_beats_model(const Args& args, const char* argv0);
 
+// The rhythm model: "" with --no-rhythm-model, else --rhythm-model, $ECGLITE_RHYTHM_MODEL, or
+// models/rhythm-int8.ecgm near the executable; "" when none is found (no rhythm verdict).
+std::string find_rhythm_model(const Args& args, const char* argv0);
+
 // One line: name, precision, parameters, MACs per window, path.
 std::string describe_model(const ModelInfo& model, const std::string& path);
 

@@ -1,5 +1,12 @@
 #include "npy.h"
 
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <memory>
+
+#include "ecglite/error.h"
+
 namespace ecglite::cli {
 
 std::string npy_float32_header(const std::vector<std::size_t>& shape) {
@@ -16,6 +23,17 @@ std::string npy_float32_header(const std::vector<std::size_t>& shape) {
   header += static_cast<char>(dict.size() & 0xff);
   header += static_cast<char>((dict.size() >> 8) & 0xff);
   return header + dict;
+}
+
+void write_npy_float32(const std::string& path, const std::vector<float>& data, const std::vector<std::size_t>& shape) {
+  const std::string header = npy_float32_header(shape);
+  std::unique_ptr<FILE, int (*)(FILE*)> f(std::fopen(path.c_str(), "wb"), &std::fclose);
+  if (!f) throw Error(path + ": cannot write (" + std::strerror(errno) + ")");
+  static_assert(sizeof(float) == 4, "float32");
+  // The data is written in the machine's byte order: every supported target is little-endian.
+  if (std::fwrite(header.data(), 1, header.size(), f.get()) != header.size() ||
+      std::fwrite(data.data(), sizeof(float), data.size(), f.get()) != data.size() || std::fflush(f.get()) != 0)
+    throw Error(path + ": write error (" + std::strerror(errno) + ")");
 }
 
 }  // namespace ecglite::cli

@@ -28,8 +28,8 @@ std::string explain(const Error& e) {
       break;
     case ErrorKind::wrong_model:
       advice =
-          "classify and eval take the 12-lead model, beats and rhythm a beat model: give the right one "
-          "with --model FILE";
+          "classify and eval take the 12-lead model and beats and rhythm a beat model, each with --model FILE; "
+          "rhythm's verdict takes a rhythm model with --rhythm-model FILE";
       break;
     default:
       break;

@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "../core/src/common/text.h"
+#include "ecglite/edf.h"
 #include "ecglite/error.h"
 #include "ecglite/read.h"
 
@@ -83,16 +84,23 @@ RecordReader::RecordReader(const Args& args) {
 void RecordReader::check_rate_applies(const std::string& path) const {
   if (csv_.sampling_rate_hz > 0)
     throw Error(ErrorKind::bad_argument,
-                path +
-                    ": --rate applies to CSV files; WFDB headers state their rate (leave --rate out "
-                    "for this record)");
+                path + ": --rate applies to CSV files; " +
+                    (is_edf_path(path) ? "EDF/BDF headers" : "WFDB headers") +
+                    " state their rate (leave --rate out for this record)");
 }
 
 Record RecordReader::read(const std::string& path) const {
+  if (is_edf_path(path)) return read_edf(path).to_record();
   if (!is_csv_path(path)) return read_wfdb(path).to_record();
   if (is_directory(path))
     throw Error(ErrorKind::bad_argument, path + ": is a directory, not a CSV file (give a file in it)");
   return read_csv_file(path, csv_);
+}
+
+EdfRecord RecordReader::read_edf(const std::string& path) const {
+  check_rate_applies(path);
+  if (is_directory(path)) throw Error(ErrorKind::bad_argument, path + ": is a directory, not an EDF file");
+  return read_edf_file(path);
 }
 
 WfdbRecord RecordReader::read_wfdb(const std::string& path, const WfdbReadOptions& options) const {

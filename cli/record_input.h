@@ -7,6 +7,7 @@
 
 #include "args.h"
 #include "ecglite/csv.h"
+#include "ecglite/edf.h"
 #include "ecglite/record.h"
 #include "ecglite/wfdb.h"
 
@@ -20,9 +21,10 @@ class RecordReader {
   // Takes --rate from `args`; UsageError when its value is not a sampling rate.
   explicit RecordReader(const Args& args);
 
-  // A CSV file or WFDB record, as read_record_file reads it. --rate applies to CSV files only: with a
-  // WFDB record (and in the two functions below) it is an Error, not silently ignored.
+  // A CSV file, EDF/BDF file or WFDB record, as read_record_file reads it. --rate applies to CSV files
+  // only: with another record (and in the functions below) it is an Error, not silently ignored.
   Record read(const std::string& path) const;
+  EdfRecord read_edf(const std::string& path) const;
   WfdbRecord read_wfdb(const std::string& path, const WfdbReadOptions& options = {}) const;
   WfdbHeader read_wfdb_header(const std::string& path) const;
 

@@ -43,7 +43,7 @@ function failure(kind, message, Type = Error) {
 const ADVICE = {
   needs_rate: "give the sampling rate with readCsv()'s samplingRate option",
   wrong_model: 'classify() takes the 12-lead model (loadDefaultModel()), rhythm() a beat model as its beatModel ' +
-    'option (loadDefaultBeatModel())',
+    'option (loadDefaultBeatModel()) and a rhythm model as its rhythmModel option (loadDefaultRhythmModel())',
 };
 
 // The core returns (never throws) a JS Error with the core's kind and message for every failure;
@@ -99,7 +99,7 @@ function modelArg(model, what) {
 }
 
 function recordArg(record, what) {
-  if (!(record instanceof EcgRecord)) throw failure('bad_argument', `${what}: expected an EcgRecord (from readWfdb(), readCsv() or recordFromLeads())`, TypeError);
+  if (!(record instanceof EcgRecord)) throw failure('bad_argument', `${what}: expected an EcgRecord (from readWfdb(), readCsv(), readEdf() or recordFromLeads())`, TypeError);
   return record._raw;
 }
 
@@ -227,6 +227,20 @@ export class EcgLite {
     return new EcgRecord(check(this.#core.readCsv(this.#fileArg(text, String(name), true), { samplingRate: rate || 0, units }, String(name))));
   }
 
+  /**
+   * Reads an EDF, EDF+ (continuous or discontinuous) or BDF file. options: { name (for messages) }.
+   * The record has the ECG leads at the fastest lead's rate (slower leads interpolated, signals that are
+   * not ECG left out, EDF+D gaps as NaN samples: warnings say which); `record.annotations` holds the
+   * EDF+ annotations: [{ onset_s, duration_s (null when none), text, sample }].
+   */
+  readEdf(bytes, options = {}) {
+    const name = String(options?.name ?? 'EDF');
+    const { record, annotations } = check(this.#core.readEdf(this.#fileArg(bytes, name), name));
+    const r = new EcgRecord(record);
+    r.annotations = annotations;
+    return r;
+  }
+
   /** Builds a record from samples already in memory: { name, samplingRate, leads: [{ name, units, samples }] }. */
   recordFromLeads(spec) {
     if (spec === null || typeof spec !== 'object' || !isArrayLike(spec.leads))
@@ -260,6 +274,11 @@ export class EcgLite {
   /** Loads the beat classifier shipped with the package (models/beats-int8.ecgm), for rhythm(). */
   async loadDefaultBeatModel() {
     return this.loadModel(await readPackageFile('./models/beats-int8.ecgm'));
+  }
+
+  /** Loads the rhythm model shipped with the package (models/rhythm-int8.ecgm), for rhythm(). */
+  async loadDefaultRhythmModel() {
+    return this.loadModel(await readPackageFile('./models/rhythm-int8.ecgm'));
   }
 
   /**
@@ -298,17 +317,20 @@ export class EcgLite {
 
   /**
    * Beats, heart rate (mean, range, trend), ectopic beats and pauses of a recording of any length
-   * and 1-12 leads. options: { beatModel (an EcgModel of beat classes N S V F Q; without it beats
-   * are unclassified, '?'), annotations (bytes of a reference annotation file such as 100.atr: adds
+   * and 1-12 leads, and its rhythm verdict. options: { beatModel (an EcgModel of beat classes N S V F Q;
+   * without it beats are unclassified, '?'), rhythmModel (an EcgModel of rhythm classes N A O ~:
+   * `verdict` with AF episodes and burden; without it `verdict` is null), rhythmLead (the lead it
+   * reads, from 0; default lead I, else the first), annotations (bytes of a reference annotation file such as 100.atr: adds
    * its rhythm episodes), annotationsName, trendIntervalS (default 10) }. The result is what
    * `ecglite rhythm --json --beats` prints (one schema, snake_case: wasm/index.d.ts), with the
    * heart-rate trend as a Float64Array (NaN where the JSON has null) and the beat columns as typed arrays.
    */
   rhythm(record, options = {}) {
-    const { beatModel, annotations, annotationsName, trendIntervalS } = options ?? {};
+    const { beatModel, rhythmModel, rhythmLead, annotations, annotationsName, trendIntervalS } = options ?? {};
     const name = String(annotationsName ?? 'annotations');
     const raw = {
       beatModel: beatModel == null ? null : modelArg(beatModel, 'rhythm: beatModel'),
+      rhythmModel: rhythmModel == null ? null : modelArg(rhythmModel, 'rhythm: rhythmModel'),
       annotations: annotations ? this.#fileArg(annotations, name) : null,
       annotationsName: name,
     };
@@ -316,6 +338,12 @@ export class EcgLite {
       raw.trendIntervalS = Number(trendIntervalS);
       if (!(raw.trendIntervalS >= 1 && raw.trendIntervalS <= 3600))
         throw failure('bad_argument', `rhythm: trendIntervalS ${String(trendIntervalS)} is outside 1 to 3600 seconds`);
+    }
+    if (rhythmLead !== undefined && rhythmLead !== null) {
+      raw.rhythmLead = Number(rhythmLead);
+      const leads = recordArg(record, 'rhythm') && record.leads.length;
+      if (!(Number.isInteger(raw.rhythmLead) && raw.rhythmLead >= 0 && raw.rhythmLead < leads))
+        throw failure('bad_argument', `rhythm: rhythmLead ${String(rhythmLead)} is not a lead of this record (0 to ${leads - 1})`);
     }
     const result = check(this.#core.rhythm(recordArg(record, 'rhythm'), raw));
     result.heart_rate.trend_bpm = Float64Array.from(result.heart_rate.trend_bpm, (bpm) => bpm ?? NaN);
@@ -352,6 +380,7 @@ export class EcgLite {
   /** Reads one entry of groupFiles().records. csvOptions as for readCsv. */
   readGroup(group, csvOptions = {}) {
     if (group.kind === 'csv') return this.readCsv(group.bytes, { ...csvOptions, name: group.fileName ?? group.name });
+    if (group.kind === 'edf') return this.readEdf(group.bytes, { name: group.fileName ?? group.name });
     return this.readWfdb(group.header, group.files, group.headerName);
   }
 }

@@ -1,6 +1,6 @@
 // Which dropped files make a record: the file-name rules of EcgLite, in one place. Pairs WFDB headers
 // with the signal files (and segment headers) they name and with reference annotations, takes CSV
-// exports as records of their own, and says precisely what is missing or left out. Plain JS, no wasm:
+// exports and EDF/BDF files as records of their own, and says precisely what is missing or left out. Plain JS, no wasm:
 // ecglite.mjs checks the arguments, passes its parseHeader() in, and re-exports fileKind() and the
 // lists a page needs (the EcgLite page takes its file picker's list and its CSV test from there).
 // Types: index.d.ts.
@@ -11,11 +11,11 @@ export const SIGNAL_EXTENSIONS = Object.freeze(['dat', 'mat']);
 export const CSV_EXTENSIONS = Object.freeze(['csv', 'tsv', 'txt']);
 /** Reference annotation files (100.atr), in order of preference: a record takes the first present. */
 export const ANNOTATORS = Object.freeze(['atr', 'ann', 'qrs', 'ecg']);
-/** A common ECG format that is not read: said so, not ignored. */
+/** European Data Format files (EDF, EDF+, BDF): records of their own, annotations inside. */
 export const EDF_EXTENSIONS = Object.freeze(['edf', 'bdf']);
 
 /** Every file groupFiles() takes, as an <input type="file"> accept attribute. */
-export const ACCEPTED_FILES = [HEADER_EXTENSION, ...SIGNAL_EXTENSIONS, ...CSV_EXTENSIONS, ...ANNOTATORS]
+export const ACCEPTED_FILES = [HEADER_EXTENSION, ...SIGNAL_EXTENSIONS, ...CSV_EXTENSIONS, ...EDF_EXTENSIONS, ...ANNOTATORS]
   .map((ext) => `.${ext}`).concat('text/csv').join(',');
 
 const lowerExtension = (name) => {
@@ -134,7 +134,6 @@ export function groupFiles(files, parseHeader) {
   for (const n of segmentHeaders) used.add(n);
 
   const ignored = [];
-  const edf = [];
   for (const entry of byName.values()) {
     if (used.has(entry.name)) continue;
     const kind = fileKind(entry.name);
@@ -147,17 +146,10 @@ export function groupFiles(files, parseHeader) {
         kind: 'missing_file',
       });
     } else if (kind === 'edf') {
-      edf.push(entry.name);
+      records.push({ kind: 'edf', name: stem(entry.name), fileName: entry.name, bytes: entry.bytes });
     } else {
       ignored.push(entry.name);
     }
-  }
-  if (edf.length) {
-    problems.push({
-      files: edf,
-      message: `${edf.join(', ')}: European Data Format (EDF/BDF) is not read here — convert it to WFDB (the WFDB tool edf2mit) or export the samples as CSV.`,
-      kind: 'unsupported_format',
-    });
   }
   const unusedAnnotations = ignored.filter((name) => fileKind(name) === 'annotations')
     .map((name) => ({ files: [name], message: whyAnnotationsUnused(name, records, find) }));

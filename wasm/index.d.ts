@@ -17,7 +17,7 @@ export interface CreateOptions {
  * (core/include/ecglite/error.h), the same whichever front-end reports them:
  * - `needs_rate`: a CSV file whose sampling rate cannot be told: give it with readCsv()'s `samplingRate`.
  * - `missing_file`: a file not provided (a WFDB signal file, a segment header) or not found.
- * - `unsupported_format`: a format EcgLite does not read (FLAC-compressed WFDB, EDF, UTF-16 or binary "CSV").
+ * - `unsupported_format`: a format EcgLite does not read (a file that is not EDF/BDF under that name, UTF-16 or binary "CSV"; FLAC-compressed WFDB in a build without libFLAC).
  * - `bad_header`: a malformed or inconsistent WFDB header.
  * - `bad_data`: a truncated, corrupt or malformed signal, CSV or annotation file.
  * - `limit`: a resource limit (file size, signals, samples, memory) or a floor (duration, sampling rate).
@@ -58,6 +58,15 @@ export interface LeadInfo {
 }
 
 /** A decoded recording; its samples stay in wasm memory until dispose(). */
+/** An EDF+ annotation: onset in seconds from the start of the file, duration (null when the file gives
+ * none), text, and the sample of the record it falls on. */
+export interface EdfAnnotation {
+  onset_s: number;
+  duration_s: number | null;
+  text: string;
+  sample: number;
+}
+
 export class EcgRecord {
   readonly name: string;
   readonly samplingRate: number;
@@ -69,6 +78,8 @@ export class EcgRecord {
   readonly comments: string[];
   /** Non-fatal findings of the reader, e.g. a checksum mismatch. */
   readonly warnings: string[];
+  /** readEdf() only: the EDF+ annotations, in file order. */
+  readonly annotations?: EdfAnnotation[];
   /** Physical samples of one lead (by index, source name or standard name); NaN marks invalid samples. */
   samples(lead: number | string): Float32Array;
   allSamples(): Float32Array[];
@@ -185,13 +196,16 @@ export interface HeaderInfo {
   segments: string[];
   signalDescriptions: string[];
   comments: string[];
+  /** Forms read although WFDB does not write them (the CinC Challenge 2020/2021 "12-May-2020 12:33:59"). */
+  warnings: string[];
 }
 
 export type FileGroup =
   | { kind: 'wfdb'; name: string; headerName: string; header: Uint8Array; files: Record<string, Uint8Array>;
       /** A reference annotation file dropped with the record (name.atr), for rhythm(). */
       annotations?: { name: string; bytes: Uint8Array } }
-  | { kind: 'csv'; name: string; fileName: string; bytes: Uint8Array };
+  | { kind: 'csv'; name: string; fileName: string; bytes: Uint8Array }
+  | { kind: 'edf'; name: string; fileName: string; bytes: Uint8Array };
 
 export interface GroupedFiles {
   records: FileGroup[];
@@ -210,7 +224,7 @@ export interface GroupedFiles {
 
 /** What a file is by its name (fileKind()); null: not a file EcgLite reads. */
 export type FileKind = 'header' | 'signal' | 'csv' | 'annotations' | 'edf';
-/** What a file is by the extension of its name, as groupFiles() sorts it ('edf': named as not read). */
+/** What a file is by the extension of its name, as groupFiles() sorts it ('edf': EDF, EDF+ or BDF). */
 export function fileKind(name: string): FileKind | null;
 /** Extensions (lower case, no dot) read as CSV exports: csv, tsv, txt. */
 export const CSV_EXTENSIONS: readonly string[];
@@ -258,11 +272,37 @@ export interface RhythmEpisode {
 export interface RhythmOptions {
   /** A beat classifier (models/beats-int8.ecgm); without it beats are detected but unclassified ('?'). */
   beatModel?: EcgModel | null;
+  /** A rhythm model (models/rhythm-int8.ecgm, loadDefaultRhythmModel()); without it `verdict` is null. */
+  rhythmModel?: EcgModel | null;
+  /** The lead the rhythm model reads, counted from 0 (default: lead I, else the first lead). */
+  rhythmLead?: number;
   /** Bytes of a reference annotation file (MIT format, e.g. 100.atr): adds its rhythm episodes. */
   annotations?: BytesLike | null;
   annotationsName?: string;
   /** Heart-rate trend resolution in seconds (default 10). */
   trendIntervalS?: number;
+}
+
+/** A rhythm class: the PhysioNet/CinC Challenge 2017 codes (N sinus, A atrial fibrillation, O other, ~ too noisy). */
+export type RhythmClass = 'N' | 'A' | 'O' | '~';
+
+/** The rhythm model's verdict (core: classify_rhythm; models/RHYTHM_MODEL_CARD.md). */
+export interface RhythmVerdict {
+  /** The recording's class: up to 61 s, from the mean logits of all its 10 s windows; longer, the class of most blocks. */
+  class: RhythmClass;
+  /** Its probability (for a long recording, its mean probability over the blocks). */
+  probability: number;
+  probabilities: Record<RhythmClass, number>;
+  /** The lead read (index and name). */
+  lead: number;
+  lead_name: string;
+  model: string;
+  /** AF blocks / blocks not too noisy (0 to 1). */
+  af_burden: number;
+  /** Runs of AF blocks, in samples of the record (end exclusive) and seconds. */
+  af_episodes: { start: number; end: number; start_s: number; duration_s: number }[];
+  /** One class per block of `length_s` seconds (5 s), and the probability of each block's class. */
+  blocks: { length_s: number; classes: string; probabilities: number[] };
 }
 
 /**
@@ -306,7 +346,11 @@ export interface RhythmSummary {
   reference_rhythms: RhythmEpisode[];
   /** Seconds per rhythm over the reference episodes. */
   reference_rhythm_totals_s: Record<string, number>;
-  /** Non-fatal findings in the annotation file (e.g. a missing end-of-file word). */
+  /** The rhythm verdict, when a rhythm model was given and the recording is 9 s or longer (else null,
+   * with a warning when it is too short). */
+  verdict: RhythmVerdict | null;
+  /** Non-fatal findings: in the annotation file (e.g. a missing end-of-file word), a recording too short
+   * for a rhythm verdict. */
   warnings: string[];
   /** Columns, one entry per beat (the CLI prints them as JSON arrays with `--beats`). */
   beats: {
@@ -328,6 +372,11 @@ export class EcgLite {
   /** A WFDB record from its header and the files it names (name -> bytes). */
   readWfdb(headerText: string | BytesLike, files?: Record<string, BytesLike> | Map<string, BytesLike>, headerName?: string): EcgRecord;
   readCsv(text: string | BytesLike, options?: CsvOptions): EcgRecord;
+  /**
+   * An EDF, EDF+ (EDF+C, EDF+D) or BDF file: the ECG leads at the fastest lead's rate (slower leads
+   * interpolated; signals that are not ECG left out; EDF+D gaps as NaN), with `annotations`.
+   */
+  readEdf(bytes: BytesLike, options?: { name?: string }): EcgRecord;
   recordFromLeads(spec: LeadsSpec): EcgRecord;
   loadModel(bytes: BytesLike): EcgModel;
   /** The model shipped in the package (models/student-int8.ecgm). */
@@ -339,10 +388,13 @@ export class EcgLite {
   networkLogits(model: EcgModel, input: NetworkInput): Float32Array;
   /** Turns per-run logits from another engine into a result exactly as classify() does. */
   combine(model: EcgModel, input: NetworkInput, logits: Float32Array): ClassifyResult;
-  /** Beats, heart rate and its trend, S/V ectopy, pauses; reference rhythm episodes when annotations are given. */
+  /** The rhythm verdict (with a rhythmModel), beats, heart rate and its trend, S/V ectopy, pauses; reference
+   * rhythm episodes when annotations are given. */
   rhythm(record: EcgRecord, options?: RhythmOptions): RhythmSummary;
   /** The beat classifier shipped with the package (models/beats-int8.ecgm), when it is. */
   loadDefaultBeatModel(): Promise<EcgModel>;
+  /** The rhythm model shipped in the package (models/rhythm-int8.ecgm), for rhythm()'s rhythmModel. */
+  loadDefaultRhythmModel(): Promise<EcgModel>;
   /** Sorts dropped files into records and says what is missing. */
   groupFiles(files: Iterable<{ name: string; bytes: BytesLike }> | Map<string, BytesLike>): GroupedFiles;
   readGroup(group: FileGroup, csvOptions?: CsvOptions): EcgRecord;

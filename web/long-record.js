@@ -1,7 +1,7 @@
-// Long recordings (any record of 1-12 leads, in fact): the heart-rate panel with its trend, the
-// beat marks on the paper, S/V ectopy, pauses, stretches without signal and reference rhythm
-// episodes, as rhythm() (`ecglite rhythm`) reports them.
-import { BEAT_COLORS, BEAT_CLASS_NAMES } from './viewer.js';
+// Long recordings (any record of 1-12 leads, in fact): the rhythm verdict with AF episodes and
+// burden, the heart-rate panel with its trend, the beat marks on the paper, S/V ectopy, pauses,
+// stretches without signal and reference rhythm episodes, as rhythm() (`ecglite rhythm`) reports them.
+import { AF_BAND, BEAT_COLORS, BEAT_CLASS_NAMES } from './viewer.js';
 import { $, el, state, isSelected, formatDuration, plural } from './ui.js';
 import { viewer } from './results.js';
 
@@ -24,11 +24,53 @@ const RHYTHM_NAMES = {
   VT: 'ventricular tachycardia',
 };
 
+// The rhythm model's verdicts (CinC 2017 classes), in words for the rhythm card.
+const RHYTHM_VERDICTS = {
+  N: 'Sinus rhythm',
+  A: 'Atrial fibrillation',
+  O: 'Other rhythm',
+  '~': 'Too noisy to read: record again',
+};
+
+// Shows moment `t` (s) of the recording on the paper.
+function showMoment(t) {
+  if (!viewer.showTime(t) && !$('page-control').hidden) {
+    const range = $('page-start');
+    range.value = String(t);  // the range snaps it to its 2.5 s steps and its end
+    range.dispatchEvent(new Event('input'));
+  }
+  $('ecg').scrollIntoView({ block: 'nearest' });
+}
+
+function verdictLines(v) {
+  const lines = [el('p', { class: `verdict rhythm-verdict rhythm-${v.class === '~' ? 'noisy' : v.class}`, id: 'rhythm-verdict',
+    'data-rhythm-class': v.class,
+    text: `${RHYTHM_VERDICTS[v.class]} (probability ${Math.round(100 * v.probability)} %, read from lead ${v.lead_name})` })];
+  const blocks = v.blocks.classes.length;
+  if (blocks > 12) {  // longer than the 61 s the model was trained on: per-block verdicts
+    const noisy = [...v.blocks.classes].filter((c) => c === '~').length;
+    lines.push(el('p', { id: 'af-burden', text: `Atrial fibrillation in ${(100 * v.af_burden).toFixed(1)} % of the readable time ` +
+      `(${plural(v.af_episodes.length, 'episode')}; read in ${v.blocks.length_s} s blocks, ${plural(noisy, 'block')} too noisy to read).` }));
+    if (v.af_episodes.length) {
+      const shown = v.af_episodes.slice(0, 50);
+      lines.push(el('ul', { id: 'af-episodes', class: 'episodes', 'aria-label': 'Atrial fibrillation episodes' },
+        ...shown.map((e) => el('li', {}, el('button', { type: 'button', class: 'link', onclick: () => showMoment(e.start_s),
+          text: `${formatDuration(e.start_s)}: ${formatDuration(e.duration_s)}` })))));
+      if (v.af_episodes.length > shown.length) lines.push(el('p', { class: 'hint', text: `and ${v.af_episodes.length - shown.length} more episodes` }));
+    }
+  }
+  lines.push(el('p', { class: 'hint', id: 'rhythm-caveat', text: 'The rhythm verdict comes from a small model trained on 30 s single-lead ' +
+    'recordings of a handheld device (PhysioNet/CinC Challenge 2017); in cross-validation it found most atrial fibrillation, but it ' +
+    'is a screening aid, not a diagnosis: atrial fibrillation must be confirmed by a clinician (models/RHYTHM_MODEL_CARD.md).' }));
+  return lines;
+}
+
 export function attachBeats(entry) {
   const r = entry.rhythm;
   if (!r || r.error || !isSelected(entry)) return;
   if (!r.beatTimes) r.beatTimes = Float64Array.from(r.beats.samples, (s) => s / entry.summary.samplingRate);
-  viewer.setBeats({ times: r.beatTimes, classes: r.beats.classes });
+  const af = (r.verdict?.af_episodes ?? []).map((e) => ({ start: e.start_s, end: e.start_s + e.duration_s }));
+  viewer.setBeats({ times: r.beatTimes, classes: r.beats.classes, af });
 }
 
 function ectopyLine(name, e) {
@@ -48,7 +90,7 @@ export function renderRhythm(entry) {
     $('hr-trend').hidden = true;
     return;
   }
-  const lines = [];
+  const lines = r.verdict ? verdictLines(r.verdict) : [];
   const hr = r.heart_rate;
   if (r.beats_detected >= 2) {
     const range = hr.max_bpm > 0 && r.duration_s > 2 * hr.trend_interval_s
@@ -98,11 +140,11 @@ export function renderRhythm(entry) {
   $('rhythm-body').replaceChildren(...lines);
   // Each value covers an interval and is drawn at its end; the last interval ends with the record.
   const points = Array.from(hr.trend_bpm, (bpm, i) => ({ time: Math.min((i + 1) * hr.trend_interval_s, r.duration_s), bpm }));
-  state.trend = { points, durationS: r.duration_s };
+  state.trend = { points, durationS: r.duration_s, af: r.verdict?.af_episodes ?? [] };
   drawHeartRateTrend(state.trend);
 }
 
-function drawHeartRateTrend({ points, durationS }) {
+function drawHeartRateTrend({ points, durationS, af }) {
   const canvas = $('hr-trend');
   canvas.hidden = points.filter((p) => Number.isFinite(p.bpm)).length < 2;
   if (canvas.hidden) return;
@@ -120,6 +162,9 @@ function drawHeartRateTrend({ points, durationS }) {
   const hi = Math.ceil(Math.max(...values) / 20) * 20 || 120;
   const x = (t) => 36 + (t / t1) * (w - 44);
   const y = (v) => h - 18 - ((v - lo) / Math.max(1, hi - lo)) * (h - 36);
+  // AF episodes: shaded behind the trend.
+  ctx.fillStyle = AF_BAND;
+  for (const e of af) ctx.fillRect(x(e.start_s), 0, Math.max(1, x(e.start_s + e.duration_s) - x(e.start_s)), h - 18);
   ctx.font = '11px system-ui, sans-serif';
   ctx.fillStyle = '#4a4a4a';
   ctx.strokeStyle = '#d0d0d6';
@@ -142,7 +187,8 @@ function drawHeartRateTrend({ points, durationS }) {
     pen = true;
   }
   ctx.stroke();
-  canvas.setAttribute('aria-label', `Heart rate trend from ${Math.round(Math.min(...values))} to ${Math.round(Math.max(...values))} beats per minute over ${formatDuration(t1)}`);
+  canvas.setAttribute('aria-label', (af.length ? `${plural(af.length, 'atrial fibrillation episode')} shaded; h` : 'H') +
+    `eart rate trend from ${Math.round(Math.min(...values))} to ${Math.round(Math.max(...values))} beats per minute over ${formatDuration(t1)}`);
 }
 
 export function setupLongRecord() {
@@ -151,13 +197,7 @@ export function setupLongRecord() {
     if (!state.trend) return;
     const canvas = e.currentTarget;
     const t1 = state.trend.durationS || state.trend.points.at(-1)?.time || 0;
-    const t = ((e.offsetX - 36) / Math.max(1, canvas.clientWidth - 44)) * t1;
-    if (!viewer.showTime(t) && !$('page-control').hidden) {
-      const range = $('page-start');
-      range.value = String(t);  // the range snaps it to its 2.5 s steps and its end
-      range.dispatchEvent(new Event('input'));
-    }
-    $('ecg').scrollIntoView({ block: 'nearest' });
+    showMoment(((e.offsetX - 36) / Math.max(1, canvas.clientWidth - 44)) * t1);
   });
   // The trend is drawn at its canvas's size, like the paper: redrawn when the window resizes it.
   if (typeof ResizeObserver === 'function')

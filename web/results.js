@@ -117,6 +117,12 @@ export function renderFacts(entry) {
   // One line each: a header's comment lines often continue a sentence, which a separator would cut.
   if (s.comments.length) facts.push(['Comments', s.comments.join('\n')]);
   if (s.warnings.length) facts.push(['Reader warnings', s.warnings.join('\n')]);
+  // EDF+ annotations (onset, duration, text), one per line; a long list is cut, saying how many more.
+  if (s.annotations?.length) {
+    const shown = s.annotations.slice(0, 50).map((a) => `${formatDuration(a.onset_s)} ${a.text}${a.duration_s ? ` (${formatDuration(a.duration_s)})` : ''}`);
+    if (s.annotations.length > shown.length) shown.push(`… and ${s.annotations.length - shown.length} more`);
+    facts.push([`Annotations (${s.annotations.length})`, shown.join('\n')]);
+  }
   $('facts-list').replaceChildren(...facts.flatMap(([k, v]) => [el('dt', { text: k }), el('dd', { class: 'lines', text: v })]));
 
   const steps = [];

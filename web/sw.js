@@ -23,6 +23,7 @@ const PRECACHE = [
   'build-info.json',
   'models/student-int8.ecgm',
   'models/beats-int8.ecgm',
+  'models/rhythm-int8.ecgm',
   'samples/00001_lr.hea',
   'samples/00001_lr.dat',
   'samples/HR06001.hea',

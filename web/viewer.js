@@ -25,6 +25,8 @@ const MARGIN_MM = 12;                    // left margin holding the calibration 
 const TIME_AXIS_MM = 7;                  // band under the rows layout holding the time labels
 const TIME_LABEL_STEPS = [1, 2, 5, 10, 30, 60, 300];  // s; labels use the first that puts them
 const TIME_LABEL_MIN_PX = 70;                         // at least this many CSS px apart
+// Atrial fibrillation episodes on the strip and on the heart-rate trend.
+const AF_BAND = 'rgba(230, 150, 40, 0.3)';
 const BEAT_COLORS = { N: '#1b7f3b', S: '#b35600', V: '#c8102e', F: '#7b3294', Q: '#555555', '?': '#3b5b92' };
 
 export const BEAT_CLASS_NAMES = {
@@ -141,7 +143,8 @@ export class EcgViewer {
   }
 
   /** record: { name, samplingRate, leads: [{ name, standardName, units, samples: Float32Array }],
-   *  beats?: { times: Float64Array (s, ascending), classes: string (one letter per beat) } } */
+   *  beats?: { times: Float64Array (s, ascending), classes: string (one letter per beat),
+   *           af?: [{ start, end }] (s: atrial fibrillation episodes) } } */
   setRecord(record) {
     this.record = record;
     this.baselines = record ? record.leads.map((l) => baseline(l.samples)) : [];
@@ -469,7 +472,8 @@ export class EcgViewer {
     ctx.stroke();
   }
 
-  // Beat marks: a tick coloured by beat class, with the class letter for beats other than N.
+  // Beat marks: a tick coloured by beat class, with the class letter for beats other than N; atrial
+  // fibrillation episodes (the rhythm model's) as a band behind them, labelled AF where they start.
   #beats(t0, t1, xs, y, vx0, vx1, mm) {
     const beats = this.record.beats;
     if (!beats || !beats.times.length) return;
@@ -478,9 +482,18 @@ export class EcgViewer {
     const ctx = this.ctx;
     const dpr = window.devicePixelRatio || 1;
     ctx.font = `700 ${11 * dpr / mm}px system-ui, sans-serif`;
-    ctx.textAlign = 'center';
     const from = Math.max(t0, t0 + (vx0 - xs) / speed - 0.5);
     const to = Math.min(t1, t0 + (vx1 - xs) / speed + 0.5);
+    for (const e of beats.af ?? []) {
+      if (e.end < from || e.start > to) continue;
+      const a = xs + (Math.max(e.start, t0) - t0) * speed;
+      const b = xs + (Math.min(e.end, t1) - t0) * speed;
+      ctx.fillStyle = AF_BAND;
+      ctx.fillRect(a, y - 3.2, b - a, 4);
+      ctx.fillStyle = '#8a4208';
+      if (e.start >= t0) ctx.fillText('AF', a + 0.5, y - 2.1);
+    }
+    ctx.textAlign = 'center';
     let lo = 0;
     let hi = times.length;
     while (lo < hi) { const m = (lo + hi) >> 1; if (times[m] < from) lo = m + 1; else hi = m; }
@@ -495,4 +508,4 @@ export class EcgViewer {
   }
 }
 
-export { STANDARD_12, BEAT_COLORS, PAGE_SECONDS };
+export { STANDARD_12, BEAT_COLORS, PAGE_SECONDS, AF_BAND };

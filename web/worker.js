@@ -18,7 +18,17 @@ import { createEcgLite } from './ecglite.mjs';
 let ecg = null;
 let model = null;
 let modelError = '';
-let beatModel = null; // optional: without it beats are detected but not classified
+// Optional, loaded at the first rhythm(), after the first 12-lead result: without the beat model beats
+// are detected but not classified, without the rhythm model there is no rhythm verdict.
+let optionalModels = null; // Promise<{ beatModel, rhythmModel }>
+function loadOptionalModels() {
+  const load = (path, loader) => (path ? loader().catch(() => null) : Promise.resolve(null));
+  optionalModels ??= Promise.all([
+    load(buildInfo.beatModel, () => ecg.loadDefaultBeatModel()),
+    load(buildInfo.rhythmModel, () => ecg.loadDefaultRhythmModel()),
+  ]).then(([beatModel, rhythmModel]) => ({ beatModel, rhythmModel }));
+  return optionalModels;
+}
 let buildInfo = {};
 const records = new Map(); // key -> EcgRecord of the current drop
 let nextKey = 1;
@@ -37,12 +47,7 @@ const ready = (async () => {
   } catch (error) {
     modelError = `the screening model could not be loaded: ${error.message}`;
   }
-  if (buildInfo.beatModel) {
-    try {
-      beatModel = await ecg.loadDefaultBeatModel();
-    } catch { /* beats stay unclassified; the page says so */ }
-  }
-  post({ type: 'ready', version: ecg.version, limits: ecg.limits, model: model?.info ?? null, modelError, beatModel: beatModel?.info ?? null, buildInfo });
+  post({ type: 'ready', version: ecg.version, limits: ecg.limits, model: model?.info ?? null, modelError, buildInfo });
 })().catch((error) => {
   post({ type: 'fatal', message: error.message });
   throw error;
@@ -60,7 +65,7 @@ async function open({ id, files, csvOptions }) {
       key,
       name: group.name,
       kind: group.kind,
-      files: group.kind === 'csv' ? [group.fileName]
+      files: group.fileName ? [group.fileName]
         : [group.headerName, ...Object.keys(group.files), ...(group.annotations ? [group.annotations.name] : [])],
     })),
     problems: grouped.problems,
@@ -93,8 +98,10 @@ async function open({ id, files, csvOptions }) {
 
     post({ type: 'progress', id, text: `Detecting beats in ${group.name}${of}…` });
     try {
+      const { beatModel, rhythmModel } = await loadOptionalModels();
       const analyse = (annotations) => ecg.rhythm(record, {
         beatModel,
+        rhythmModel,
         annotations: annotations?.bytes,
         annotationsName: annotations?.name,
       });

@@ -11,11 +11,15 @@ Cases too large to commit (an hour of 12-lead ECG, a 10 GB claim backed by real 
 at test time by the C++ test instead.
 
 Usage: /usr/bin/python3 scripts/reference/make_bad_inputs.py   (rewrites tests/bad-inputs/)
+The FLAC cases (and the FLAC fixtures and fuzz seeds of the sibling scripts, through flac_stream) need
+the `flac` tool: apt-get install flac.
 """
 import math
 import os
 import shutil
 import struct
+import subprocess
+import tempfile
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tests", "bad-inputs")
 LEADS12 = ["I", "II", "III", "aVR", "aVL", "aVF", "V1", "V2", "V3", "V4", "V5", "V6"]
@@ -65,6 +69,24 @@ def fmt212(columns):
     return bytes(out)
 
 
+def flac_stream(channels, bits, blocksize=64):
+    """A FLAC stream as WFDB writes formats 508/516/524: one channel per signal, channels[c] holding
+    that signal's samples in time order, `bits` bits per sample. Encoded by the `flac` tool (Debian
+    package flac: libFLAC's reference encoder), without padding or seek table so fixtures stay small;
+    a small block size makes even a short record several FLAC frames."""
+    raw = b"".join(int(c[i]).to_bytes(bits // 8, "little", signed=True)
+                   for i in range(len(channels[0])) for c in channels)
+    cmd = ["flac", "--silent", "--force-raw-format", "--endian=little", "--sign=signed",
+           "--channels=%d" % len(channels), "--bps=%d" % bits, "--sample-rate=96000", "-8",
+           "--blocksize=%d" % blocksize, "--no-padding", "--no-seektable", "--input-size=%d" % len(raw)]
+    # To a file, not stdout: the encoder then writes the sample count and MD5 into STREAMINFO.
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "s.flac")
+        subprocess.run(cmd + ["--output-name=" + out, "-"], input=raw, check=True)
+        with open(out, "rb") as f:
+            return f.read()
+
+
 def checksum(samples):
     """WFDB 16-bit checksum: the sum of the samples as a signed 16-bit number."""
     c = sum(samples) & 0xFFFF
@@ -99,6 +121,49 @@ def valid12(rel_dir, name, fs=100, n=40, leads=LEADS12):
     write("%s/%s.hea" % (rel_dir, name), hea)
     write("%s/%s.dat" % (rel_dir, name), dat)
     return hea, dat
+
+
+def flac12(rel_dir, fmt=516, split=(6, 6), n=300, streams=None):
+    """A 12-lead record of 3 s at 100 Hz in two FLAC files (rec_1.dat: the first split[0] header
+    lines, rec_2.dat the rest); `streams` replaces the files' bytes. Returns the streams."""
+    cols = [ecg_like(n, 100, k) for k in range(12)]
+    if streams is None:
+        streams = [flac_stream(cols[:6], 16), flac_stream(cols[6:], 16)]
+    lines = ["rec 12 100 %d" % n]
+    for k, lead in enumerate(LEADS12):
+        lines.append("rec_%d.dat %d 200/mV 16 0 %d %d 0 %s" % (1 if k < split[0] else 2, fmt, cols[k][0],
+                                                             checksum(cols[k]), lead))
+    write(rel_dir + "/rec.hea", "\n".join(lines) + "\n")
+    for i, data in enumerate(streams):
+        write("%s/rec_%d.dat" % (rel_dir, i + 1), data)
+    return streams
+
+
+def flac_cases():
+    """FLAC-compressed signal files (formats 508/516/524): a valid record, then one fault each."""
+    streams = flac12("wfdb/flac-valid")
+    case("wfdb/flac-valid/rec", "info", 0, "516 (16-bit, FLAC-compressed)", "(verified)")
+    case("wfdb/flac-valid/rec", "dump", 0)
+    case("wfdb/flac-valid/rec", "classify", 0, "NORM")
+
+    cols = [ecg_like(300, 100, k) for k in range(12)]
+    flac12("wfdb/flac-not-flac", streams=[fmt16(cols[:6]), fmt16(cols[6:])])
+    case("wfdb/flac-not-flac/rec", "dump", 1, "rec_1.dat", "not a FLAC stream")
+
+    flac12("wfdb/flac-truncated", streams=[streams[0], streams[1][:len(streams[1]) // 2]])
+    case("wfdb/flac-truncated/rec", "dump", 1, "rec_2.dat", "truncated")
+
+    flac12("wfdb/flac-wrong-channels", split=(7, 5), streams=streams)
+    case("wfdb/flac-wrong-channels/rec", "dump", 1, "rec_1.dat", "6 channels", "7 signals")
+
+    flac12("wfdb/flac-wide-samples", fmt=508, streams=streams)
+    case("wfdb/flac-wide-samples/rec", "dump", 1, "rec_1.dat", "16-bit samples", "508")
+
+    damaged = bytearray(streams[1])
+    for i in range(len(damaged) // 2, len(damaged) // 2 + 8):
+        damaged[i] ^= 0x5A
+    flac12("wfdb/flac-corrupt", streams=[streams[0], bytes(damaged)])
+    case("wfdb/flac-corrupt/rec", "dump", 1, "rec_2.dat", "corrupt")
 
 
 def wfdb_cases():
@@ -257,9 +322,11 @@ def wfdb_cases():
     write("wfdb/unknown-format/rec.hea", hea.replace("rec.dat 16 ", "rec.dat 999 "))
     case("wfdb/unknown-format/rec", "dump", 1, "999")
 
+    # FLAC formats: 12 signals in one file (FLAC holds at most 8 channels).
     hea, dat = valid12("wfdb/flac-format", "rec")
     write("wfdb/flac-format/rec.hea", hea.replace("rec.dat 16 ", "rec.dat 516 "))
-    case("wfdb/flac-format/rec", "dump", 1, "516")
+    case("wfdb/flac-format/rec", "dump", 1, "rec.dat", "8 channels")
+    flac_cases()
 
     hea, dat = valid12("wfdb/format-0-signals", "rec")
     write("wfdb/format-0-signals/rec.hea", hea.replace("rec.dat 16 ", "rec.dat 0 "))
@@ -299,6 +366,24 @@ def wfdb_cases():
     hea, dat = valid12("wfdb/bad-base-time", "rec")
     write("wfdb/bad-base-time/rec.hea", hea.replace("rec 12 100 40", "rec 12 100 40 25:99:xx", 1))
     case("wfdb/bad-base-time/rec", "info", 1, "rec.hea", "25:99:xx")
+
+    # The PhysioNet/CinC Challenge 2020/2021 header forms: base date first with a month name, and a
+    # record named after its .mat file. Read, with a warning naming the form.
+    hea, dat = valid12("wfdb/cinc-date-first", "rec", n=300)
+    write("wfdb/cinc-date-first/rec.hea", hea.replace("rec 12 100 300", "rec 12 100 300 12-May-2020 12:33:59", 1))
+    case("wfdb/cinc-date-first/rec", "info", 0, "12/05/2020", "date first, month name")
+    case("wfdb/cinc-date-first/rec", "classify", 0, "NORM", "'12-May-2020 12:33:59'")
+    hea, dat = valid12("wfdb/cinc-record-name-extension", "rec")
+    write("wfdb/cinc-record-name-extension/rec.hea", hea.replace("rec 12 100 40", "rec.mat 12 100 40 05-May-2020 09:49:17", 1))
+    case("wfdb/cinc-record-name-extension/rec", "info", 0, "record name 'rec.mat' ends in a file extension")
+    # ... and what still is no date or time.
+    for name, when, bad in [("cinc-garbage-date", "12-Foo-2020 12:33:59", "12-Foo-2020"),
+                            ("cinc-day-32", "32-May-2020 12:33:59", "32-May-2020"),
+                            ("cinc-garbage-time", "12-May-2020 12:77:59", "12:77:59"),
+                            ("cinc-two-dates", "12-May-2020 12-May-2020", "unexpected field")]:
+        hea, dat = valid12("wfdb/" + name, "rec")
+        write("wfdb/%s/rec.hea" % name, hea.replace("rec 12 100 40", "rec 12 100 40 " + when, 1))
+        case("wfdb/%s/rec" % name, "info", 1, "rec.hea", bad)
 
     # One-sample record: readable, too short to classify.
     valid12("wfdb/one-sample", "rec", n=1)
@@ -557,6 +642,129 @@ def csv_cases():
     write("csv/duplicate-leads.csv", csv_text(rows_))
     case("csv/duplicate-leads.csv", "classify", 1, "duplicate-leads.csv", "I")
 
+    # Polar H10 via Polar Sensor Logger: three clocks, one lead in uV at 130 Hz. The phone's time is
+    # a packet's arrival (repeated); a lost packet or packets out of order leave the rate unknown.
+    def polar(rows_):
+        lines = ["Phone timestamp;sensor timestamp [ns];timestamp [ms];ecg [uV]"]
+        for i in rows_:
+            ns = round(i * 1e9 / 130)
+            lines.append("2024-03-01T10:15:%06.3f;%d;%.6f;%d" % (2.5 + (i // 73) * 73 / 130, 599618523184386304 + ns,
+                                                                ns / 1e6, ecg_like(i + 1, 130, 0)[-1] * 5))
+        return "\n".join(lines) + "\n"
+    write("csv/polar.txt", polar(range(390)))
+    case("csv/polar.txt", "info", 0, "130 Hz", "ecg (uV)")
+    case("csv/polar.txt", "rhythm", 0, "130 Hz")
+    write("csv/polar-lost-packet.txt", polar([i for i in range(390) if not 146 <= i < 219]))
+    case("csv/polar-lost-packet.txt", "info", 1, "polar-lost-packet.txt", "'sensor timestamp [ns]' is not evenly spaced")
+    write("csv/polar-packets-swapped.txt", polar(list(range(146)) + list(range(219, 292)) + list(range(146, 219))))
+    case("csv/polar-packets-swapped.txt", "info", 1, "polar-packets-swapped.txt",
+         "'sensor timestamp [ns]' does not increase")
+    # A column of clock values under another name is time, not a lead.
+    rows_ = [["Zeitstempel"] + r[1:] for r in valid_csv_rows(n=260)[:1]]
+    rows_ += [[str(1709288102000 + 10 * i)] + r[1:] for i, r in enumerate(valid_csv_rows(n=260)[1:])]
+    write("csv/epoch-ms-column.csv", csv_text(rows_))
+    case("csv/epoch-ms-column.csv", "classify", 0, "NORM", "taken as time")
+
+
+def edf_bytes(signals, records=1, duration="1", reserved="EDF+C", annotation_bytes=60, onsets=None, tals=None,
+              header_size=None, num_records=None, bdf=False, data=None):
+    """An EDF/EDF+/BDF file. signals: dicts with label, dim, pmin, pmax, dmin, dmax, spr and samples (every
+    record's, in order). An annotation signal of annotation_bytes per record is appended when > 0; each
+    record starts with its time-keeping TAL (onsets[k], default k x duration), then tals[k] (bytes)."""
+    def field(v, w):
+        v = str(v).encode("latin-1")[:w]
+        return v + b" " * (w - len(v))
+    bps = 3 if bdf else 2
+    sigs = [dict(x) for x in signals]
+    if annotation_bytes > 0:
+        sigs.append({"label": "BDF Annotations" if bdf else "EDF Annotations", "dim": "", "pmin": -1, "pmax": 1,
+                     "dmin": -8388608 if bdf else -32768, "dmax": 8388607 if bdf else 32767,
+                     "spr": (annotation_bytes + bps - 1) // bps})
+    ns = len(sigs)
+    h = (b"\xffBIOSEMI" if bdf else field("0", 8)) + field("X X X X", 80) + field("Startdate X X X X", 80)
+    h += field("01.01.24", 8) + field("10.00.00", 8) + field(header_size or 256 * (ns + 1), 8) + field(reserved, 44)
+    h += field(records if num_records is None else num_records, 8) + field(duration, 8) + field(ns, 4)
+    for key, width in (("label", 16), ("tr", 80), ("dim", 8), ("pmin", 8), ("pmax", 8), ("dmin", 8), ("dmax", 8),
+                       ("pf", 80), ("spr", 8), ("res", 32)):
+        h += b"".join(field(x.get(key, ""), width) for x in sigs)
+    if data is not None:
+        return h + data
+    body = bytearray()
+    for k in range(records):
+        for x in signals:
+            spr = x["spr"]
+            for v in x["samples"][k * spr:(k + 1) * spr]:
+                body += (v & 0xFFFFFF).to_bytes(3, "little") if bdf else struct.pack("<h", v)
+        if annotation_bytes > 0:
+            onset = onsets[k] if onsets else k * float(duration)
+            a = b"+" + ("%.6f" % onset).rstrip("0").rstrip(".").encode() + b"\x14\x14\x00" + (tals[k] if tals and k < len(tals) else b"")
+            body += a[:sigs[-1]["spr"] * bps].ljust(sigs[-1]["spr"] * bps, b"\x00")
+    return h + bytes(body)
+
+
+def edf_lead(label, samples, spr=100, dim="uV", pmin=-163840, pmax=163835, dmin=-32768, dmax=32767):
+    return {"label": label, "dim": dim, "pmin": pmin, "pmax": pmax, "dmin": dmin, "dmax": dmax, "spr": spr,
+            "samples": samples}
+
+
+def edf_cases():
+    # 10 s of 12-lead ECG at 100 Hz, EDF+C with one annotation; physical -163840..163835 uV over the
+    # 16-bit range is ecg_like's 200 units per mV.
+    leads12 = [edf_lead(name, ecg_like(1000, 100, k)) for k, name in enumerate(LEADS12)]
+    note = [b"+2.5\x151\x14Arousal\x14\x00"]
+    write("edf/valid.edf", edf_bytes(leads12, records=10, tals=[b"", b""] + note))
+    case("edf/valid.edf", "info", 0, "EDF+C", "V6")
+    case("edf/valid.edf", "ann", 0, "Arousal")
+    case("edf/valid.edf", "classify", 0, "NORM")
+    case("edf/valid.edf", "info --rate 500", 1, "valid.edf", "state their rate")
+    two = [edf_lead("ECG I", ecg_like(512, 256, 0), spr=256), edf_lead("ECG II", ecg_like(512, 256, 1), spr=256)]
+    write("edf/valid-bdf.bdf", edf_bytes(two, records=2, reserved="24BIT", annotation_bytes=0, bdf=True))
+    case("edf/valid-bdf.bdf", "info", 0, "BDF")
+    write("edf/not-edf.edf", "I,II\n1,2\n")
+    case("edf/not-edf.edf", "info", 1, "not-edf.edf", "not an EDF or BDF file")
+    write("edf/empty.edf", b"")
+    case("edf/empty.edf", "info", 1, "empty.edf", "not an EDF or BDF file")
+    one = [edf_lead("ECG II", ecg_like(100, 100, 1))]
+    good = edf_bytes(one)
+    write("edf/short-header.edf", good[:300])
+    case("edf/short-header.edf", "info", 1, "short-header.edf", "ends inside its header")
+    write("edf/header-size.edf", edf_bytes(one, header_size=512))
+    case("edf/header-size.edf", "info", 1, "header-size.edf", "header size 512 does not match")
+    bad = dict(one[0], pmax="abc")
+    write("edf/non-numeric-physical.edf", edf_bytes([bad]))
+    case("edf/non-numeric-physical.edf", "info", 1, "non-numeric-physical.edf", "physical maximum 'abc' is not a number")
+    write("edf/digital-min-equals-max.edf", edf_bytes([dict(one[0], dmin=100, dmax=100)]))
+    case("edf/digital-min-equals-max.edf", "info", 1, "digital minimum 100 equals the digital maximum")
+    write("edf/physical-min-equals-max.edf", edf_bytes([dict(one[0], pmin=5, pmax=5)]))
+    case("edf/physical-min-equals-max.edf", "info", 1, "physical minimum equals the physical maximum")
+    write("edf/zero-signals.edf", edf_bytes([], annotation_bytes=0, reserved=""))
+    case("edf/zero-signals.edf", "info", 1, "number of signals 0")
+    write("edf/too-many-signals.edf", edf_bytes([edf_lead("S%d" % k, [0], spr=1) for k in range(65)],
+                                                annotation_bytes=0, reserved=""))
+    case("edf/too-many-signals.edf", "info", 1, "65 signals, more than the limit of 64")
+    write("edf/truncated-data.edf", good[:-10])
+    case("edf/truncated-data.edf", "dump", 1, "truncated-data.edf", "truncated")
+    write("edf/huge-record-count.edf", edf_bytes(one, num_records=99999999))
+    case("edf/huge-record-count.edf", "classify", 1, "huge-record-count.edf", "truncated")
+    write("edf/plus-without-annotations.edf", edf_bytes(one, annotation_bytes=0))
+    case("edf/plus-without-annotations.edf", "info", 1, "without an 'EDF Annotations' signal")
+    three = [edf_lead("ECG II", ecg_like(300, 100, 1))]
+    write("edf/overlapping-records.edf", edf_bytes(three, records=3, reserved="EDF+D", onsets=[0, 1, 1.5]))
+    case("edf/overlapping-records.edf", "info", 1, "data record 2 starts at 1.5 s, before data record 1 ends")
+    write("edf/huge-gap.edf", edf_bytes(three, records=3, reserved="EDF+D", onsets=[0, 1, 9e6]))
+    case("edf/huge-gap.edf", "classify", 1, "huge-gap.edf", "gaps included", "limit")
+    write("edf/unterminated-annotation.edf", edf_bytes(one, annotation_bytes=12, tals=[b"+0.5\x14Arousal"]))
+    case("edf/unterminated-annotation.edf", "ann", 1, "unterminated-annotation.edf", "not terminated")
+    write("edf/gap.edf", edf_bytes(three, records=3, reserved="EDF+D", onsets=[0, 1, 4]))
+    case("edf/gap.edf", "info", 0, "1 gap between data records (EDF+D) read as invalid samples")
+    resp = [dict(edf_lead("Resp chest", [0] * 100, dim=""))]
+    write("edf/no-ecg.edf", edf_bytes(resp))
+    case("edf/no-ecg.edf", "info", 0, "left out (not an ECG)")
+    case("edf/no-ecg.edf", "classify", 1, "no-ecg", "no ECG signal among its 1 signals")
+    write("edf/annotations-only.edf", edf_bytes([], duration="0", tals=[b"+0\x1530\x14Sleep stage W\x14\x00"]))
+    case("edf/annotations-only.edf", "ann", 0, "Sleep stage W")
+    case("edf/annotations-only.edf", "classify", 1, "annotations-only", "only annotations")
+
 
 def main():
     if os.path.isdir(ROOT):
@@ -569,6 +777,7 @@ def main():
     wfdb_cases()
     annotation_cases()
     csv_cases()
+    edf_cases()
     with open(os.path.join(ROOT, "expected.tsv"), "w", encoding="utf-8") as f:
         f.write("# Written by scripts/reference/make_bad_inputs.py; run by tests/cpp/robustness_corpus_test.cpp.\n")
         f.write("# path (relative to this directory)\tcommand\texpected exit status\tsubstrings the message"

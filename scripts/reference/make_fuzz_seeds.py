@@ -11,7 +11,7 @@ import struct
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from make_bad_inputs import LEADS12, ann_aux, ann_word, ecg_like, fmt16, fmt212  # noqa: E402
+from make_bad_inputs import LEADS12, ann_aux, ann_word, ecg_like, flac_stream, fmt16, fmt212  # noqa: E402
 
 REPO = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 ROOT = os.path.join(REPO, "tests", "fuzz", "corpus")
@@ -90,6 +90,11 @@ def header_seeds():
     put(t, "crlf", "rec 1 100 10\r\nrec.dat 16 200 16 0 0 0 0 II\r\n")
     put(t, "bad-fs", "rec 1 0 10\nrec.dat 16 200 16 0 0 0 0 II\n")
     put(t, "bad-gain", "rec 1 100 10\nrec.dat 16 abc/mV 16 0 0 0 0 II\n")
+    # The PhysioNet/CinC Challenge 2020/2021 forms: date first with a month name, record named after its .mat.
+    put(t, "cinc-date-first", "A0689 2 500 5000 12-May-2020 12:33:59\nA0689.mat 16+24 1000/mV 16 0 -254 21756 0 I\n"
+        "A0689.mat 16+24 1000/mV 16 0 12 -3301 0 II\n# Age: 53\n# Dx: 426783006\n")
+    put(t, "cinc-record-name-extension", "E07520.mat 1 500 5000 05-May-2020 09:49:17\n"
+        "E07520.mat 16+24 1000/mV 16 0 -254 21756 0 I\n")
 
 
 def record_seeds():
@@ -111,6 +116,17 @@ def record_seeds():
     put(t, "multi-segment-layout", b"m/2 2 360 20\nm_layout 0\ns1 20\n"
         + SEP + b"m_layout 2 360 0\n~ 0 200 16 0 0 0 0 II\n~ 0 200 16 0 0 0 0 V1\n"
         + SEP + b"s1 1 360 20\ns1.dat 16 200 16 0 0 0 0 V1\n" + SEP + fmt16(small_columns(20, 1)))
+    # FLAC formats: one stream per file, one channel per signal (3 samples per frame in the 516 file).
+    for fmt in (508, 516, 524):
+        bits = fmt - 500
+        cols = [[v * (1 << (bits - 8)) // 2 for v in c] for c in small_columns(30, 2, fs=40)]
+        cols = [[max(-(1 << (bits - 1)), min((1 << (bits - 1)) - 1, v)) for v in c] for c in cols]
+        hea = "r 2 360 30\n" + "".join("r.dat %d 200 %d 0 0 0 0 S%d\n" % (fmt, bits, k) for k in range(2))
+        put(t, "format-%d" % fmt, hea.encode() + SEP + flac_stream(cols, bits, blocksize=16))
+    fast = small_columns(60, 2, fs=40)
+    put(t, "flac-two-files-frames", b"r 3 360 20\na.dat 516x3 200 16 0 0 0 0 A\na.dat 516x3 200 16 0 0 0 0 B\n"
+        b"b.dat 508:2 200 8 0 0 0 0 C\n" + SEP + flac_stream(fast, 16, blocksize=16)
+        + SEP + flac_stream([[max(-127, min(127, v // 4)) for v in fast[0][:20]]], 8, blocksize=16))
     put(t, "checksum", b"r 1 360 4\nr.dat 16 200 16 0 1 10 0 II\n" + SEP + struct.pack("<4h", 1, 2, 3, 4))
     put(t, "truncated", b"r 2 360 100\nr.dat 16 200 16 0 0 0 0 A\nr.dat 16 200 16 0 0 0 0 B\n" + SEP + b"\1\2\3")
     put(t, "missing-file", b"r 1 360 10\nr.dat 16 200 16 0 0 0 0 II\n")
@@ -128,6 +144,14 @@ def signal_seeds():
         put(t, "format-%d-frames-skew" % fmt, bytes([idx, 2, 1 | 4 | 8 | 64, 3, 0, 0]) + encode(fmt, small_columns(12, 3, scale=0.2)))
     put(t, "null-signal", bytes([10, 0, 0, 0, 3, 4]))
     put(t, "flac", bytes([11, 0, 0, 0, 1, 0]) + b"fLaC\0\0\0\x22")
+    # FLAC formats 508/516/524 (indices 11-13): 2 signals in one stream; then 3 samples per frame
+    # with a skew, read expanded.
+    for idx, bits in ((11, 8), (12, 16), (13, 24)):
+        cols = [[max(-(1 << (bits - 1)) + 1, min((1 << (bits - 1)) - 1, v * (1 << (bits - 8)) // 8)) for v in c]
+                for c in small_columns(40, 2, fs=40)]
+        put(t, "format-%d" % (500 + bits), bytes([idx, 1, 0, 0, 0, 0]) + flac_stream(cols, bits, blocksize=16))
+    cols = small_columns(48, 2, fs=40)
+    put(t, "format-516-frames-skew", bytes([12, 1, 2 | 8 | 64, 0, 0, 0]) + flac_stream(cols, 16, blocksize=20))
 
 
 def csv_seeds():
@@ -148,6 +172,18 @@ def csv_seeds():
     # Regressions found by fuzzing (work-cache/robustness-findings.md R10): a cell beyond float range.
     put(t, "regress-float-overflow", b'\0\xef\xbb\xbf"time",>I","I+iniI"\n0,"1.51e308",2\n1.002,1,2\n')
     put(t, "regress-float-overflow-single-cell", b"n1e308")
+    # Time stamps that are never leads: Polar Sensor Logger (three clocks, the phone's repeating within a
+    # packet), a time column known by its unit only, epoch milliseconds under any name.
+    rows = ["Phone timestamp;sensor timestamp [ns];timestamp [ms];ecg [uV]"]
+    for i in range(n):
+        ns = round(i * 1e9 / 130)
+        rows.append("2024-03-01T10:15:02.%03d;%d;%.6f;%d" % (123 + (i // 20) * 154, 599618523184386304 + ns, ns / 1e6,
+                                                           1000 * cols[1][i]))
+    put(t, "polar-sensor-logger", "\0" + "\n".join(rows) + "\n")
+    rows = ["Zeit [s],I [mV],II [mV]"] + ["%.3f,%.3f,%.3f" % (i / 250, cols[0][i], cols[1][i]) for i in range(n)]
+    put(t, "time-unit-only", "\0" + "\n".join(rows) + "\n")
+    rows = ["%d,%.3f,%.3f" % (1709288102000 + 4 * i, cols[0][i % n], cols[1][i % n]) for i in range(70)]
+    put(t, "epoch-ms-no-header", "\0" + "\n".join(rows) + "\n")
 
 
 def classify_seeds():
@@ -212,6 +248,17 @@ def model_seeds():
     put(t, "not-a-model", b"PK\3\4 this is a zip file, not a model")
 
 
+def edf_seeds():
+    # The committed EDF+/EDF+D/BDF fixtures (written by tests/cpp/edf_writer.h) and cut-down copies.
+    t = "fuzz_edf"
+    for name in ("two-rates.edf", "gaps.edf", "bdf24.bdf"):
+        data = open(os.path.join(REPO, "tests", "fixtures", "edf", name), "rb").read()
+        stem = name.replace(".", "-")
+        put(t, stem, data)
+        put(t, stem + "-header-only", data[: 256 * (1 + int(data[252:256].decode("ascii").strip()))])
+    put(t, "not-edf", b"0       this is not an EDF header")
+
+
 def main():
     if os.path.isdir(ROOT):
         shutil.rmtree(ROOT)
@@ -223,6 +270,7 @@ def main():
     annotation_seeds()
     rhythm_seeds()
     model_seeds()
+    edf_seeds()
     for t in sorted(os.listdir(ROOT)):
         files = os.listdir(os.path.join(ROOT, t))
         size = sum(os.path.getsize(os.path.join(ROOT, t, f)) for f in files)

@@ -13,12 +13,20 @@ Two kinds of fixtures:
     mitdb100_1s     first second of MIT-BIH 100 (format 212, 2 signals, 360 Hz)
     HR06001_0s1     first 0.1 s of a CinC 2021 PTB-XL record (format 16 in a .mat, byte offset 24)
   synthetic records whose values the script chooses (then encodes with its own writers):
+    cinc_date       a header as the PhysioNet/CinC Challenge 2020/2021 write it: base date before the
+                    time with a month name ("12-May-2020 12:33:59"), 12 leads in a MATLAB v4 .mat
+                    (format 16, byte offset 24), 500 Hz, 2.6 s (long enough to classify)
+    cinc_ext        the same layout with the record named after its signal file ("cinc_ext.mat
+                    12 500 300 05-May-2020 09:49:17"), as some CinC 2020 (Georgia) headers do; 0.6 s
     formats         one signal per format 8/16/24/32/61/80/160/212/310/311, each in its own file,
                     with extremes and the format's invalid sentinel
     frames_skew     format 16, 2 samples per frame on one signal, a skew on another
     msfixed         fixed-layout multi-segment record: format 16 segment, null segment, 212 segment
     msvar           variable-layout multi-segment record: layout header, a null segment, segments
                     with other gains/baselines and missing signals
+    flac            FLAC formats 508 (1 signal), 516 (2 signals sharing a file, 3 samples per frame)
+                    and 524 (1 signal), with extremes and invalid sentinels; encoded by the `flac`
+                    tool (Debian package flac), in 64-sample FLAC blocks that end mid-frame
 
 Every record gets NAME.expected: the values rdsamp prints for it (digital, tab-separated, one line per
 sample, -32768 for an invalid sample), computed here independently of the C++ reader:
@@ -32,6 +40,9 @@ import os
 import sys
 
 import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from make_bad_inputs import flac_stream  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 OUT = os.path.join(ROOT, "tests", "fixtures", "wfdb")
@@ -174,6 +185,34 @@ def cinc_excerpt(data_dir):
 
 # --- synthetic records ---
 
+def cinc_layout_record(name, record_field, frames, when):
+    """12 leads of a synthetic ECG in microvolts (gain 1000/mV), 500 Hz, in a MATLAB v4 .mat file
+    holding the int16 matrix 'val' (12 x frames, column-major, so frame-interleaved) after its 24-byte
+    prolog, and a header in the CinC Challenge 2020/2021 layout with `record_field` as record name."""
+    fs, leads = 500, ["I", "II", "III", "aVR", "aVL", "aVF", "V1", "V2", "V3", "V4", "V5", "V6"]
+    gains = [0.6, 1.0, 0.4, -0.8, 0.1, 0.7, -0.5, 0.3, 0.9, 1.2, 1.0, 0.8]
+    def ecg(t):
+        beat = (t + 0.3) % 0.8
+        return (1.1 * math.exp(-((beat - 0.3) / 0.012) ** 2) - 0.2 * math.exp(-((beat - 0.33) / 0.01) ** 2)
+                + 0.15 * math.exp(-((beat - 0.14) / 0.025) ** 2) + 0.3 * math.exp(-((beat - 0.58) / 0.045) ** 2))
+    v = np.array([[int(round(1000 * (g * ecg(i / fs) + 0.03 * math.sin(i / fs * 1.5 + k)))) for k, g in enumerate(gains)]
+                  for i in range(frames)], dtype=np.int32)
+    prolog = np.array([30, 12, frames, 0, 4], dtype="<i4").tobytes() + b"val\0"  # type: little-endian int16
+    write(name + ".mat", prolog + v.astype("<i2").tobytes())
+    out = ["%s 12 %d %d %s" % (record_field, fs, frames, when)]
+    for s, lead in enumerate(leads):
+        out.append("%s.mat 16+24 1000/mV 16 0 %d %d 0 %s" % (name, v[0, s], checksum(v[:, s]), lead))
+    out += ["# Age: 61", "# Sex: Female", "# Dx: 426783006", "# Rx: Unknown", "# Hx: Unknown", "# Sx: Unknown",
+            "# Synthetic record in the CinC Challenge 2020/2021 header layout"]
+    write(name + ".hea", "\n".join(out) + "\n", "w")
+    write_expected(name, v.tolist())
+
+
+def cinc_layout_records():
+    cinc_layout_record("cinc_date", "cinc_date", 1300, "12-May-2020 12:33:59")
+    cinc_layout_record("cinc_ext", "cinc_ext.mat", 300, "05-May-2020 09:49:17")
+
+
 def formats_record():
     n = 21
     ramp = [int(round(100 * math.sin(i / 3.0))) for i in range(n)]
@@ -276,15 +315,48 @@ def msvar_record():
     write_expected("msvar", rows)
 
 
+def flac_record():
+    frames, spf = 150, 3
+    # Per file: (format, samples per frame, signals); each signal: its stored values.
+    def wave(n, bits, phase):
+        lo, hi = -(1 << (bits - 1)), (1 << (bits - 1)) - 1
+        v = [int(round(0.6 * hi * math.sin(k / 7.0 + phase) + 0.2 * hi * math.sin(k / 1.3))) for k in range(n)]
+        v[2], v[3], v[4] = lo + 1, hi, 0
+        v[5] = lo  # the format's invalid sentinel
+        return v
+    files = [(508, 1, [wave(frames, 8, 0.0)]),
+             (516, spf, [wave(frames * spf, 16, 1.0), wave(frames * spf, 16, 2.0)]),
+             (524, 1, [wave(frames, 24, 3.0)])]
+    lines, cols, k = ["flac 4 100 %d" % frames], [], 0
+    for i, (fmt, n, sigs) in enumerate(files):
+        fname = "flac.d%d" % i
+        write(fname, flac_stream(sigs, fmt - 500))
+        sentinel = -(1 << (fmt - 501))
+        for sig in sigs:
+            lines.append("%s %d%s 200/mV %d 0 %d %d 0 sig %d, fmt %d"
+                         % (fname, fmt, "x%d" % n if n > 1 else "", fmt - 500, sig[0], checksum(sig), k, fmt))
+            # rdsamp's low-resolution value: the frame mean, truncated toward zero; invalid if any is
+            col = []
+            for f in range(frames):
+                chunk = sig[f * n:(f + 1) * n]
+                col.append(INVALID if sentinel in chunk else int(math.trunc(sum(chunk) / n)))
+            cols.append(col)
+            k += 1
+    write("flac.hea", "\n".join(lines) + "\n", "w")
+    write_expected("flac", list(zip(*cols)))
+
+
 def main():
     data_dir = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "..", "shared", "data")
     os.makedirs(OUT, exist_ok=True)
     mitdb_excerpt(data_dir)
     cinc_excerpt(data_dir)
+    cinc_layout_records()
     formats_record()
     frames_skew_record()
     msfixed_record()
     msvar_record()
+    flac_record()
 
 
 if __name__ == "__main__":

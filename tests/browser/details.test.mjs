@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ROOT, SAMPLES, SKIP, WEB, browserForTestFile, pick, screenshotPath } from './support.mjs';
+import { ROOT, SAMPLES, SKIP, WEB, browserForTestFile, drop, pick, screenshotPath } from './support.mjs';
 
 const BAD = path.join(ROOT, 'tests', 'bad-inputs');
 const MITDB_EXCERPT = path.join(ROOT, 'tests', 'fixtures', 'mitdb', '205_20s');
@@ -104,14 +104,36 @@ test('a record without the 12 leads gets the lead hint; a short 12-lead record d
   await page.close();
 });
 
-test('an EDF file is named as a format the page does not read, with a way out', { skip: SKIP }, async () => {
+test('a dropped EDF+ file opens as a record: its ECG leads drawn, its annotations listed; a broken one says why', { skip: SKIP }, async () => {
   const page = await env.newPage();
+  await drop(page, [path.join(ROOT, 'tests', 'fixtures', 'edf', 'two-rates.edf')]);
+  assert.deepEqual(await problemTexts(page), []);
+  assert.equal(await page.isVisible('#ecg'), true);
+  const facts = await page.$$eval('#facts-list dt', (dts) => Object.fromEntries(dts.map((dt) => [dt.textContent, dt.nextElementSibling.textContent])));
+  assert.equal(facts.Files, 'two-rates.edf');
+  assert.equal(facts.Leads, '2: ECG II, ECG V1');
+  assert.equal(facts['Sampling rate'], '250 Hz');
+  assert.match(facts['Annotations (4)'], /^0\.50 s Recording starts\n?2\.50 s Arousal \(1\.25 s\)/);
+  assert.match(facts['Reader warnings'], /signals that are not ECG left out: Resp chest/);
+  assert.match(await page.textContent('#rhythm-body'), /Heart rate 75 beats per minute/);
   await withTempDir((dir) => writeFileSync(path.join(dir, 'holter.edf'), '0       patient'), async (dir) => {
     await pick(page, [path.join(dir, 'holter.edf')]);
-    const problems = await problemTexts(page);
-    assert.deepEqual(problems, ['holter.edf: European Data Format (EDF/BDF) is not read here — convert it to WFDB (the WFDB tool edf2mit) or export the samples as CSV.']);
-    assert.equal(await status(page), NOTHING_TO_SHOW);
+    assert.match(await page.textContent('body'), /holter\.edf: the file ends inside its header/);
   });
+  await page.close();
+});
+
+test('records in the PhysioNet/CinC Challenge 2020/2021 header layouts open, with the reader\'s warning shown', { skip: SKIP }, async () => {
+  const page = await env.newPage();
+  for (const [base, warning] of [['cinc_date', /cinc_date\.hea: line 1: base time and date written as '12-May-2020 12:33:59' \(date first, month name/],
+    ['cinc_ext', /cinc_ext\.hea: line 1: record name 'cinc_ext\.mat' ends in a file extension: read as 'cinc_ext'/]]) {
+    await drop(page, ['hea', 'mat'].map((ext) => path.join(ROOT, 'tests', 'fixtures', 'wfdb', `${base}.${ext}`)));
+    assert.deepEqual(await problemTexts(page), []);
+    assert.equal(await page.isVisible('#ecg'), true);
+    const facts = await page.$$eval('#facts-list dt', (dts) => Object.fromEntries(dts.map((dt) => [dt.textContent, dt.nextElementSibling.textContent])));
+    assert.match(facts.Leads, /^12: I, II, III/, base);
+    assert.match(facts['Reader warnings'], warning, base);
+  }
   await page.close();
 });
 

@@ -230,6 +230,25 @@ test('a 30-minute two-lead recording: scrolling strip, beats and heart rate as `
   await page.close();
 });
 
+const RHYTHM_MODEL = path.join(WEB, 'models', 'rhythm-int8.ecgm');
+const FIXTURES = path.join(ROOT, 'tests', 'fixtures');
+
+test('a single-lead AF recording and an Apple Watch export show the rhythm verdict of `ecglite rhythm`', { skip: SKIP || NO_CLI || (!existsSync(RHYTHM_MODEL) && 'no rhythm model in web/models') }, async () => {
+  for (const files of [['A00004.hea', 'A00004.mat'], ['apple-watch-af.csv']]) {
+    const page = await env.newPage();
+    await drop(page, files.map((f) => path.join(FIXTURES, 'rhythm', f)));
+    await page.waitForSelector('#rhythm-verdict');
+    const { verdict } = cliJson('rhythm', path.join(FIXTURES, 'rhythm', files[0]), '--no-model', '--rhythm-model', RHYTHM_MODEL, '--json');
+    assert.equal(verdict.class, 'A', `${files[0]}: the shipped model no longer calls this AF recording AF`);
+    const shown = await page.textContent('#rhythm-verdict');
+    assert.match(shown, new RegExp(`^Atrial fibrillation \\(probability ${Math.round(100 * verdict.probability)} %, read from lead `));
+    assert.equal(await page.getAttribute('#rhythm-verdict', 'data-rhythm-class'), 'A');
+    assert.match(await page.textContent('#rhythm-caveat'), /not a diagnosis/);
+    if (files.length === 2) await page.screenshot({ path: screenshotPath('rhythm-af.png'), fullPage: true });
+    await page.close();
+  }
+});
+
 test('the page declares a Content-Security-Policy that forbids other origins, and the server sends it', { skip: SKIP }, async () => {
   const page = await env.newPage();
   const meta = await page.getAttribute('meta[http-equiv="Content-Security-Policy"]', 'content');

@@ -260,8 +260,8 @@ TEST(Cli, ABeatModelGivenToClassifyOrEvalSaysWhereItBelongs) {
   EXPECT_EQ(e.status, 1);
   // The core says what the model is; the command line adds where it belongs, with its flag.
   EXPECT_CONTAINS(e.err,
-                  "(classify and eval take the 12-lead model, beats and rhythm a beat model: give the "
-                  "right one with --model FILE)");
+                  "(classify and eval take the 12-lead model and beats and rhythm a beat model, each with "
+                  "--model FILE; rhythm's verdict takes a rhythm model with --rhythm-model FILE)");
   EXPECT_EQ(count_lines(e.err), 1u) << e.err;
 }
 

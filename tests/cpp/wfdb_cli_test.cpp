@@ -27,10 +27,18 @@ std::vector<std::string> lines_of(const std::string& text) {
   EXPECT_NE(std::string(haystack).find(needle), std::string::npos) << "in: " << (haystack)
 
 TEST(WfdbCli, DumpDigitalPrintsWhatRdsampPrints) {
-  for (const char* name : {"mitdb100_1s", "formats", "frames_skew", "msvar"}) {
+  std::vector<std::string> names = {"mitdb100_1s", "formats", "frames_skew", "msvar"};
+#ifdef ECGLITE_HAVE_FLAC
+  names.push_back("flac");
+  const auto info = run_cli("info " + fixture("flac"));
+  EXPECT_EQ(info.status, 0) << info.err;
+  EXPECT_CONTAINS(info.out, "516 (16-bit, FLAC-compressed)");
+  EXPECT_CONTAINS(info.out, "(verified)");
+#endif
+  for (const std::string& name : names) {
     const auto r = run_cli("dump " + fixture(name) + " --digital");
     EXPECT_EQ(r.status, 0) << r.err;
-    EXPECT_EQ(r.out, ecglite::test::read_text(fixture(std::string(name) + ".expected"))) << name;
+    EXPECT_EQ(r.out, ecglite::test::read_text(fixture(name + ".expected"))) << name;
   }
 }
 
@@ -169,6 +177,29 @@ TEST(WfdbCli, DumpMatchesRdsampPhysicalTarget) {
     }
     EXPECT_EQ(n, 3);
   }
+}
+
+// A record in the CinC Challenge 2020/2021 layout opens from the command line like any other: the
+// unusual header forms are named as warnings, on `info` and on `classify`.
+TEST(WfdbCli, CincChallengeHeaderLayoutsOpenWithAWarning) {
+  auto r = run_cli("info " + fixture("cinc_ext.hea"));
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_CONTAINS(r.out, "record          cinc_ext\n");
+  EXPECT_CONTAINS(r.out, "base time       09:49:17\nbase date       05/05/2020\n");
+  EXPECT_CONTAINS(r.out, "warnings        2\n");
+  EXPECT_CONTAINS(r.out, "cinc_ext.hea: line 1: record name 'cinc_ext.mat' ends in a file extension: read as "
+                         "'cinc_ext'");
+  EXPECT_CONTAINS(r.out, "(date first, month name, as in the PhysioNet/CinC Challenge 2020/2021 headers): read as "
+                         "09:49:17 05/05/2020");
+  r = run_cli("classify " + fixture("cinc_date") + " --model " + ecglite::test::fixture("model/tiny-int8.ecgm"));
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_CONTAINS(r.out, "(2.6 s at 500 Hz)");
+  EXPECT_CONTAINS(r.out, "warning: " + fixture("cinc_date.hea") + ": line 1: base time and date written as "
+                         "'12-May-2020 12:33:59'");
+  r = run_cli("classify " + fixture("cinc_date") + " --model " + ecglite::test::fixture("model/tiny-int8.ecgm") +
+              " --json");
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_CONTAINS(r.out, "base time and date written as '12-May-2020 12:33:59'");
 }
 
 }  // namespace

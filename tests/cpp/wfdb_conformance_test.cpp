@@ -3,6 +3,7 @@
 // 1e-8 (rdsamp -P prints 8 decimals). The rdsamp command behind each target is documented in the
 // wfdb-python test suite (tests/test_record.py); it is quoted next to each case below. Also: every
 // record of the shared datasets reads without error or warning.
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -74,7 +75,12 @@ std::vector<Target> targets() {
       {"record-4d", "rdsamp -r sample-data/test01_00s_skewframe -P -H", "test01_00s_skewframe", 0, {}, {}, true,
        true, {}, {"test01_00s_skewframe.hea", "test01_00s.dat"}, ""},
       {"record-flac.gz", "rdsamp -r sample-data/flacformats", "flacformats", 0, {}, {}, false, false, {},
-       {"flacformats.hea"}, "unsupported format 508 (FLAC-compressed WFDB signals are not supported"},
+       {"flacformats.hea"},
+#ifdef ECGLITE_HAVE_FLAC
+       ""},
+#else
+       "unsupported format 508 (FLAC-compressed WFDB signals: this build of EcgLite has no FLAC decoder"},
+#endif
       {"record-multi-fixed-a", "rdsamp -r sample-data/multi-segment/fixed1/v102s -P", "multi-segment/fixed1/v102s",
        0, {}, {}, true, false, {}, {"multi-segment/fixed1/v102s.hea"}, ""},
       {"record-multi-fixed-b", "rdsamp -r sample-data/multi-segment/fixed1/v102s -t s75000 -P",
@@ -254,6 +260,23 @@ TEST(WfdbConformance, Formats310And311ReproduceTheirFormat80Origin) {
         << name;
   }
 }
+
+#ifdef ECGLITE_HAVE_FLAC
+// 5.6 million frames of 3 constant format-508 signals in a 20 KB FLAC file (one FLAC stream,
+// 3 channels): every sample is the initial value, and the header's checksums agree.
+TEST(WfdbConformance, LongConstantFlacRecord) {
+  ECGLITE_REQUIRE_DATA("wfdb-samples/sample-data");
+  const auto rec = read_sample("flac_3_constant");
+  ASSERT_EQ(rec.num_samples(), 5600000);
+  ASSERT_EQ(rec.digital.size(), 3u);
+  for (int s = 0; s < 3; ++s) {
+    EXPECT_EQ(std::count(rec.digital[s].begin(), rec.digital[s].end(), 25 * (s + 1)), 5600000) << s;
+    ASSERT_TRUE(rec.computed_checksums[s].has_value());
+    EXPECT_EQ(*rec.computed_checksums[s], static_cast<std::uint16_t>(*rec.header.signals[s].checksum));
+  }
+  EXPECT_TRUE(rec.warnings.empty());
+}
+#endif
 
 // Headers without a length read like their complete versions; a skewed header shifts its signal.
 TEST(WfdbConformance, NoLengthAndSkewedVariants) {

@@ -121,10 +121,10 @@ TEST(WfdbHeader, MultiSegmentMasterHeader) {
   EXPECT_TRUE(h.signals.empty());
 }
 
-TEST(WfdbHeader, FlacFormatsParseButAreNotSupported) {
+TEST(WfdbHeader, FlacFormatsParse) {
   const WfdbHeader h = parse_wfdb_header("f 1 200 499\nf.d0 508 200/mV 8 0 -127 -484 0 sig 0\n");
   EXPECT_EQ(h.signals[0].format, 508);
-  EXPECT_FALSE(ecglite::is_supported_wfdb_format(508));
+  EXPECT_EQ(h.signals[0].adc_resolution, 8);
   EXPECT_TRUE(ecglite::is_supported_wfdb_format(311));
   EXPECT_TRUE(ecglite::is_supported_wfdb_format(8));
 }
@@ -201,6 +201,64 @@ TEST(WfdbHeader, CommittedFixturesParse) {
   EXPECT_EQ(h.signals[3].description, "aVR");
   EXPECT_EQ(h.signals[3].units, "mv");  // as written by the CinC 2021 challenge
   EXPECT_EQ(h.comments[2], "Dx: 426783006,55930002");
+}
+
+// The PhysioNet/CinC Challenge 2020/2021 headers: "12-May-2020 12:33:59" (date first, month name) and
+// a record named after its signal file. Read, normalised, and named in a warning.
+TEST(WfdbHeader, CincChallengeBaseDateAndRecordNameAreReadWithAWarning) {
+  std::string signal_lines;
+  for (int i = 0; i < 12; ++i) signal_lines += "A0689.mat 16+24 1000/mV 16 0 0 0 0 I\n";
+  WfdbHeader h = parse_wfdb_header("A0689 12 500 5000 12-May-2020 12:33:59\n" + signal_lines, "A0689.hea");
+  EXPECT_EQ(h.record_name, "A0689");
+  EXPECT_EQ(h.base_time, "12:33:59");
+  EXPECT_EQ(h.base_date, "12/05/2020");
+  ASSERT_EQ(h.warnings.size(), 1u);
+  EXPECT_EQ(h.warnings[0],
+            "A0689.hea: line 1: base time and date written as '12-May-2020 12:33:59' (date first, month name, as "
+            "in the PhysioNet/CinC Challenge 2020/2021 headers): read as 12:33:59 12/05/2020");
+
+  h = parse_wfdb_header("E07520.mat 1 500 5000 05-May-2020 09:49:17\nE07520.mat 16+24 1000/mV 16 0 -254 21756 0 I\n",
+                        "E07520.hea");
+  EXPECT_EQ(h.record_name, "E07520");
+  EXPECT_EQ(h.base_date, "05/05/2020");
+  EXPECT_EQ(h.signals[0].file_name, "E07520.mat");
+  EXPECT_EQ(h.signals[0].byte_offset, 24);
+  ASSERT_EQ(h.warnings.size(), 2u);
+  EXPECT_EQ(h.warnings[0], "E07520.hea: line 1: record name 'E07520.mat' ends in a file extension: read as 'E07520'");
+
+  // Any month, in any case; a month-name date after the time is only "month name".
+  h = parse_wfdb_header("r 0 500 10 23:59:59.5 31-DEC-1999\n");
+  EXPECT_EQ(h.base_date, "31/12/1999");
+  ASSERT_EQ(h.warnings.size(), 1u);
+  EXPECT_NE(h.warnings[0].find("(month name, as in"), std::string::npos) << h.warnings[0];
+  // A WFDB date before the time: read as before, and now said to be unusual.
+  h = parse_wfdb_header("r 0 500 10 12/05/2020 12:33:59\n");
+  EXPECT_EQ(h.base_time, "12:33:59");
+  ASSERT_EQ(h.warnings.size(), 1u);
+  EXPECT_NE(h.warnings[0].find("(date first)"), std::string::npos) << h.warnings[0];
+
+  // The WFDB forms stay silent.
+  for (const char* text : {"r 0 250 10 0:00 01/01/2001\n", "r 0 250 10 19:46:25.757\n", "r.d 0 250 10\n",
+                           "100 2 360 650000\n100.dat 212 200 11 1024 995 -22131 0 MLII\n"
+                           "100.dat 212 200 11 1024 1011 20052 0 V5\n"}) {
+    SCOPED_TRACE(text);
+    EXPECT_TRUE(parse_wfdb_header(text).warnings.empty());
+  }
+  EXPECT_EQ(parse_wfdb_header("r.d 0 250 10\n").record_name, "r.d");  // only signal-file extensions
+}
+
+TEST(WfdbHeader, CincLikeDatesThatAreNoDatesAreRefused) {
+  for (const char* date : {"32-May-2020", "00-May-2020", "12-Mai-2020", "12-May-20x0", "12-May", "May-12-2020",
+                           "12-05-2020", "12-Mayo-2020", "12--2020", "-12-May-2020"}) {
+    SCOPED_TRACE(date);
+    EXPECT_EQ(error_of(std::string("r 0 500 5000 ") + date + " 12:33:59\n"),
+              std::string("x.hea: line 1: base date '") + date + "' is not a date (expected dd/mm/yyyy or dd-Mon-yyyy)");
+  }
+  EXPECT_NE(error_of("r 0 500 5000 12-May-2020 12:77:59\n").find("base time '12:77:59' is not a time of day"),
+            std::string::npos);
+  EXPECT_NE(error_of("r 0 500 5000 12-May-2020 12-May-2020\n").find("unexpected field '12-May-2020'"),
+            std::string::npos);
+  EXPECT_NE(error_of("r 0 500 5000 12-May-2020 12:33:59 x\n").find("unexpected field 'x'"), std::string::npos);
 }
 
 }  // namespace

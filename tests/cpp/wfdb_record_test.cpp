@@ -5,11 +5,15 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <string>
+#include <tuple>
+#include <utility>
 #include <vector>
 
 #include "ecglite/error.h"
+#include "ecglite/read.h"
 #include "ecglite/wfdb.h"
 #include "test_support.h"
 
@@ -58,10 +62,14 @@ std::map<std::string, Bytes> all_fixture_files() {
 #define EXPECT_CONTAINS(haystack, needle) \
   EXPECT_NE(std::string(haystack).find(needle), std::string::npos) << "in: " << (haystack)
 
-const char* kFixtures[] = {"mitdb100_1s", "HR06001_0s1", "formats", "frames_skew", "msfixed", "msvar"};
+const std::vector<std::string> kFixtures = {"mitdb100_1s", "HR06001_0s1", "formats", "frames_skew", "msfixed", "msvar",
+#ifdef ECGLITE_HAVE_FLAC
+                                             "flac"
+#endif
+};
 
 TEST(WfdbRecord, FixturesDecodeToTheReferenceValues) {
-  for (const char* name : kFixtures) {
+  for (const std::string& name : kFixtures) {
     SCOPED_TRACE(name);
     const WfdbRecord rec = ecglite::read_wfdb_file(fixture(name));
     EXPECT_EQ(rows_of(rec), read_expected(name));
@@ -77,9 +85,9 @@ TEST(WfdbRecord, FixturesDecodeToTheReferenceValues) {
 
 TEST(WfdbRecord, MemoryProviderReadsLikeTheDisk) {
   const auto provider = ecglite::make_memory_provider(all_fixture_files());
-  for (const char* name : kFixtures) {
+  for (const std::string& name : kFixtures) {
     SCOPED_TRACE(name);
-    const WfdbRecord mem = ecglite::read_wfdb(ecglite::test::read_text(fixture(std::string(name) + ".hea")), provider);
+    const WfdbRecord mem = ecglite::read_wfdb(ecglite::test::read_text(fixture(name + ".hea")), provider);
     EXPECT_EQ(rows_of(mem), read_expected(name));
   }
 }
@@ -293,9 +301,6 @@ TEST(WfdbRecord, MalformedAndUnsupportedInput) {
                   "signals 0 and 1 share file r.dat but differ in format or block size");
   EXPECT_CONTAINS(error_of([&] { from_memory("r 3 250 3\nr.dat 16\n", files); }),
                   "announces 3 signals but the header has 1 signal lines");
-  EXPECT_EQ(error_of([&] { from_memory("r 1 250 3\nr.dat 516\n", files); }),
-            "r.dat (signal 0 of r.hea): unsupported format 516 (FLAC-compressed WFDB signals are not supported; convert the record "
-            "to format 16 with WFDB `xform -O 16` or wfdb-python `wrsamp(..., fmt=['16', ...])`)");
   const WfdbRecord empty = from_memory("e 0 250 0\n", {});
   EXPECT_EQ(empty.num_samples(), 0);
 }
@@ -358,14 +363,168 @@ TEST(WfdbRecord, RecordPathsOnDisk) {
   fs::create_directories(dir);
   std::ofstream((dir / "holter.EDF").string()) << "0       patient";
   EXPECT_CONTAINS(error_of([&] { ecglite::read_wfdb_file((dir / "holter.EDF").string()); }),
-                  "holter.EDF: European Data Format (EDF/BDF) is not read (EcgLite reads WFDB records and CSV "
-                  "files: convert it with the WFDB tool edf2mit, or export the samples as CSV)");
+                  "holter.EDF: an EDF/BDF file, not a WFDB record (read it as an EDF file)");
+  EXPECT_CONTAINS(error_of([&] { ecglite::read_record_file((dir / "holter.EDF").string()); }),
+                  "holter.EDF: the file ends inside its header (15 bytes, an EDF header has at least 256)");
 
   // A header may only name files next to it.
   std::ofstream(dir / "evil.hea") << "evil 1 250 1\n../evil.dat 16\n";
   EXPECT_CONTAINS(error_of([&] { ecglite::read_wfdb_file((dir / "evil").string()); }),
                   "'../evil.dat': not a plain file name");
   fs::remove_all(dir);
+}
+
+// --- FLAC formats 508/516/524 (tests/fixtures/wfdb/flac: 3 files, 4 signals, 3 samples per frame in
+// the 516 file, 64-sample FLAC blocks that end mid-frame) ---
+
+#ifdef ECGLITE_HAVE_FLAC
+
+// The flac fixture's header with its signal lines replaced by `signals`.
+std::string flac_header(const std::string& record_line, const std::string& signals) {
+  return record_line + "\n" + signals;
+}
+
+TEST(WfdbFlac, FramesRangesAndExpandedSamples) {
+  const auto files = all_fixture_files();
+  const std::string hea = ecglite::test::read_text(fixture("flac.hea"));
+  const auto expected = read_expected("flac");
+  WfdbReadOptions o;
+  o.from = 40;
+  o.to = 47;
+  o.signals = {3, 1};
+  const WfdbRecord part = from_memory(hea, files, o);
+  for (std::int64_t i = 0; i < 7; ++i) {
+    EXPECT_EQ(part.digital[0][i], expected[40 + i][3]);
+    EXPECT_EQ(part.digital[1][i], expected[40 + i][1]);
+  }
+  // Every sample of a 3-samples-per-frame signal; their frame means are what rdsamp prints.
+  o = {};
+  o.expand_frames = true;
+  const WfdbRecord all = from_memory(hea, files, o);
+  ASSERT_EQ(all.digital[1].size(), 450u);
+  for (std::size_t f = 6; f < 150; ++f) {  // frame 5 holds the invalid sample
+    std::int64_t sum = 0;
+    for (int j = 0; j < 3; ++j) sum += all.digital[1][3 * f + j];
+    EXPECT_EQ(sum / 3, expected[f][1]) << f;
+  }
+  // No length in the header: the stream's length.
+  const WfdbRecord unsized = from_memory("flac 1 100\nflac.d2 524 200/mV 24 0 710280 0 0 s\n", files);
+  EXPECT_EQ(unsized.num_samples(), 150);
+  EXPECT_EQ(unsized.digital[0][149], expected[149][3]);
+  // Physical values: the 24-bit extreme.
+  EXPECT_DOUBLE_EQ(part.physical(0, 0), expected[40][3] / 200.0);
+}
+
+TEST(WfdbFlac, MalformedStreamsAreOneLineErrors) {
+  auto files = all_fixture_files();
+  const Bytes d1 = files["flac.d1"];
+  const auto kind_and_text = [&](const std::string& hea) {
+    const ecglite::Error e = ecglite::test::thrown_by([&] { from_memory(hea, files); });
+    EXPECT_EQ(std::string(e.what()).find('\n'), std::string::npos);
+    return std::make_pair(e.kind(), std::string(e.what()));
+  };
+  using ecglite::ErrorKind;
+  // Channels: the 2-channel file listed with one signal, the 1-channel file with two.
+  auto [kind, text] = kind_and_text("r 1 100 150\nflac.d1 516x3\n");
+  EXPECT_EQ(kind, ErrorKind::bad_data);
+  EXPECT_EQ(text, "flac.d1: the FLAC stream has 2 channels but the header lists 1 signal in this file (the header "
+                  "and the signal file do not belong together)");
+  std::tie(kind, text) = kind_and_text("r 2 100 150\nflac.d0 508\nflac.d0 508\n");
+  EXPECT_CONTAINS(text, "flac.d0: the FLAC stream has 1 channel but the header lists 2 signals");
+  // Sample width: 16-bit samples where format 508 holds 8 bits.
+  std::tie(kind, text) = kind_and_text("r 2 100 150\nflac.d1 508x3\nflac.d1 508x3\n");
+  EXPECT_EQ(kind, ErrorKind::bad_data);
+  EXPECT_CONTAINS(text, "16-bit samples but format 508 holds at most 8 bits");
+  // Truncated: half the stream (ends inside a frame); a whole frame fewer than the header says.
+  files["cut.d1"] = Bytes(d1.begin(), d1.begin() + d1.size() / 2);
+  std::tie(kind, text) = kind_and_text("r 2 100 150\ncut.d1 516x3\ncut.d1 516x3\n");
+  EXPECT_EQ(kind, ErrorKind::bad_data);
+  EXPECT_CONTAINS(text, "cut.d1: the FLAC stream is truncated: it ends inside a frame, after 192 samples per signal");
+  std::tie(kind, text) = kind_and_text("r 1 100 151\nflac.d0 508\n");
+  EXPECT_EQ(kind, ErrorKind::bad_data);
+  EXPECT_EQ(text, "flac.d0: the FLAC stream is too short: it holds 150 samples per signal, but the header r.hea "
+                  "says 151; the file is truncated or belongs to another record");
+  // Cut inside the metadata; damaged frames (a CRC mismatch or lost sync); not FLAC at all.
+  files["stub.d1"] = Bytes(d1.begin(), d1.begin() + 20);
+  std::tie(kind, text) = kind_and_text("r 2 100 150\nstub.d1 516x3\nstub.d1 516x3\n");
+  EXPECT_EQ(kind, ErrorKind::bad_data);
+  EXPECT_CONTAINS(text, "stub.d1: ");
+  Bytes damaged = d1;
+  for (std::size_t i = d1.size() / 2; i < d1.size() / 2 + 8; ++i) damaged[i] ^= 0x5a;
+  files["bad.d1"] = damaged;
+  std::tie(kind, text) = kind_and_text("r 2 100 150\nbad.d1 516x3\nbad.d1 516x3\n");
+  EXPECT_EQ(kind, ErrorKind::bad_data);
+  EXPECT_CONTAINS(text, "bad.d1: the FLAC stream is corrupt (");
+  std::tie(kind, text) = kind_and_text("r 1 100 21\nformats.d1 516\n");
+  EXPECT_EQ(text, "formats.d1: not a FLAC stream (it does not begin with 'fLaC'), but the header says format 516");
+  // What WFDB's FLAC files cannot be: signals with different samples per frame, more than 8
+  // channels, a byte offset.
+  std::tie(kind, text) = kind_and_text("r 2 100 150\nflac.d1 516x3\nflac.d1 516x2\n");
+  EXPECT_EQ(kind, ErrorKind::bad_header);
+  EXPECT_CONTAINS(text, "must have the same samples per frame");
+  std::string nine = "r 9 100 150\n";
+  for (int s = 0; s < 9; ++s) nine += "flac.d0 508\n";
+  std::tie(kind, text) = kind_and_text(nine);
+  EXPECT_CONTAINS(text, "9 signals share this FLAC file, but FLAC holds at most 8 channels");
+  std::tie(kind, text) = kind_and_text("r 1 100 150\nflac.d0 508+4\n");
+  EXPECT_EQ(kind, ErrorKind::unsupported_format);
+}
+
+TEST(WfdbFlac, DecodedSamplesCountAgainstTheLimitBeforeTheyAreStored) {
+  // No length in the header, so nothing to check up front: the decoder stops at the limit, counting
+  // all FLAC files of the record together.
+  WfdbReadOptions o;
+  o.limits.max_total_samples = 400;
+  const auto files = all_fixture_files();
+  const ecglite::Error e = ecglite::test::thrown_by(
+      [&] { from_memory("r 3 100\nflac.d0 508\nflac.d1 516x3\nflac.d1 516x3\n", files, o); });
+  EXPECT_EQ(e.kind(), ecglite::ErrorKind::limit);
+  EXPECT_CONTAINS(e.what(), "flac.d1: the FLAC stream decodes to more than 250 samples");
+  o.limits.max_total_samples = 150 + 900;
+  EXPECT_EQ(from_memory("r 3 100\nflac.d0 508\nflac.d1 516x3\nflac.d1 516x3\n", files, o).num_samples(), 150);
+}
+
+TEST(WfdbFlac, FormatsAreSupported) {
+  EXPECT_TRUE(ecglite::is_supported_wfdb_format(508));
+  EXPECT_TRUE(ecglite::is_supported_wfdb_format(516));
+  EXPECT_TRUE(ecglite::is_supported_wfdb_format(524));
+}
+
+#else  // a build without libFLAC
+
+TEST(WfdbFlac, WithoutLibflacTheFormatsAreRefusedClearly) {
+  EXPECT_FALSE(ecglite::is_supported_wfdb_format(516));
+  const ecglite::Error e = ecglite::test::thrown_by([] { ecglite::read_wfdb_file(fixture("flac")); });
+  EXPECT_EQ(e.kind(), ecglite::ErrorKind::unsupported_format);
+  EXPECT_CONTAINS(e.what(), "flac.d0 (signal 0 (sig 0, fmt 508) of flac.hea): unsupported format 508 "
+                            "(FLAC-compressed WFDB signals: this build of EcgLite has no FLAC decoder");
+}
+
+#endif
+
+// Records in the PhysioNet/CinC Challenge 2020/2021 header layout (tests/fixtures/wfdb/cinc_date,
+// cinc_ext): decoded like any record, the header's warnings carried to the record and to Record.
+TEST(WfdbRecord, CincChallengeHeaderLayoutsDecodeWithTheirWarnings) {
+  const auto provider = ecglite::make_memory_provider(all_fixture_files());
+  for (const std::string name : {"cinc_date", "cinc_ext"}) {
+    SCOPED_TRACE(name);
+    const WfdbRecord rec = ecglite::read_wfdb_file(fixture(name));
+    EXPECT_EQ(rows_of(rec), read_expected(name));
+    EXPECT_EQ(rec.header.record_name, name);
+    ASSERT_EQ(rec.warnings.size(), name == "cinc_ext" ? 2u : 1u);
+    EXPECT_CONTAINS(rec.warnings.back(), name + ".hea: line 1: base time and date written as");
+    for (std::size_t s = 0; s < rec.header.signals.size(); ++s)
+      EXPECT_EQ(*rec.computed_checksums[s], static_cast<std::uint16_t>(*rec.header.signals[s].checksum));
+    const ecglite::Record r = rec.to_record();
+    EXPECT_EQ(r.name, name);
+    EXPECT_EQ(r.warnings, rec.warnings);
+    // From memory (the page): the header's own name, without the extension, names the record.
+    const WfdbRecord mem = ecglite::read_wfdb(ecglite::test::read_text(fixture(name + ".hea")), provider);
+    EXPECT_EQ(rows_of(mem), read_expected(name));
+    ASSERT_EQ(mem.warnings.size(), rec.warnings.size());
+    EXPECT_EQ(mem.warnings.back().rfind(name + ".hea: line 1: base time and date written as", 0), 0u)
+        << mem.warnings.back();
+  }
 }
 
 }  // namespace

@@ -105,13 +105,13 @@ test('arguments of the wrong shape say which file and what is expected', { skip:
   assert.equal(ecg.groupFiles(new Map([['00001_lr.hea', sample('00001_lr.hea').bytes]])).problems.length, 1);
 });
 
-test('EDF files are a problem that says the format is not read, not silently set aside', { skip: NO_MODULE }, async () => {
+test('EDF and BDF files are records of their own', { skip: NO_MODULE }, async () => {
   const ecg = await ecglite();
-  const g = ecg.groupFiles([{ name: 'a.edf', bytes: new Uint8Array(8) }, { name: 'b.BDF', bytes: new Uint8Array(8) }, sample('00001_lr.hea')]);
+  const bytes = new Uint8Array(8);
+  const g = ecg.groupFiles([{ name: 'a.edf', bytes }, { name: 'b.BDF', bytes }, sample('00001_lr.hea')]);
   assert.deepEqual(g.ignored, []);
-  const edf = g.problems.find((p) => p.files.includes('a.edf'));
-  assert.deepEqual(edf.files, ['a.edf', 'b.BDF']);
-  assert.match(edf.message, /^a\.edf, b\.BDF: European Data Format \(EDF\/BDF\) is not read here — convert it to WFDB/);
+  assert.ok(!g.problems.some((p) => p.files.includes('a.edf') || p.files.includes('b.BDF')));
+  assert.deepEqual(g.records.map((r) => [r.kind, r.name, r.fileName]), [['edf', 'a', 'a.edf'], ['edf', 'b', 'b.BDF']]);
 });
 
 const mitdb = (ext, as = `205_20s.${ext}`) => file(path.join(FIXTURES, 'mitdb'), `205_20s.${ext}`, as);
@@ -161,7 +161,7 @@ test('the file-name lists are defined once, in the package: fileKind, CSV_EXTENS
   assert.deepEqual([...CSV_EXTENSIONS], ['csv', 'tsv', 'txt']);
   assert.deepEqual([...ANNOTATORS], ['atr', 'ann', 'qrs', 'ecg']);
   assert.ok(Object.isFrozen(CSV_EXTENSIONS) && Object.isFrozen(ANNOTATORS));
-  assert.equal(ACCEPTED_FILES, '.hea,.dat,.mat,.csv,.tsv,.txt,.atr,.ann,.qrs,.ecg,text/csv');
+  assert.equal(ACCEPTED_FILES, '.hea,.dat,.mat,.csv,.tsv,.txt,.edf,.bdf,.atr,.ann,.qrs,.ecg,text/csv');
   const kinds = Object.fromEntries(['a.hea', 'A.DAT', 'a.mat', 'x/y.csv', 'a.TSV', 'a.txt', '100.atr', '100.Ann', '100.qrs', '100.ecg', 'h.edf', 'h.BDF', 'a.pdf', 'README', '.hea.bak']
     .map((n) => [n, fileKind(n)]));
   assert.deepEqual(kinds, {

@@ -47,11 +47,11 @@ export function cliError(...args) {
 // (cli/output.cpp, wasm/ecglite.mjs). For other kinds both print the core's message as it is.
 export const CLI_ADVICE = {
   needs_rate: 'give the sampling rate with --rate HZ',
-  wrong_model: 'classify and eval take the 12-lead model, beats and rhythm a beat model: give the right one with --model FILE',
+  wrong_model: "classify and eval take the 12-lead model and beats and rhythm a beat model, each with --model FILE; rhythm's verdict takes a rhythm model with --rhythm-model FILE",
 };
 export const JS_ADVICE = {
   needs_rate: "give the sampling rate with readCsv()'s samplingRate option",
-  wrong_model: 'classify() takes the 12-lead model (loadDefaultModel()), rhythm() a beat model as its beatModel option (loadDefaultBeatModel())',
+  wrong_model: 'classify() takes the 12-lead model (loadDefaultModel()), rhythm() a beat model as its beatModel option (loadDefaultBeatModel()) and a rhythm model as its rhythmModel option (loadDefaultRhythmModel())',
 };
 
 /** The message the CLI prints for the failure the module threw as `error`: the same core words, its own advice. */

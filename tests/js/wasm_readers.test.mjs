@@ -43,6 +43,8 @@ test('every WFDB fixture decodes as `ecglite dump` (pairing the directory with g
   const dir = path.join(FIXTURES, 'wfdb');
   const { records, problems } = ecg.groupFiles(filesOf(dir));
   assert.ok(records.length >= 5, `expected several fixture records, got ${records.length}`);
+  // FLAC formats 508/516/524: libFLAC's decoder is compiled into the module, so this one must read.
+  assert.ok(records.some((g) => g.headerName === 'flac.hea'), 'the FLAC fixture (flac.hea + .d0/.d1/.d2) is paired');
   for (const group of records) {
     const headerPath = path.join(dir, group.headerName);
     const native = cli('dump', headerPath);
@@ -114,7 +116,63 @@ test('every CSV fixture reads as `ecglite dump` reads it, or fails with the same
   }
 });
 
-const SHARED_RECORDS = ['mitdb/100', 'ptbxl-raw/cinc2021/HR06003', 'ptbxl/records100/00000/00010_lr'];
+test('CinC Challenge 2020/2021 headers and Polar Sensor Logger files read with the CLI\'s warnings', { skip }, async () => {
+  const ecg = await ecglite();
+  const dir = path.join(FIXTURES, 'wfdb');
+  const header = read(path.join(dir, 'cinc_ext.hea'));
+  const info = ecg.parseHeader(header, 'cinc_ext.hea');
+  assert.equal(info.recordName, 'cinc_ext');
+  assert.deepEqual(info.signalFiles, ['cinc_ext.mat']);
+  const expected = [
+    "cinc_ext.hea: line 1: record name 'cinc_ext.mat' ends in a file extension: read as 'cinc_ext'",
+    "cinc_ext.hea: line 1: base time and date written as '05-May-2020 09:49:17' (date first, month name, as in the " +
+      'PhysioNet/CinC Challenge 2020/2021 headers): read as 09:49:17 05/05/2020',
+  ];
+  assert.deepEqual(info.warnings, expected);
+  const record = ecg.readWfdb(header, { 'cinc_ext.mat': read(path.join(dir, 'cinc_ext.mat')) }, 'cinc_ext.hea');
+  assert.equal(record.name, 'cinc_ext');
+  assert.deepEqual(record.warnings, expected);
+  // The CLI says the same, naming the header by its path.
+  const cliWarnings = cli('info', path.join(dir, 'cinc_ext.hea')).stdout.split('\n').filter((l) => l.includes(': line 1: '));
+  assert.deepEqual(cliWarnings.map((l) => l.trim().replace(`${dir}/`, '')), expected);
+  record.dispose();
+
+  const polar = ecg.readCsv(read(path.join(FIXTURES, 'csv', 'polar_h10_ecg.txt')), { name: 'polar_h10_ecg.txt' });
+  assert.equal(polar.samplingRate, 130);
+  assert.deepEqual(polar.leads.map((l) => [l.name, l.units]), [['ecg', 'uV']]);
+  assert.deepEqual(polar.warnings, []);
+  polar.dispose();
+});
+
+test('every EDF/BDF fixture reads as `ecglite dump` reads it, with its annotations as `ecglite ann` lists them', { skip }, async () => {
+  const ecg = await ecglite();
+  const dir = path.join(FIXTURES, 'edf');
+  const names = readdirSync(dir).filter((n) => /\.(edf|bdf)$/.test(n));
+  assert.ok(names.length >= 3);
+  for (const name of names) {
+    const file = path.join(dir, name);
+    const record = ecg.readEdf(read(file), { name: file });
+    assertSameSamples(record, cliDump(file), name);
+    const listed = cli('ann', file).stdout.split('\n').filter(Boolean)
+      .map((line) => line.split('\t')).map(([onset, duration, text]) => [Number(onset), duration === '-' ? null : Number(duration), text]);
+    assert.deepEqual(record.annotations.map((a) => [a.onset_s, a.duration_s, a.text]), listed, name);
+    record.dispose();
+  }
+  const twoRates = ecg.readGroup(ecg.groupFiles([{ name: 'two-rates.edf', bytes: read(path.join(dir, 'two-rates.edf')) }]).records[0]);
+  assert.equal(twoRates.samplingRate, 250);
+  assert.deepEqual(twoRates.leads.map((l) => l.name), ['ECG II', 'ECG V1']);
+  assert.equal(twoRates.annotations[1].sample, 625);
+  // A malformed file: the CLI's message and kind.
+  const bad = path.join(ROOT, 'tests', 'bad-inputs', 'edf', 'digital-min-equals-max.edf');
+  assert.throws(() => ecg.readEdf(read(bad), { name: bad }), (e) => {
+    assert.equal(e.kind, 'bad_header');
+    assert.equal(asCliMessage(e), cli('dump', bad).stderr.trim().replace(/^ecglite dump: /, ''));
+    return true;
+  });
+});
+
+const SHARED_RECORDS = ['mitdb/100', 'ptbxl-raw/cinc2021/HR06003', 'ptbxl/records100/00000/00010_lr',
+  'wfdb-samples/sample-data/flacformats'];
 const sharedRecords = SHARED_RECORDS.filter((rec) => hasData(`${rec}.hea`));
 
 // Skipped, saying so, when none of the records is there; it compares every one that is (it used to

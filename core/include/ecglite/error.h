@@ -14,7 +14,7 @@ enum class ErrorKind {
   other,               // none of the kinds below (and internal inconsistencies)
   bad_argument,        // a value given to a function or command it cannot take (index, range, option)
   missing_file,        // a file that is absent, cannot be opened or read, or was not provided
-  unsupported_format,  // a file in a format EcgLite does not read (FLAC-compressed WFDB, EDF, UTF-16, binary)
+  unsupported_format,  // a file in a format EcgLite does not read (UTF-16, binary, an .edf that is not EDF; FLAC without libFLAC)
   bad_header,          // a WFDB header that is malformed or inconsistent
   bad_data,            // a signal, CSV or annotation file that is truncated, corrupt or malformed
   needs_rate,          // a record whose sampling rate is unknown: the caller must give it

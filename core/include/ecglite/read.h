@@ -28,7 +28,8 @@ Bytes read_file(const std::string& path, const Limits& limits = default_limits()
 std::string read_text_file(const std::string& path, const Limits& limits = default_limits(),
                            const FileWords& words = {});
 
-// `path` is a .csv file, a .hea file, or a WFDB record path without extension (as `rdsamp -r`).
+// `path` is a .csv file, an .edf/.bdf file (EDF+ annotations are not returned: read_edf_file), a .hea
+// file, or a WFDB record path without extension (as `rdsamp -r`).
 Record read_record_file(const std::string& path, const CsvOptions& csv_options = {});
 
 bool is_csv_path(const std::string& path);

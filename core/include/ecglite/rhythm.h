@@ -13,12 +13,14 @@
 #include "ecglite/model.h"
 #include "ecglite/qrs.h"
 #include "ecglite/record.h"
+#include "ecglite/rhythm_class.h"
 
 namespace ecglite {
 
 struct RhythmOptions {
   double trend_interval_s = 10;  // heart-rate trend resolution (10 s; 60 for a per-minute trend)
   double pause_s = 2.0;          // an RR interval at least this long is a pause
+  int rhythm_lead = -1;          // the lead the rhythm model reads; negative: rhythm_lead()
   QrsOptions qrs;
 };
 
@@ -78,14 +80,18 @@ struct RhythmAnalysis {
   std::string record_name;
   std::vector<Beat> beats;
   RhythmSummary summary;
-  std::vector<std::string> warnings;  // non-fatal findings in the annotation file (set by the caller that read it)
+  bool has_verdict = false;           // a rhythm model ran (and the record is long enough)
+  RhythmVerdict verdict;
+  std::vector<std::string> warnings;  // non-fatal findings (the annotation file's are added by the caller that read it)
 };
 
-// Detects beats, classifies them when `beat_model` is given (see beats.h), summarises, and adds the
-// reference rhythm episodes of `reference` when given.
+// Detects beats, classifies them when `beat_model` is given (see beats.h), summarises, adds the
+// reference rhythm episodes of `reference` when given, and the rhythm verdict with AF episodes when
+// `rhythm_model` is given (see rhythm_class.h; a record shorter than kRhythmMinSeconds gets a
+// warning instead).
 RhythmAnalysis analyze_rhythm(const Record& record, const Model* beat_model = nullptr,
                               const std::vector<Annotation>* reference = nullptr,
-                              const RhythmOptions& options = {});
+                              const RhythmOptions& options = {}, const Model* rhythm_model = nullptr);
 
 // JSON rendering, the one schema of `ecglite rhythm --json` and the wasm module's rhythm() (field
 // names in wasm/index.d.ts, RhythmResult): the summary, the warnings, and with `with_beats` a "beats"

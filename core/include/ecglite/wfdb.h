@@ -1,5 +1,6 @@
 // WFDB records: header parsing and signal decoding, from memory (the browser has no file system) or
-// from disk (the CLI). Formats 8, 16, 24, 32, 61, 80, 160, 212, 310, 311; multi-file, multi-frequency,
+// from disk (the CLI). Formats 8, 16, 24, 32, 61, 80, 160, 212, 310, 311 and, in builds with libFLAC,
+// the FLAC-compressed 508, 516, 524 (WFDB 10.7); multi-file, multi-frequency,
 // skewed, byte-offset (.mat) and multi-segment records. Digital values match the WFDB `rdsamp` tool.
 #pragma once
 #include <climits>
@@ -50,10 +51,13 @@ struct WfdbHeader {
   double base_counter = 0;
   std::optional<std::int64_t> length;   // samples per signal (frames); absent in some headers
   std::string base_time;                // as written, "" when absent
-  std::string base_date;
+  std::string base_date;                // dd/mm/yyyy as written ("12-May-2020" becomes "12/05/2020")
   std::vector<WfdbSignalSpec> signals;
   std::vector<WfdbSegmentSpec> segments;  // non-empty for multi-segment records
   std::vector<std::string> comments;      // comment lines, without the leading '#'
+  // Forms WFDB does not write but real headers do, read anyway and named here (the CinC Challenge
+  // 2020/2021 "12-May-2020 12:33:59" base date and time, a record name "E07520.mat").
+  std::vector<std::string> warnings;
 
   bool is_multi_segment() const { return !segments.empty(); }
   int max_samples_per_frame() const;
@@ -65,7 +69,8 @@ WfdbHeader parse_wfdb_header(const std::string& text, const std::string& source_
                              const Limits& limits = default_limits());
 
 // True for the formats read_wfdb decodes (0 = null signal, 8, 16, 24, 32, 61, 80, 160, 212, 310,
-// 311). FLAC formats 508/516/524 parse but are rejected by read_wfdb with a message saying so.
+// 311; FLAC 508/516/524 when built with libFLAC, otherwise they parse but read_wfdb refuses them with
+// a message saying so).
 bool is_supported_wfdb_format(int format);
 
 // Returns the bytes of a file belonging to the record (signal file or segment header), by the name the

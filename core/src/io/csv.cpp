@@ -1,11 +1,17 @@
-// ECG CSV exports. The layout is found, not assumed:
-//   [preamble: "# ..." comments and key-value lines such as "Sample Rate,512 hertz"]
-//   [header: column names, optionally followed by a row of units]
-//   data rows: one sample per row, one column per lead (plus optional time / index columns)
+// ECG CSV exports. The layout is found, not assumed, and read in the order the format is written:
+//   1. layout: the delimiter and the number of fields, from the data rows at the end of the file;
+//   2. header: column names (and a row of units) just above the first data row; above them a
+//      preamble of "# ..." comments and key-value lines such as "Sample Rate,512 hertz";
+//   3. column typing by name: leads, time stamps, row indices;
+//   4. data rows: one sample per row;
+//   5. column typing by values: an unnamed 0, 1, 2, ... column is a row index, a column of
+//      increasing clock values is time;
+//   6. leads: the numeric columns that remain, in their stated units;
+//   7. sampling rate: given, else stated in the preamble, else from the time stamps.
 // Decisions (documented in csv.h): values stay in their stated units (Lead::units says which;
 // preprocessing z-scores each lead anyway); empty, NaN and infinite cells become NaN samples with a
 // warning; text columns (annotations) are ignored with a warning; a row of only empty cells is
-// skipped like a blank line.
+// skipped like a blank line; a time stamp is never a lead.
 #include "../common/text.h"
 #include "../common/units.h"
 #include "ecglite/csv.h"
@@ -21,6 +27,7 @@
 #include <map>
 
 #include "ecglite/error.h"
+#include "ecglite/preprocess.h"
 #include "ecglite/read.h"
 
 namespace ecglite {
@@ -44,6 +51,18 @@ std::string format_double(double v) {
   char buf[64];
   std::snprintf(buf, sizeof buf, "%.6g", v);
   return buf;
+}
+
+// `v` with at most `decimals` decimals, trailing zeros dropped: time stamps and steps as written.
+std::string format_fixed(double v, int decimals) {
+  char buf[400];
+  std::snprintf(buf, sizeof buf, "%.*f", std::min(decimals, 12), v);
+  std::string s = buf;
+  if (s.find('.') != std::string::npos) {
+    while (s.back() == '0') s.pop_back();
+    if (s.back() == '.') s.pop_back();
+  }
+  return s;
 }
 
 // Rejects binary data. Returns the text as UTF-8: `bytes` itself (no copy of a large file) or, for
@@ -96,7 +115,10 @@ const std::string& checked_text(const std::string& bytes, const std::string& sou
 // 20 million short rows must not cost a 500 MB line table.
 class LineCursor {
  public:
-  LineCursor(const std::string& text, std::size_t start) : text_(&text), pos_(start) {}
+  // From byte `start`, which begins the line after line `lines_before`.
+  LineCursor(const std::string& text, std::size_t start, std::size_t lines_before = 0)
+      : text_(&text), pos_(start), number_(lines_before) {}
+  std::size_t position() const { return pos_; }  // where the next line begins
   bool next(Line& line) {
     const std::string& t = *text_;
     if (pos_ > t.size()) return false;
@@ -111,7 +133,7 @@ class LineCursor {
  private:
   const std::string* text_;
   std::size_t pos_;
-  std::size_t number_ = 0;
+  std::size_t number_;
 };
 
 bool is_blank(const std::string& text, const Line& l) {
@@ -242,12 +264,35 @@ Cell parse_cell(const std::string& raw, double& value, int* decimals = nullptr) 
   return Cell::kNumber;
 }
 
-// "12:03:04.512", "03:04.5", "2021-05-01 12:03:04.512": seconds since midnight (a time column
-// written as a clock).
+
+// Days from 1970-01-01 to the date "yyyy-mm-dd" (proleptic Gregorian); false when `s` is not one.
+bool parse_iso_date(const std::string& s, long long& days) {
+  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
+  for (std::size_t i : {0u, 1u, 2u, 3u, 5u, 6u, 8u, 9u})
+    if (!std::isdigit(static_cast<unsigned char>(s[i]))) return false;
+  long long y = std::stoll(s.substr(0, 4));
+  const int m = std::stoi(s.substr(5, 2)), d = std::stoi(s.substr(8, 2));
+  if (m < 1 || m > 12 || d < 1 || d > 31) return false;
+  // Civil date to days (H. Hinnant's algorithm).
+  y -= m <= 2;
+  const long long era = (y >= 0 ? y : y - 399) / 400;
+  const long long yoe = y - era * 400;
+  const long long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const long long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  days = era * 146097 + doe - 719468;
+  return true;
+}
+
+// "12:03:04.512", "03:04.5", "2021-05-01 12:03:04.512", "2024-03-01T10:15:02.123": seconds (since
+// midnight, or since 1970 when an ISO date comes first, so that a recording may pass midnight).
 bool parse_clock(const std::string& raw, double& seconds, int& decimals) {
   std::string s = trim(raw);
+  long long days = 0;
   const auto space = s.find_last_of(" T");
-  if (space != std::string::npos) s = s.substr(space + 1);
+  if (space != std::string::npos) {
+    if (!parse_iso_date(trim(s.substr(0, space)), days)) days = 0;
+    s = s.substr(space + 1);
+  }
   std::vector<std::string> parts;
   std::size_t start = 0;
   for (std::size_t i = 0; i <= s.size(); ++i)
@@ -262,7 +307,7 @@ bool parse_clock(const std::string& raw, double& seconds, int& decimals) {
     total = total * 60 + v;
     decimals = d;
   }
-  seconds = total;
+  seconds = static_cast<double>(days) * 86400 + total;
   return true;
 }
 
@@ -272,8 +317,27 @@ std::string voltage_unit(const std::string& s) {
   return mv == 1.0 ? "mV" : mv == 1e-3 ? "uV" : mv == 1e3 ? "V" : "";
 }
 
+std::string compact_lower(const std::string& s) {
+  std::string out;
+  for (char c : lower(s))
+    if (c != ' ' && c != '_' && c != '-' && c != '.') out += c;
+  return out;
+}
+
+// Time units: seconds per unit (1 for s, 1e-3 for ms, 1e-6 for µs, 1e-9 for ns), 0 when not a time unit.
+double time_unit_scale(const std::string& unit) {
+  const std::string u = compact_lower(unit);
+  if (u == "s" || u == "sec" || u == "secs" || u == "second" || u == "seconds") return 1;
+  if (u == "ms" || u == "msec" || u == "millis" || u == "millisecond" || u == "milliseconds") return 1e-3;
+  if (u == "us" || u == "\xC2\xB5s" || u == "\xCE\xBCs" || u == "usec" || u == "microsecond" || u == "microseconds")
+    return 1e-6;
+  if (u == "ns" || u == "nsec" || u == "nanosecond" || u == "nanoseconds") return 1e-9;
+  return 0;
+}
+
 // A column name split into the name proper and a unit in brackets or after '_' / ' ':
-// "II (mV)" -> {"II", "mV"}, "I [uV]" -> {"I", "uV"}, "V1_mV" -> {"V1", "mV"}, "Time (s)" -> {"Time", "s"}.
+// "II (mV)" -> {"II", "mV"}, "I [uV]" -> {"I", "uV"}, "V1_mV" -> {"V1", "mV"}, "Time (s)" -> {"Time", "s"},
+// "sensor timestamp [ns]" -> {"sensor timestamp", "ns"}.
 struct ColumnName {
   std::string name, unit;
 };
@@ -284,10 +348,7 @@ ColumnName split_unit(const std::string& raw) {
   if (open != std::string::npos) {
     const auto close = s.find_first_of(")]", open);
     std::string unit = trim(s.substr(open + 1, close == std::string::npos ? std::string::npos : close - open - 1));
-    const std::string lu = lower(unit);
-    if (!voltage_unit(unit).empty() || lu == "s" || lu == "ms" || lu == "sec" || lu == "seconds" ||
-        lu == "msec" || lu == "milliseconds")
-      return {trim(s.substr(0, open)), unit};
+    if (!voltage_unit(unit).empty() || time_unit_scale(unit) > 0) return {trim(s.substr(0, open)), unit};
     return {s, ""};
   }
   const auto sep = s.find_last_of("_ ");
@@ -298,26 +359,24 @@ ColumnName split_unit(const std::string& raw) {
   return {s, ""};
 }
 
-std::string compact_lower(const std::string& s) {
-  std::string out;
-  for (char c : lower(s))
-    if (c != ' ' && c != '_' && c != '-' && c != '.') out += c;
-  return out;
+// The words of a name, in lower case: "Phone timestamp" -> {"phone", "timestamp"}.
+std::vector<std::string> words_of(const std::string& name) {
+  std::vector<std::string> words(1);
+  for (char c : lower(name)) {
+    if (std::isalnum(static_cast<unsigned char>(c))) words.back() += c;
+    else if (!words.back().empty()) words.emplace_back();
+  }
+  if (words.back().empty()) words.pop_back();
+  return words;
 }
 
-// Time units: 1 for seconds, 1e-3 for milliseconds, 0 when not a time unit.
-double time_unit_scale(const std::string& unit) {
-  const std::string u = compact_lower(unit);
-  if (u == "s" || u == "sec" || u == "secs" || u == "second" || u == "seconds") return 1;
-  if (u == "ms" || u == "msec" || u == "millis" || u == "millisecond" || u == "milliseconds") return 1e-3;
-  return 0;
-}
-
-// Time column names: "time", "t", "Time (s)", "time_ms", "seconds", "ms", "timestamp", ...
-// Returns true and the unit scale (0 = not stated) for a time column.
+// Time columns, by name: "time", "t", "Time (s)", "time_ms", "seconds", "ms", "timestamp",
+// "Phone timestamp", "Elapsed time", or any name with a time unit ("sensor timestamp [ns]",
+// "Zeit [s]"). Returns true and the unit scale (0 = not stated) for a time column.
 bool is_time_column(const ColumnName& column, double& scale) {
   const std::string base = compact_lower(column.name);
   scale = time_unit_scale(column.unit);
+  if (scale > 0) return true;
   for (const char* word : {"time", "t", "timestamp", "elapsedtime", "elapsed"}) {
     if (base == word) return true;
     const std::string w = word;
@@ -329,12 +388,10 @@ bool is_time_column(const ColumnName& column, double& scale) {
       }
     }
   }
-  const double s = time_unit_scale(base);
-  if (s > 0) {
-    scale = s;
-    return true;
-  }
-  return false;
+  for (const std::string& word : words_of(column.name))
+    if (word == "time" || word == "timestamp" || word == "datetime") return true;
+  scale = time_unit_scale(base);
+  return scale > 0;
 }
 
 bool is_index_column(const std::string& name) {
@@ -390,8 +447,8 @@ bool is_rate_key(const std::string& key) {
 double snap_rate(double rate, double relative_uncertainty) {
   const double tolerance = rate * relative_uncertainty + 1e-9 * rate;
   double best = 0;
-  for (double usual : {50.0, 100.0, 120.0, 125.0, 128.0, 200.0, 250.0, 256.0, 257.0, 300.0, 360.0,
-                       400.0, 500.0, 512.0, 1000.0, 1024.0, 2000.0, 2048.0, 4000.0, 8000.0})
+  for (double usual : {50.0, 100.0, 120.0, 125.0, 128.0, 130.0 /* Polar H10 */, 200.0, 250.0, 256.0, 257.0,
+                       300.0, 360.0, 400.0, 500.0, 512.0, 1000.0, 1024.0, 2000.0, 2048.0, 4000.0, 8000.0})
     if (std::fabs(usual - rate) <= tolerance && (best == 0 || std::fabs(usual - rate) < std::fabs(best - rate)))
       best = usual;
   if (best > 0) return best;
@@ -403,47 +460,102 @@ double snap_rate(double rate, double relative_uncertainty) {
   return rate;
 }
 
+// The stamps of a column, summarised as they are read (20 million stamps are not kept): whether and
+// how evenly they increase, and the span they cover.
+struct ClockStats {
+  std::size_t count = 0;
+  double first = 0, last = 0;
+  int decimals = 0;  // digits after the decimal separator: the stamps' resolution
+  bool increasing = true;
+  std::size_t backwards_row = 0;        // first data row (1-based) whose stamp does not increase
+  std::string backwards_from, backwards_to;  // those two stamps, as written
+  std::string previous;                  // the last stamp as written
+  std::string unreadable;                // a cell that is no time, and its line, when one is
+  double min_step = std::numeric_limits<double>::infinity(), max_step = 0;
+  std::size_t min_step_row = 0, max_step_row = 0;
+
+  // `written`: the cell, for messages (time columns; a lead column's values are only watched).
+  void add(double v, int d, const std::string* written = nullptr) {
+    ++count;
+    decimals = std::max(decimals, d);
+    if (count == 1) {
+      first = v;
+    } else {
+      const double step = v - last;
+      if (!(step > 0) && increasing) {
+        increasing = false;
+        backwards_row = count;
+        backwards_from = written ? "'" + trim(previous) + "'" : format_fixed(last, decimals);
+        backwards_to = written ? "'" + trim(*written) + "'" : format_fixed(v, decimals);
+      }
+      if (step < min_step) min_step = step, min_step_row = count;
+      if (step > max_step) max_step = step, max_step_row = count;
+    }
+    last = v;
+    if (written) previous = *written;
+  }
+  bool steps_of_one() const { return count > 1 && min_step == 1 && max_step == 1; }
+};
+
 struct Column {
   std::string header;  // as written
   ColumnName split;
   enum Kind { kLead, kTime, kIndex } kind = kLead;
   double time_scale = 0;  // kTime: seconds per unit, 0 = not stated
-  std::vector<float> samples;   // kLead
-  std::vector<double> times;    // kTime
-  int time_decimals = 0;
+  bool first_time = false;  // the first time column by name: its cells must all be times
+  std::vector<float> samples;  // kLead
+  ClockStats clock;            // kTime; for a kLead column, while its values increase
   std::size_t numbers = 0, texts = 0, invalid = 0;
   std::size_t first_text_line = 0;
   std::string first_text;
 };
 
-}  // namespace
+// The header as written, or "column N" for an unnamed column.
+const std::string& shown_name(const Column& col) { return col.header.empty() ? col.split.name : col.header; }
 
-Record read_csv(const std::string& bytes, const CsvOptions& options, const std::string& source_name) {
-  const std::string& src = source_name;
-  if (bytes.size() > options.limits.max_file_bytes)
-    throw Error(ErrorKind::limit, src + ": " + std::to_string(bytes.size()) + " bytes, more than the limit of " +
-                                      std::to_string(options.limits.max_file_bytes) + " bytes");
-  std::string converted;
-  std::size_t start = 0;
-  const std::string& text = checked_text(bytes, src, converted, start);
-  auto content_line = [&](const Line& l) { return !is_blank(text, l) && !is_comment(text, l); };
+// Splits lines of the text into fields at its delimiter, reusing one set of strings.
+class FieldSplitter {
+ public:
+  FieldSplitter(const std::string& text, char delim, const std::string& source)
+      : text_(text), delim_(delim), source_(source) {}
+  std::size_t split(const Line& l) { return split_fields(text_, l, delim_, fields_, source_); }
+  const std::string& operator[](std::size_t i) const { return fields_[i]; }
+  std::vector<std::string>& fields() { return fields_; }
+  char delim() const { return delim_; }
 
-  // The data section's shape, from its last (up to 200) content lines: the delimiter that splits
-  // (nearly) all of them alike, preferring tab, then ';', then ',' (a ';' or tab file may use
-  // decimal commas), and the usual field count k. Ragged rows are reported below by line number.
+ private:
+  const std::string& text_;
+  char delim_;
+  const std::string& source_;
+  std::vector<std::string> fields_;
+};
+
+// --- 1. Layout ---
+
+struct Layout {
+  char delim = ',';
+  std::size_t fields = 1;  // per row
+  Line data_start{};       // the first data row
+  std::size_t data_start_offset = 0;  // where the line after it begins
+  std::vector<Line> above; // the (up to) two content lines just above the data, nearest first
+};
+
+bool is_content(const std::string& text, const Line& l) { return !is_blank(text, l) && !is_comment(text, l); }
+
+// The data section's shape, from its last (up to 200) content lines: the delimiter that splits
+// (nearly) all of them alike, preferring tab, then ';', then ',' (a ';' or tab file may use decimal
+// commas), and the usual field count. Ragged rows are reported later, by line number.
+void sniff_delimiter(const std::string& text, std::size_t start, const std::string& src, const Limits& limits,
+                     Layout& layout) {
   std::deque<Line> tail;
-  {
-    LineCursor cursor(text, start);
-    Line l;
-    while (cursor.next(l)) {
-      if (!content_line(l)) continue;
-      tail.push_back(l);
-      if (tail.size() > 200) tail.pop_front();
-    }
+  LineCursor cursor(text, start);
+  for (Line l; cursor.next(l);) {
+    if (!is_content(text, l)) continue;
+    tail.push_back(l);
+    if (tail.size() > 200) tail.pop_front();
   }
   if (tail.empty()) throw Error(ErrorKind::bad_data, src + ": empty file (no data rows)");
-  char delim = ',';
-  std::size_t k = 1, best_votes = 0;
+  std::size_t best_votes = 0;
   for (char candidate : {'\t', ';', ','}) {
     std::map<std::size_t, std::size_t> histogram;
     for (const Line& l : tail) ++histogram[count_delimiter(text, l, candidate)];
@@ -452,141 +564,155 @@ Record read_csv(const std::string& bytes, const CsvOptions& options, const std::
       if (n > votes) mode = count, votes = n;
     if (mode == 0) continue;
     if (votes * 10 >= tail.size() * 9) {
-      delim = candidate, k = mode + 1;
+      layout.delim = candidate, layout.fields = mode + 1;
       break;
     }
-    if (votes > best_votes) delim = candidate, k = mode + 1, best_votes = votes;
+    if (votes > best_votes) layout.delim = candidate, layout.fields = mode + 1, best_votes = votes;
   }
-  if (k > options.limits.max_signals + 4)
-    throw Error(ErrorKind::limit, src + ": " + std::to_string(k) + " columns, more than the limit of " +
-                                      std::to_string(options.limits.max_signals) + " signals");
-  std::vector<std::string> fields;
+  if (layout.fields > limits.max_signals + 4)
+    throw Error(ErrorKind::limit, src + ": " + std::to_string(layout.fields) + " columns, more than the limit of " +
+                                      std::to_string(limits.max_signals) + " signals");
+}
 
-  // A row of data: k fields, at least one a number. The data start is the first such row followed
-  // by a row holding a number (so that a preamble line like "Samples,5000" just above the header
-  // is not taken for data, while a ragged second row is still reported as ragged).
+// The first data row: `fields` fields, at least one a number, followed by a row holding a number
+// (so that a preamble line like "Samples,5000" just above the header is not taken for data, while a
+// ragged second row is still reported as ragged).
+void find_data_start(const std::string& text, std::size_t start, const std::string& src, Layout& layout) {
+  FieldSplitter row(text, layout.delim, src);
   auto has_number = [&](const Line& l) {
-    const std::size_t n = split_fields(text, l, delim, fields, src);
+    const std::size_t n = row.split(l);
     for (std::size_t i = 0; i < n; ++i) {
       double v;
-      if (parse_cell(fields[i], v) == Cell::kNumber) return true;
+      if (parse_cell(row[i], v) == Cell::kNumber) return true;
     }
     return false;
   };
-  auto data_like = [&](const Line& l) {
-    return split_fields(text, l, delim, fields, src) == k && has_number(l);
+  LineCursor cursor(text, start);
+  for (Line l; cursor.next(l);) {
+    if (!is_content(text, l)) continue;
+    if (row.split(l) == layout.fields && has_number(l)) {
+      LineCursor ahead = cursor;
+      Line next;
+      bool more = false;
+      while (!more && ahead.next(next)) more = is_content(text, next);
+      if (!more || has_number(next)) {
+        layout.data_start = l;
+        layout.data_start_offset = cursor.position();
+        return;
+      }
+    }
+    layout.above.insert(layout.above.begin(), l);
+    if (layout.above.size() > 2) layout.above.pop_back();
+  }
+  throw Error(ErrorKind::bad_data,
+              src + ": no data rows (expected rows of numbers, one sample per row, one column per lead)");
+}
+
+Layout sniff_layout(const std::string& text, std::size_t start, const std::string& src, const Limits& limits) {
+  Layout layout;
+  sniff_delimiter(text, start, src, limits, layout);
+  find_data_start(text, start, src, layout);
+  return layout;
+}
+
+// --- 2. Header, units and preamble ---
+
+struct ColumnHeader {
+  std::vector<std::string> names, units;  // empty when absent
+  std::size_t preamble_end = 0;           // first line number that is not preamble
+};
+
+bool is_unit_text(const std::string& u) {
+  return !voltage_unit(u).empty() || time_unit_scale(u) > 0 || lower(u).find("hh:mm") != std::string::npos ||
+         lower(u).find("mm:ss") != std::string::npos;
+}
+
+// Column names (and an optional units row) just above the data; everything before is preamble.
+ColumnHeader find_column_header(const std::string& text, const Layout& layout, const std::string& src) {
+  const std::size_t k = layout.fields;
+  FieldSplitter row(text, layout.delim, src);
+  // A row of k names; a trailing delimiter more or less than the data rows is tolerated.
+  auto columns_row = [&](const Line& line, std::vector<std::string>& out) {
+    std::size_t n = row.split(line);
+    while (n > k && is_blank(row[n - 1])) --n;
+    if (n != k && !(n + 1 == k && k > 1)) return false;
+    out.assign(row.fields().begin(), row.fields().begin() + n);
+    out.resize(k);
+    bool named = false;  // a row of names has at least one that is not a number
+    for (auto& f : out) {
+      f = trim(f);
+      double v;
+      named = named || parse_cell(f, v) == Cell::kText;
+    }
+    return named;
   };
-  Line data_start{};
-  bool have_data = false;
-  std::vector<Line> above;  // the (up to) two content lines just above the data, nearest first
-  LineCursor data_cursor(text, start);  // positioned after data_start once found
-  {
-    LineCursor cursor(text, start);
-    Line l;
-    while (!have_data && cursor.next(l)) {
-      if (!content_line(l)) continue;
-      if (data_like(l)) {
-        LineCursor ahead = cursor;
-        Line next;
-        bool more = false;
-        while (ahead.next(next))
-          if (content_line(next)) {
-            more = true;
-            break;
-          }
-        if (!more || has_number(next)) {
-          data_start = l;
-          have_data = true;
-          data_cursor = cursor;
-          break;
-        }
-      }
-      above.insert(above.begin(), l);
-      if (above.size() > 2) above.pop_back();
-    }
+  ColumnHeader header;
+  header.preamble_end = layout.data_start.number;
+  const std::vector<Line>& above = layout.above;
+  std::vector<std::string> nearest;
+  if (above.empty() || !columns_row(above[0], nearest)) return header;
+  bool all_units = true, any_unit = false;
+  for (const auto& u : nearest) {
+    if (u.empty()) continue;
+    all_units = all_units && is_unit_text(u);
+    any_unit = any_unit || is_unit_text(u);
   }
-  if (!have_data)
-    throw Error(ErrorKind::bad_data, src +
-                                         ": no data rows (expected rows of numbers, one sample per row, one column "
-                                         "per lead)");
+  if (all_units && any_unit && above.size() > 1 && columns_row(above[1], header.names)) {
+    header.units = nearest;
+    header.preamble_end = above[1].number;
+    return header;
+  }
+  std::string key, value;
+  // In a single-column file a "key: value" line above the data is preamble, not a name.
+  if (!(k == 1 && split_key_value(nearest[0], key, value))) {
+    header.names = nearest;
+    header.preamble_end = above[0].number;
+  }
+  return header;
+}
 
-  // Header (and an optional units row) just above the data; everything before is preamble.
-  Record record;
-  record.name = file_stem(src);
-  std::vector<std::string> header, unit_row;
-  std::size_t preamble_end = data_start.number;  // first line number that is not preamble
-  {
-    // A row of k names; a trailing delimiter more or less than the data rows is tolerated.
-    auto columns_row = [&](const Line& line, std::vector<std::string>& out) {
-      std::size_t n = split_fields(text, line, delim, fields, src);
-      while (n > k && is_blank(fields[n - 1])) --n;
-      if (n != k && !(n + 1 == k && k > 1)) return false;
-      out.assign(fields.begin(), fields.begin() + n);
-      out.resize(k);
-      bool named = false;  // a row of names has at least one that is not a number
-      for (auto& f : out) {
-        f = trim(f);
-        double v;
-        named = named || parse_cell(f, v) == Cell::kText;
-      }
-      return named;
-    };
-    if (!above.empty() && columns_row(above[0], unit_row)) {
-      bool all_units = true, any_unit = false;
-      for (const auto& u : unit_row) {
-        if (u.empty()) continue;
-        const bool unit = !voltage_unit(u).empty() || time_unit_scale(u) > 0 ||
-                          lower(u).find("hh:mm") != std::string::npos ||
-                          lower(u).find("mm:ss") != std::string::npos;
-        all_units = all_units && unit;
-        any_unit = any_unit || unit;
-      }
-      if (all_units && any_unit && above.size() > 1 && columns_row(above[1], header)) {
-        preamble_end = above[1].number;
-      } else {
-        std::string key, value;
-        // In a single-column file a "key: value" line above the data is preamble, not a name.
-        if (!(k == 1 && split_key_value(unit_row[0], key, value))) {
-          header = unit_row;
-          preamble_end = above[0].number;
-        }
-        unit_row.clear();
-      }
-    }
-  }
-  std::string preamble_units, preamble_lead;
-  double preamble_rate = 0;
+struct Preamble {
+  double rate = 0;            // Hz, 0 when not stated
   std::string bad_rate_line;  // a rate line whose value is no rate ("Sample Rate,0 hertz")
-  // Preamble lines and '#' comments become Record::comments; key-value lines among them may give
-  // the rate, the units and (single-column files) the lead name.
-  {
-    LineCursor cursor(text, start);
-    Line l;
-    while (cursor.next(l) && l.number < data_start.number) {
-      if (is_blank(text, l)) continue;
-      const bool comment = is_comment(text, l);
-      if (!comment && l.number >= preamble_end) continue;  // header, units row
-      std::string content = trim(text.substr(l.begin, l.end - l.begin));
-      if (comment) content = trim(content.substr(1));
-      record.comments.push_back(content);
-      std::string key, value;
-      if (!split_key_value(content, key, value)) continue;
-      if (is_rate_key(key) && preamble_rate == 0) {
-        preamble_rate = parse_rate_value(value);
-        if (preamble_rate == 0 && bad_rate_line.empty()) bad_rate_line = content;
-      }
-      else if ((key == "unit" || key == "units") && preamble_units.empty()) preamble_units = value;
-      else if (key == "lead" && preamble_lead.empty()) preamble_lead = value;
+  std::string units, lead;    // "Unit,µV", "Lead,Lead I"
+};
+
+// Preamble lines and '#' comments above the data become Record::comments; key-value lines among
+// them may give the rate, the units and (single-column files) the lead name.
+Preamble read_preamble(const std::string& text, std::size_t start, const Layout& layout, std::size_t preamble_end,
+                       std::vector<std::string>& comments) {
+  Preamble p;
+  LineCursor cursor(text, start);
+  for (Line l; cursor.next(l) && l.number < layout.data_start.number;) {
+    if (is_blank(text, l)) continue;
+    const bool comment = is_comment(text, l);
+    if (!comment && l.number >= preamble_end) continue;  // header, units row
+    std::string content = trim(text.substr(l.begin, l.end - l.begin));
+    if (comment) content = trim(content.substr(1));
+    comments.push_back(content);
+    std::string key, value;
+    if (!split_key_value(content, key, value)) continue;
+    if (is_rate_key(key) && p.rate == 0) {
+      p.rate = parse_rate_value(value);
+      if (p.rate == 0 && p.bad_rate_line.empty()) p.bad_rate_line = content;
+    } else if ((key == "unit" || key == "units") && p.units.empty()) {
+      p.units = value;
+    } else if (key == "lead" && p.lead.empty()) {
+      p.lead = value;
     }
   }
+  return p;
+}
 
-  // Columns.
+// --- 3. Column typing by name ---
+
+std::vector<Column> columns_by_name(const ColumnHeader& header, const Preamble& preamble, std::size_t k) {
   std::vector<Column> columns(k);
   for (std::size_t c = 0; c < k; ++c) {
     Column& col = columns[c];
-    col.header = c < header.size() ? header[c] : "";
+    col.header = c < header.names.size() ? header.names[c] : "";
     col.split = split_unit(col.header);
-    if (c < unit_row.size() && !unit_row[c].empty()) col.split.unit = unit_row[c];
+    if (c < header.units.size() && !header.units[c].empty()) col.split.unit = header.units[c];
     double scale = 0;
     if (!col.header.empty() && is_time_column(col.split, scale)) {
       col.kind = Column::kTime;
@@ -594,121 +720,171 @@ Record read_csv(const std::string& bytes, const CsvOptions& options, const std::
     } else if (!col.header.empty() && is_index_column(col.split.name)) {
       col.kind = Column::kIndex;
     } else if (col.header.empty()) {
-      col.split.name = k == 1 && !preamble_lead.empty() ? preamble_lead : "column " + std::to_string(c + 1);
+      col.split.name = k == 1 && !preamble.lead.empty() ? preamble.lead : "column " + std::to_string(c + 1);
     }
   }
-  // Only the first time column gives the rate; others are ignored like index columns.
-  bool have_time = false;
-  for (auto& col : columns) {
-    if (col.kind != Column::kTime) continue;
-    if (have_time) col.kind = Column::kIndex;
-    have_time = true;
-  }
+  for (auto& col : columns)
+    if (col.kind == Column::kTime) {
+      col.first_time = true;
+      break;
+    }
+  return columns;
+}
+
+// Columns and rows x columns against the limits, before any sample array is allocated.
+void reserve_within_limits(const std::string& text, const Layout& layout, std::vector<Column>& columns,
+                           const Limits& limits, const std::string& src) {
   std::size_t lead_columns = 0;
   for (const auto& col : columns) lead_columns += col.kind == Column::kLead;
-  if (lead_columns > options.limits.max_signals)
+  if (lead_columns > limits.max_signals)
     throw Error(ErrorKind::limit, src + ": " + std::to_string(lead_columns) + " columns, more than the limit of " +
-                                      std::to_string(options.limits.max_signals) + " signals");
+                                      std::to_string(limits.max_signals) + " signals");
   std::size_t max_rows = 1;  // data_start itself, plus the content lines after it
-  {
-    LineCursor cursor = data_cursor;
-    Line l;
-    while (cursor.next(l)) max_rows += content_line(l);
-  }
-  if (static_cast<std::uint64_t>(max_rows) * std::max<std::size_t>(lead_columns, 1) >
-      options.limits.max_total_samples)
+  LineCursor cursor(text, layout.data_start_offset, layout.data_start.number);
+  for (Line l; cursor.next(l);) max_rows += is_content(text, l);
+  if (static_cast<std::uint64_t>(max_rows) * std::max<std::size_t>(lead_columns, 1) > limits.max_total_samples)
     throw Error(ErrorKind::limit, src + ": " + std::to_string(max_rows) + " rows x " + std::to_string(lead_columns) +
-                                      " columns exceed the limit of " +
-                                      std::to_string(options.limits.max_total_samples) +
+                                      " columns exceed the limit of " + std::to_string(limits.max_total_samples) +
                                       " samples (split the recording into shorter files)");
-  for (auto& col : columns) {
+  for (auto& col : columns)
     if (col.kind == Column::kLead) col.samples.reserve(max_rows);
-    if (col.kind == Column::kTime) col.times.reserve(max_rows);
-  }
+}
 
-  // Data rows.
-  std::size_t first_invalid_line = 0;
-  std::string first_invalid_column;
+// --- 4. Data rows ---
+
+struct InvalidCells {
+  std::size_t first_line = 0;
+  std::string first_column;
+};
+
+void read_time_cell(Column& col, const std::string& cell_text, const Line& l, const std::string& src) {
+  double v = 0;
+  int decimals = 0;
+  if (!col.clock.unreadable.empty()) return;
+  if (parse_cell(cell_text, v, &decimals) != Cell::kNumber) {
+    if (!parse_clock(cell_text, v, decimals)) {
+      const std::string what = "line " + std::to_string(l.number) + ": time '" + trim(cell_text) + "' in column '" +
+                               col.header + "' is not a number";
+      if (col.first_time)
+        throw Error(ErrorKind::bad_data, src + ": " + what +
+                                             " (fix the cell, or remove the time column and give the sampling rate "
+                                             "instead)");
+      col.clock.unreadable = what;  // another clock may give the rate
+      return;
+    }
+    if (col.time_scale == 0) col.time_scale = 1;
+  }
+  col.clock.add(v, decimals, &cell_text);
+}
+
+void read_lead_cell(Column& col, const std::string& cell_text, const Line& l, InvalidCells& invalid) {
+  double v = 0;
+  int decimals = 0;
+  Cell cell = parse_cell(cell_text, v, &decimals);
+  // Beyond float range (1e39) a sample would become infinite: invalid like "inf".
+  if (cell == Cell::kNumber && std::fabs(v) > std::numeric_limits<float>::max()) cell = Cell::kInfinite;
+  if (cell == Cell::kNumber) {
+    col.samples.push_back(static_cast<float>(v));
+    ++col.numbers;
+    if (col.clock.increasing) col.clock.add(v, decimals);  // a clock in disguise? (step 5)
+    return;
+  }
+  col.samples.push_back(std::nanf(""));
+  col.clock.increasing = false;
+  if (cell == Cell::kText) {
+    if (col.texts++ == 0) col.first_text_line = l.number, col.first_text = trim(cell_text);
+  } else {
+    ++col.invalid;
+    if (invalid.first_line == 0) invalid.first_line = l.number, invalid.first_column = col.split.name;
+  }
+}
+
+InvalidCells read_rows(const std::string& text, const Layout& layout, std::vector<Column>& columns,
+                       std::vector<std::string>& comments, const std::string& src) {
+  const std::size_t k = layout.fields;
+  FieldSplitter row(text, layout.delim, src);
+  InvalidCells invalid;
   auto add_row = [&](const Line& l) {
-    std::size_t n = split_fields(text, l, delim, fields, src);
+    std::size_t n = row.split(l);
     bool all_empty = true;
-    for (std::size_t f = 0; f < n && all_empty; ++f) all_empty = is_blank(fields[f]);
+    for (std::size_t f = 0; f < n && all_empty; ++f) all_empty = is_blank(row[f]);
     if (all_empty) return;  // a row of empty cells counts as blank
-    while (n > k && is_blank(fields[n - 1])) --n;  // trailing delimiters
+    while (n > k && is_blank(row[n - 1])) --n;  // trailing delimiters
     if (n != k)
       throw Error(ErrorKind::bad_data, src + ": line " + std::to_string(l.number) + " has " + std::to_string(n) +
                                            " fields, the header and the rows before have " + std::to_string(k) +
                                            " (check the delimiter '" +
-                                           std::string(delim == '\t' ? "tab" : std::string(1, delim)) +
+                                           std::string(row.delim() == '\t' ? "tab" : std::string(1, row.delim())) +
                                            "' and that every row has every column)");
     for (std::size_t c = 0; c < k; ++c) {
       Column& col = columns[c];
-      if (col.kind == Column::kIndex) continue;
-      double v = 0;
-      int decimals = 0;
-      Cell cell = parse_cell(fields[c], v, &decimals);
-      if (col.kind == Column::kTime) {
-        if (cell != Cell::kNumber) {
-          if (parse_clock(fields[c], v, decimals)) {
-            if (col.time_scale == 0) col.time_scale = 1;
-          } else {
-            throw Error(ErrorKind::bad_data, src + ": line " + std::to_string(l.number) + ": time '" + trim(fields[c]) +
-                                                 "' in column '" + col.header +
-                                                 "' is not a number (fix the "
-                                                 "cell, or remove the time column and give the sampling rate instead)");
-          }
-        }
-        col.times.push_back(v);
-        col.time_decimals = std::max(col.time_decimals, decimals);
-        continue;
-      }
-      // Beyond float range (1e39) a sample would become infinite: invalid like "inf".
-      if (cell == Cell::kNumber && std::fabs(v) > std::numeric_limits<float>::max()) cell = Cell::kInfinite;
-      if (cell == Cell::kNumber) {
-        col.samples.push_back(static_cast<float>(v));
-        ++col.numbers;
-      } else {
-        col.samples.push_back(std::nanf(""));
-        if (cell == Cell::kText) {
-          if (col.texts++ == 0) col.first_text_line = l.number, col.first_text = trim(fields[c]);
-        } else {
-          ++col.invalid;
-          if (first_invalid_line == 0) first_invalid_line = l.number, first_invalid_column = col.split.name;
-        }
-      }
+      if (col.kind == Column::kTime) read_time_cell(col, row[c], l, src);
+      else if (col.kind == Column::kLead) read_lead_cell(col, row[c], l, invalid);
     }
   };
-  LineCursor cursor = data_cursor;
-  for (Line l = data_start; ; ) {
-    if (is_comment(text, l)) {
-      record.comments.push_back(trim(text.substr(l.begin + 1, l.end - l.begin - 1)));
-    } else if (!is_blank(text, l)) {
-      add_row(l);
-    }
+  LineCursor cursor(text, layout.data_start_offset, layout.data_start.number);
+  for (Line l = layout.data_start;;) {
+    if (is_comment(text, l)) comments.push_back(trim(text.substr(l.begin + 1, l.end - l.begin - 1)));
+    else if (!is_blank(text, l)) add_row(l);
     if (!cursor.next(l)) break;
   }
+  return invalid;
+}
 
+// --- 5. Column typing by values ---
 
+// Rows a column must increase over to be taken for a clock: an ECG lead rises for a QRS upstroke
+// (some 20-50 ms, up to 50 samples at 1000 Hz), never for longer.
+constexpr std::size_t kMinClockRows = 64;
+
+void columns_by_values(std::vector<Column>& columns, std::vector<std::string>& warnings) {
   // A first column without a name holding 0, 1, 2, ... (or 1, 2, 3, ...) is a row index.
-  if (k > 1 && columns[0].kind == Column::kLead && columns[0].header.empty() &&
-      columns[0].invalid == 0 && columns[0].texts == 0 && !columns[0].samples.empty()) {
-    const std::vector<float>& v = columns[0].samples;
+  Column& first = columns[0];
+  if (columns.size() > 1 && first.kind == Column::kLead && first.header.empty() && first.invalid == 0 &&
+      first.texts == 0 && !first.samples.empty()) {
+    const std::vector<float>& v = first.samples;
     bool index = v[0] == 0 || v[0] == 1;
     for (std::size_t i = 1; i < v.size() && index; ++i) index = v[i] == v[i - 1] + 1;
-    if (index) columns[0].kind = Column::kIndex;
+    if (index) first.kind = Column::kIndex;
   }
+  // A column of clock values (epoch milliseconds, device nanoseconds) under a name that does not
+  // say so is time, never a lead: no ECG lead increases over a whole recording. A standard lead
+  // name or a voltage unit is believed, and a lead must remain.
+  std::size_t leads = 0;
+  for (const auto& col : columns) leads += col.kind == Column::kLead;
+  for (auto& col : columns) {
+    if (col.kind != Column::kLead || leads < 2 || !col.clock.increasing || col.clock.count < kMinClockRows ||
+        col.numbers != col.clock.count || !canonical_lead_name(col.split.name).empty() ||
+        !voltage_unit(col.split.unit).empty())
+      continue;
+    --leads;
+    if (col.clock.steps_of_one()) {
+      col.kind = Column::kIndex;
+      warnings.push_back("column '" + shown_name(col) + "' counts 1, 2, 3, ...: taken as a row index, not a lead");
+      continue;
+    }
+    col.kind = Column::kTime;
+    col.time_scale = time_unit_scale(col.split.unit);
+    std::vector<float>().swap(col.samples);
+    warnings.push_back("column '" + shown_name(col) + "' increases on every row like a clock: taken as time, not a lead");
+  }
+}
 
-  // Lead columns: text columns (annotations) are dropped; a number column with a stray word fails.
-  std::string units_default = options.units.empty() ? "" : voltage_unit(options.units);
+// --- 6. Leads ---
+
+// Lead columns: text columns (annotations) are dropped; a number column with a stray word fails.
+void collect_leads(std::vector<Column>& columns, const CsvOptions& options, const Preamble& preamble,
+                   const InvalidCells& invalid, const std::string& src, Record& record) {
+  const std::string units_default = options.units.empty() ? "" : voltage_unit(options.units);
   if (!options.units.empty() && units_default.empty())
     throw Error(ErrorKind::bad_argument, src + ": unknown units '" + options.units + "' (use mV or uV)");
-  const std::string preamble_voltage = voltage_unit(preamble_units);
+  const std::string preamble_voltage = voltage_unit(preamble.units);
   std::size_t invalid_total = 0;
   for (auto& col : columns) {
     if (col.kind != Column::kLead) continue;
     if (col.numbers == 0) {
       if (col.texts > 0) {
-        record.warnings.push_back("column '" + col.header + "' holds text, not samples: ignored");
+        record.warnings.push_back("column '" + shown_name(col) + "' holds text, not samples: ignored");
         continue;
       }
       // Unnamed and empty: a trailing delimiter's column. Named and empty: a lead without a valid
@@ -722,8 +898,8 @@ Record read_csv(const std::string& bytes, const CsvOptions& options, const std::
     Lead lead;
     lead.name = col.split.name;
     const std::string header_unit = voltage_unit(col.split.unit);
-    lead.units = !units_default.empty() ? units_default
-                 : !header_unit.empty()  ? header_unit
+    lead.units = !units_default.empty()      ? units_default
+                 : !header_unit.empty()      ? header_unit
                  : !preamble_voltage.empty() ? preamble_voltage
                                              : "mV";
     lead.samples = std::move(col.samples);
@@ -731,73 +907,133 @@ Record read_csv(const std::string& bytes, const CsvOptions& options, const std::
     record.leads.push_back(std::move(lead));
   }
   if (record.leads.empty())
-    throw Error(ErrorKind::bad_data, src +
-                                         ": no numeric lead columns (expected columns such as I, II, V1 with one "
-                                         "sample per row)");
+    throw Error(ErrorKind::bad_data,
+                src + ": no numeric lead columns (expected columns such as I, II, V1 with one sample per row)");
   if (invalid_total > 0)
     record.warnings.push_back(std::to_string(invalid_total) +
-                              " empty, NaN or infinite cells read as invalid samples (first at "
-                              "line " + std::to_string(first_invalid_line) + ", column " +
-                              first_invalid_column + ")");
+                              " empty, NaN or infinite cells read as invalid samples (first at line " +
+                              std::to_string(invalid.first_line) + ", column " + invalid.first_column + ")");
+}
 
-  // Sampling rate: the option, else a preamble line, else the time column.
-  const Column* time = nullptr;
-  for (const auto& col : columns)
-    if (col.kind == Column::kTime) time = &col;
-  double time_rate = 0;
-  std::string time_problem;
-  if (time && time->times.size() == 1)
-    time_problem = "the time column '" + time->header + "' has a single row, which gives no rate";
-  if (time && time->times.size() >= 2) {
-    const std::vector<double>& t = time->times;
-    const double span = t.back() - t.front();
-    const double dt = span / (t.size() - 1);
-    const double resolution = std::pow(10.0, -time->time_decimals);
-    for (std::size_t i = 1; i < t.size() && time_problem.empty(); ++i) {
-      const double step = t[i] - t[i - 1];
-      if (!(step > 0))
-        time_problem = "the time column '" + time->header + "' does not increase (" +
-                       format_double(t[i - 1]) + " then " + format_double(t[i]) + " at row " +
-                       std::to_string(i + 1) + " of the data)";
-      else if (std::fabs(step - dt) > resolution + 0.01 * dt)
-        time_problem = "the time column '" + time->header + "' is not evenly spaced (step " +
-                       format_double(step) + " at row " + std::to_string(i + 1) +
-                       " of the data, average step " + format_double(dt) + ")";
-    }
-    if (time_problem.empty()) {
-      double scale = time->time_scale;
-      if (scale == 0) {
-        // No unit stated: seconds, unless that would mean an implausibly slow ECG.
-        scale = 1.0 / dt < 10 ? 1e-3 : 1;
-        if (scale == 1e-3) record.warnings.push_back("time column '" + time->header + "' has no unit: read as milliseconds");
+// --- 7. Sampling rate ---
+
+struct ClockRate {
+  double hz = 0;          // 0 when the column gives no rate
+  std::string problem;    // why not
+  std::size_t rows_in_order = 0;  // how far its stamps increase: the column closest to a clock
+  std::string unit_note;  // the unit was not stated and was inferred
+};
+
+// The rate a time column implies: its stamps must increase, evenly within their resolution (1 ms
+// stamps at 360 Hz are fine), and a unit not stated is the largest of s, ms, µs, ns in which the
+// steps mean an ECG rate (at least 10 Hz): 0.004 is s, 4 ms, 7692 µs, 7692308 ns.
+ClockRate rate_from_clock(const Column& col) {
+  const ClockStats& c = col.clock;
+  const std::string what = "the time column '" + shown_name(col) + "'";
+  if (!c.unreadable.empty()) return {0, c.unreadable, 0, ""};
+  if (c.count < 2) return {0, what + " has a single row, which gives no rate", 0, ""};
+  if (!c.increasing)
+    return {0, what + " does not increase (" + c.backwards_from + " then " + c.backwards_to + " at row " +
+                   std::to_string(c.backwards_row) + " of the data)", c.backwards_row - 1, ""};
+  const double span = c.last - c.first;
+  const double dt = span / (c.count - 1);
+  // The written resolution, or the double's where the stamps are larger than 2^53 units (epoch ns).
+  const double magnitude = std::max(std::fabs(c.first), std::fabs(c.last));
+  const double resolution =
+      std::max(std::pow(10.0, -c.decimals), std::nextafter(magnitude, HUGE_VAL) - magnitude);
+  const double above = c.max_step - dt, below = dt - c.min_step;  // the worst step; the first of a tie
+  const bool max_worse = above > below || (above == below && c.max_step_row < c.min_step_row);
+  const double worst = max_worse ? c.max_step : c.min_step;
+  if (std::fabs(worst - dt) > resolution + 0.01 * dt)
+    return {0, what + " is not evenly spaced (step " + format_fixed(worst, c.decimals) + " at row " +
+                   std::to_string(max_worse ? c.max_step_row : c.min_step_row) + " of the data, average step " +
+                   format_fixed(dt, c.decimals + 3) + ")", c.count, ""};
+  double scale = col.time_scale;
+  std::string note;
+  if (scale == 0) {
+    static const struct {
+      double scale;
+      const char* name;
+    } kUnits[] = {{1, "seconds"}, {1e-3, "milliseconds"}, {1e-6, "microseconds"}, {1e-9, "nanoseconds"}};
+    for (const auto& u : kUnits) {
+      scale = u.scale;
+      if (1.0 / (dt * scale) >= 10) {
+        if (u.scale != 1) note = "time column '" + shown_name(col) + "' has no unit: read as " + u.name;
+        break;
       }
-      time_rate = snap_rate(1.0 / (dt * scale), resolution / span);
     }
   }
-  if (options.sampling_rate_hz > 0) {
-    record.sampling_rate_hz = options.sampling_rate_hz;
-    const double other = preamble_rate > 0 ? preamble_rate : time_rate;
-    if (other > 0 && std::fabs(other - options.sampling_rate_hz) > 0.01 * options.sampling_rate_hz)
-      record.warnings.push_back("the file says " + format_double(other) + " Hz; using the given " +
-                                format_double(options.sampling_rate_hz) + " Hz");
-  } else if (preamble_rate > 0) {
-    record.sampling_rate_hz = preamble_rate;
-    if (time_rate > 0 && std::fabs(time_rate - preamble_rate) > 0.01 * preamble_rate)
-      record.warnings.push_back("the time column implies " + format_double(time_rate) +
-                                " Hz, the preamble says " + format_double(preamble_rate) +
-                                " Hz: using " + format_double(preamble_rate) + " Hz");
-  } else if (time_rate > 0) {
-    record.sampling_rate_hz = time_rate;
-  } else {
-    // How to give the rate is the front-end's to say (a flag, an option): these end without it.
-    if (!bad_rate_line.empty())
-      throw Error(ErrorKind::needs_rate, src + ": the line '" + bad_rate_line +
-                                             "' does not give a usable sampling rate, a positive number of Hz");
-    if (!time_problem.empty())
-      throw Error(ErrorKind::needs_rate, src + ": " + time_problem + ", so the sampling rate is unknown");
-    throw Error(ErrorKind::needs_rate,
-                src + ": cannot tell the sampling rate: no time column and no 'Sample Rate' line");
+  return {snap_rate(1.0 / (dt * scale), resolution / span), "", c.count, note};
+}
+
+// The option, else a preamble line, else the first time column whose stamps give a rate. When none
+// does, the problem told is that of the column whose stamps stay in order longest (a phone's arrival
+// times repeat within a Bluetooth packet; the sensor's clock is the one to talk about).
+double sampling_rate(const std::vector<Column>& columns, const CsvOptions& options, const Preamble& preamble,
+                     const std::string& src, std::vector<std::string>& warnings) {
+  ClockRate time, failed;
+  std::string time_column;
+  for (const auto& col : columns) {
+    if (col.kind != Column::kTime) continue;
+    ClockRate r = rate_from_clock(col);
+    if (r.hz == 0) {
+      if (failed.problem.empty() || r.rows_in_order > failed.rows_in_order) failed = r;
+    } else if (time.hz == 0) {
+      time = r;
+      time_column = shown_name(col);
+    } else if (std::fabs(r.hz - time.hz) > 0.01 * time.hz) {
+      warnings.push_back("the time columns '" + time_column + "' and '" + shown_name(col) + "' imply " +
+                         format_double(time.hz) + " Hz and " + format_double(r.hz) + " Hz: using " +
+                         format_double(time.hz) + " Hz");
+    }
   }
+  const bool time_used = options.sampling_rate_hz <= 0 && preamble.rate <= 0 && time.hz > 0;
+  if (time_used && !time.unit_note.empty()) warnings.push_back(time.unit_note);
+  if (options.sampling_rate_hz > 0) {
+    const double other = preamble.rate > 0 ? preamble.rate : time.hz;
+    if (other > 0 && std::fabs(other - options.sampling_rate_hz) > 0.01 * options.sampling_rate_hz)
+      warnings.push_back("the file says " + format_double(other) + " Hz; using the given " +
+                         format_double(options.sampling_rate_hz) + " Hz");
+    return options.sampling_rate_hz;
+  }
+  if (preamble.rate > 0) {
+    if (time.hz > 0 && std::fabs(time.hz - preamble.rate) > 0.01 * preamble.rate)
+      warnings.push_back("the time column implies " + format_double(time.hz) + " Hz, the preamble says " +
+                         format_double(preamble.rate) + " Hz: using " + format_double(preamble.rate) + " Hz");
+    return preamble.rate;
+  }
+  if (time.hz > 0) return time.hz;
+  // How to give the rate is the front-end's to say (a flag, an option): these end without it.
+  if (!preamble.bad_rate_line.empty())
+    throw Error(ErrorKind::needs_rate, src + ": the line '" + preamble.bad_rate_line +
+                                           "' does not give a usable sampling rate, a positive number of Hz");
+  if (!failed.problem.empty())
+    throw Error(ErrorKind::needs_rate, src + ": " + failed.problem + ", so the sampling rate is unknown");
+  throw Error(ErrorKind::needs_rate, src + ": cannot tell the sampling rate: no time column and no 'Sample Rate' line");
+}
+
+}  // namespace
+
+Record read_csv(const std::string& bytes, const CsvOptions& options, const std::string& source_name) {
+  const std::string& src = source_name;
+  if (bytes.size() > options.limits.max_file_bytes)
+    throw Error(ErrorKind::limit, src + ": " + std::to_string(bytes.size()) + " bytes, more than the limit of " +
+                                      std::to_string(options.limits.max_file_bytes) + " bytes");
+  std::string converted;
+  std::size_t start = 0;
+  const std::string& text = checked_text(bytes, src, converted, start);
+
+  Record record;
+  record.name = file_stem(src);
+  const Layout layout = sniff_layout(text, start, src, options.limits);
+  const ColumnHeader header = find_column_header(text, layout, src);
+  const Preamble preamble = read_preamble(text, start, layout, header.preamble_end, record.comments);
+  std::vector<Column> columns = columns_by_name(header, preamble, layout.fields);
+  reserve_within_limits(text, layout, columns, options.limits, src);
+  const InvalidCells invalid = read_rows(text, layout, columns, record.comments, src);
+  columns_by_values(columns, record.warnings);
+  collect_leads(columns, options, preamble, invalid, src, record);
+  record.sampling_rate_hz = sampling_rate(columns, options, preamble, src, record.warnings);
   return record;
 }
 

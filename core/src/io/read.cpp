@@ -9,6 +9,7 @@
 #include <cstring>
 #include <memory>
 
+#include "ecglite/edf.h"
 #include "ecglite/error.h"
 
 namespace ecglite {
@@ -65,6 +66,7 @@ bool is_csv_path(const std::string& path) {
 
 Record read_record_file(const std::string& path, const CsvOptions& csv_options) {
   if (is_csv_path(path)) return read_csv_file(path, csv_options);
+  if (is_edf_path(path)) return read_edf_file(path, csv_options.limits).to_record();
   return read_wfdb_file(path).to_record();
 }
 

@@ -68,12 +68,15 @@ std::optional<std::int32_t> invalid_sentinel(int format) {
   switch (format) {
     case 16:
     case 61:
-    case 160: return -32768;
-    case 80: return -128;
+    case 160:
+    case 516: return -32768;
+    case 80:
+    case 508: return -128;
     case 212: return -2048;
     case 310:
     case 311: return -512;
-    case 24: return -(1 << 23);
+    case 24:
+    case 524: return -(1 << 23);
     case 32: return INT32_MIN;
     default: return std::nullopt;  // format 8 stores differences; every value is valid
   }

@@ -56,10 +56,7 @@ Error not_a_header(const std::string& path) {
       return Error(ErrorKind::bad_argument, path + ": a file of the WFDB record " + stem + ", not its header (give " +
                                                 stem + " or " + stem + ".hea)");
     if (ext == "edf" || ext == "bdf")
-      return Error(ErrorKind::unsupported_format,
-                   path +
-                       ": European Data Format (EDF/BDF) is not read (EcgLite reads WFDB records and CSV "
-                       "files: convert it with the WFDB tool edf2mit, or export the samples as CSV)");
+      return Error(ErrorKind::bad_argument, path + ": an EDF/BDF file, not a WFDB record (read it as an EDF file)");
     if (ext == "xml" || ext == "scp" || ext == "pdf")
       return Error(ErrorKind::unsupported_format, path + ": ." + ext +
                                                       " ECG files are not read (EcgLite reads WFDB records and "

@@ -1,10 +1,14 @@
 // WFDB header (.hea) parsing: record line (incl. multi-segment "name/n" and "fs/cf(base)"), signal
 // lines, segment lines and comments, following the WFDB library's readheader() where it is lenient
 // (blank and comment lines anywhere, missing trailing fields) and refusing what it would misread.
+// Two forms of the PhysioNet/CinC Challenge 2020/2021 headers are read with a warning (WfdbHeader::
+// warnings): the base date first with a month name ("12-May-2020 12:33:59") and a record name with
+// its signal file's extension ("E07520.mat").
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -22,7 +26,7 @@ using text::trim;
 constexpr int kKnownFormats[] = {0, 8, 16, 24, 32, 61, 80, 160, 212, 310, 311, 508, 516, 524};
 constexpr std::size_t kMaxSegments = 1'000'000;
 
-bool is_flac_format(int format) { return format == 508 || format == 516 || format == 524; }
+using wfdb::is_flac_format;
 
 bool is_known_format(int format) {
   return std::find(std::begin(kKnownFormats), std::end(kKnownFormats), format) != std::end(kKnownFormats);
@@ -64,6 +68,8 @@ class LineError {
   [[noreturn]] void fail(const std::string& what, ErrorKind kind = ErrorKind::bad_header) const {
     throw Error(kind, prefix_ + what);
   }
+  // A form read although WFDB does not write it, as a warning naming the line.
+  void note(const std::string& what, std::vector<std::string>& warnings) const { warnings.push_back(prefix_ + what); }
 
  private:
   std::string prefix_;
@@ -128,6 +134,22 @@ bool is_date_text(const std::string& s) {
   return day >= 1 && day <= 31 && month >= 1 && month <= 12;
 }
 
+// "12-May-2020", the date form of the PhysioNet/CinC Challenge 2020/2021 headers, as dd/mm/yyyy; ""
+// when `s` is not a date of that form.
+std::string month_name_date(const std::string& s) {
+  static const char* const kMonths[] = {"jan", "feb", "mar", "apr", "may", "jun",
+                                        "jul", "aug", "sep", "oct", "nov", "dec"};
+  const std::size_t a = s.find('-'), b = s.find('-', a + 1);
+  if (a == std::string::npos || b != a + 4 || s.find('-', b + 1) != std::string::npos) return "";
+  const std::string month = text::lower(s.substr(a + 1, 3));
+  for (int m = 0; m < 12; ++m) {
+    if (month != kMonths[m]) continue;
+    const std::string date = s.substr(0, a) + "/" + (m < 9 ? "0" : "") + std::to_string(m + 1) + "/" + s.substr(b + 1);
+    return is_date_text(date) ? date : "";
+  }
+  return "";
+}
+
 // "fs[/cf[(base)]]"
 void parse_frequency(const std::string& token, WfdbHeader& h, const LineError& err) {
   const std::size_t slash = token.find('/');
@@ -144,6 +166,40 @@ void parse_frequency(const std::string& token, WfdbHeader& h, const LineError& e
   }
 }
 
+// "[time [date]]" after the record length. WFDB writes "hh:mm:ss dd/mm/yyyy"; the CinC Challenge
+// 2020/2021 headers write "12-May-2020 12:33:59", read with a warning. Nothing else is guessed at.
+void parse_base_time_and_date(const std::vector<Token>& t, WfdbHeader& h, const LineError& err) {
+  bool month_name = false, date_first = false;
+  for (std::size_t i = 4; i < t.size(); ++i) {
+    const std::string& f = t[i].text;
+    const bool is_date = f.find_first_of("/-") != std::string::npos && f.find(':') == std::string::npos;
+    std::string& slot = is_date ? h.base_date : h.base_time;
+    if (!slot.empty() || i > 5)
+      err.fail("unexpected field " + wfdb::quoted(f) + " after the base time and date");
+    if (!is_date && !is_time_text(f))
+      err.fail("base time " + wfdb::quoted(f) + " is not a time of day (expected hh:mm:ss[.sss])");
+    if (is_date) {
+      const std::string named = month_name_date(f);
+      if (named.empty() && !is_date_text(f))
+        err.fail("base date " + wfdb::quoted(f) + " is not a date (expected dd/mm/yyyy or dd-Mon-yyyy)");
+      month_name = !named.empty();
+      date_first = h.base_time.empty() && i + 1 < t.size();
+      slot = month_name ? named : f;
+    } else {
+      slot = f;
+    }
+  }
+  if (month_name || date_first) {
+    std::string as_written = t[4].text;
+    for (std::size_t i = 5; i < t.size(); ++i) as_written += " " + t[i].text;
+    err.note("base time and date written as " + wfdb::quoted(as_written) + " (" +
+                 (date_first ? "date first" : "") + (date_first && month_name ? ", " : "") +
+                 (month_name ? "month name, as in the PhysioNet/CinC Challenge 2020/2021 headers" : "") +
+                 "): read as " + h.base_time + (h.base_time.empty() ? "" : " ") + h.base_date,
+             h.warnings);
+  }
+}
+
 // Returns the number of segments ("name/n"), 0 for a single-segment record.
 int parse_record_line(const std::vector<Token>& t, WfdbHeader& h, const LineError& err) {
   std::string name = t[0].text;
@@ -157,6 +213,17 @@ int parse_record_line(const std::vector<Token>& t, WfdbHeader& h, const LineErro
     num_segments = static_cast<int>(n);
     name = name.substr(0, slash);
   }
+  // Some CinC Challenge 2020 headers name the record after its signal file ("E07520.mat").
+  for (const char* extension : {".mat", ".dat"}) {
+    const std::size_t n = std::strlen(extension);
+    if (name.size() > n && name.compare(name.size() - n, n, extension) == 0) {
+      err.note("record name " + wfdb::quoted(name) + " ends in a file extension: read as " +
+                   wfdb::quoted(name.substr(0, name.size() - n)),
+               h.warnings);
+      name.resize(name.size() - n);
+      break;
+    }
+  }
   h.record_name = name;
   if (t.size() < 2)
     err.fail("the record line has no number of signals (obsolete or not a WFDB header)");
@@ -169,17 +236,7 @@ int parse_record_line(const std::vector<Token>& t, WfdbHeader& h, const LineErro
     if (length < 0) err.fail("record length " + wfdb::quoted(t[3].text) + " is negative");
     h.length = length;
   }
-  for (std::size_t i = 4; i < t.size(); ++i) {
-    const std::string& f = t[i].text;
-    const bool is_date = f.find('/') != std::string::npos && f.find(':') == std::string::npos;
-    std::string& slot = is_date ? h.base_date : h.base_time;
-    if (!slot.empty() || i > 5)
-      err.fail("unexpected field " + wfdb::quoted(f) + " after the base time and date");
-    if (is_date ? !is_date_text(f) : !is_time_text(f))
-      err.fail(std::string(is_date ? "base date " : "base time ") + wfdb::quoted(f) + " is not a " +
-               (is_date ? "date (expected dd/mm/yyyy)" : "time of day (expected hh:mm:ss[.sss])"));
-    slot = f;
-  }
+  parse_base_time_and_date(t, h, err);
   return num_segments;
 }
 
@@ -329,22 +386,26 @@ std::string signal_label(const WfdbSignalSpec& s, int index) {
 std::string format_list() {
   std::string s;
   for (int f : kKnownFormats) {
-    if (f == 0 || is_flac_format(f)) continue;
+    if (f == 0 || (is_flac_format(f) && !flac_supported())) continue;
     if (!s.empty()) s += ", ";
     s += std::to_string(f);
   }
   return s;
 }
 
+bool is_flac_format(int format) { return format == 508 || format == 516 || format == 524; }
+
 std::string unsupported_format_message(const std::string& what, int format) {
   return what + ": unsupported format " + std::to_string(format) +
-         " (FLAC-compressed WFDB signals are not supported; convert the record to format 16 with "
-         "WFDB `xform -O 16` or wfdb-python `wrsamp(..., fmt=['16', ...])`)";
+         " (FLAC-compressed WFDB signals: this build of EcgLite has no FLAC decoder; build it with libFLAC, or "
+         "convert the record to format 16 with WFDB `xform -O 16` or wfdb-python `wrsamp(..., fmt=['16', ...])`)";
 }
 
 }  // namespace wfdb
 
-bool is_supported_wfdb_format(int format) { return is_known_format(format) && !is_flac_format(format); }
+bool is_supported_wfdb_format(int format) {
+  return is_known_format(format) && (!is_flac_format(format) || wfdb::flac_supported());
+}
 
 int WfdbHeader::max_samples_per_frame() const {
   int m = 1;

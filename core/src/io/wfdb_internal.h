@@ -28,6 +28,28 @@ void decode_samples(int format, const std::uint8_t* data, std::size_t size, std:
 // The raw value that marks an invalid sample in this format; none for format 8 (and 0).
 std::optional<std::int32_t> invalid_sentinel(int format);
 
+// --- wfdb_flac.cpp: FLAC-compressed signal files (formats 508, 516, 524), decoded with libFLAC ---
+
+bool is_flac_format(int format);  // 508, 516, 524
+bool flac_supported();            // this build has libFLAC
+
+// A FLAC signal file: one channel per signal of the file; all its signals have the same samples per
+// frame (a WFDB rule for FLAC files).
+struct FlacLayout {
+  int channels = 1;
+  int samples_per_frame = 1;
+  int bits = 16;  // format - 500: the widest sample the stream may hold
+};
+
+// Decodes the FLAC stream of a signal file into WFDB frame order (frame f: the spf samples of the
+// file's first signal, then of its second, ...), whole frames only. Stops once `want_frames` frames
+// are decoded (all of the stream when negative). Throws bad_data for a corrupt stream or one whose
+// channels or sample width disagree with `layout`, limit before storing more than `max_values`
+// values, unsupported_format in a build without libFLAC. `file_name` prefixes messages.
+std::vector<std::int32_t> decode_flac(const std::uint8_t* data, std::size_t size, const FlacLayout& layout,
+                                      std::int64_t want_frames, std::uint64_t max_values,
+                                      const std::string& file_name);
+
 // --- wfdb_signals.cpp: one single-segment record (groups, frames, skew, checksums) ---
 
 // Linear re-scaling of a segment's samples to the layout's gain and baseline, as WFDB's sigmap does
@@ -67,8 +89,13 @@ class SegmentReader {
     std::int64_t offset = 0;    // byte offset of sample 0
     std::string file_name;
     Bytes bytes;
+    std::vector<std::int32_t> flac_values;  // FLAC formats: the decoded stream, in frame order
     std::int64_t frames = 0;    // whole frames in the file
   };
+  // Throws when the file holds fewer frames than the header's `length` (0: unknown).
+  void check_length(const Group& g, std::int64_t length, std::int64_t size) const;
+  void load_flac(Group& g, std::int64_t length, const Limits& limits, std::uint64_t& decoded_values);
+
   const WfdbHeader& header_;
   std::string name_;
   std::vector<Group> groups_;
@@ -101,7 +128,7 @@ std::string clean_text_line(const std::string& raw);
 // "signal 2 (V1)" for messages.
 std::string signal_label(const WfdbSignalSpec& s, int index);
 
-// "FLAC-compressed ..." error text for formats 508/516/524, naming `what`.
+// Error text for FLAC formats 508/516/524 in a build without libFLAC, naming `what`.
 std::string unsupported_format_message(const std::string& what, int format);
 
 }  // namespace ecglite::wfdb

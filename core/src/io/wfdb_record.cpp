@@ -204,9 +204,13 @@ WfdbRecord read_wfdb_named(const std::string& header_text, const std::string& he
                                              (options.to ? std::to_string(*options.to) : "end") +
                                              " is not a range (give 0 <= from <= to)");
   WfdbRecord rec;
-  rec.header = parse_wfdb_header(header_text, header_name.empty() ? "header" : header_name, options.limits);
-  // From memory, the header's own name is the best name for messages.
+  const std::string parse_name = header_name.empty() ? "header" : header_name;
+  rec.header = parse_wfdb_header(header_text, parse_name, options.limits);
+  // From memory, the header's own name is the best name for messages (and for its warnings).
   const std::string name = header_name.empty() ? rec.header.record_name + ".hea" : header_name;
+  for (const std::string& w : rec.header.warnings)
+    rec.warnings.push_back(w.compare(0, parse_name.size() + 1, parse_name + ":") == 0 ? name + w.substr(parse_name.size())
+                                                                                       : w);
   rec.first_sample = options.from;
   if (rec.header.is_multi_segment())
     read_multi(rec, name, files, options);

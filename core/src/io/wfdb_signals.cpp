@@ -35,7 +35,7 @@ SegmentReader::SegmentReader(const WfdbHeader& header, std::string name, const F
   for (int s = 0; s < nsig; ++s) {
     const WfdbSignalSpec& spec = header.signals[s];
     if (!is_supported_wfdb_format(spec.format)) {
-      if (spec.format == 508 || spec.format == 516 || spec.format == 524)
+      if (is_flac_format(spec.format))
         throw Error(
             ErrorKind::unsupported_format,
             unsupported_format_message(
@@ -69,6 +69,7 @@ SegmentReader::SegmentReader(const WfdbHeader& header, std::string name, const F
 
   const std::int64_t length = header.length.value_or(0);  // 0: unknown, as in WFDB
   std::int64_t available = -1;                              // frames every signal file holds
+  std::uint64_t decoded_values = 0;                         // FLAC samples held, all files
   for (Group& g : groups_) {
     if (g.format == 0) continue;  // null signal: no file
     g.bytes = files(g.file_name);
@@ -77,22 +78,18 @@ SegmentReader::SegmentReader(const WfdbHeader& header, std::string name, const F
                                         " bytes exceeds the limit of " + std::to_string(limits.max_file_bytes) +
                                         " bytes per file");
     const std::int64_t size = static_cast<std::int64_t>(g.bytes.size());
+    if (is_flac_format(g.format)) {
+      load_flac(g, length, limits, decoded_values);
+      check_length(g, length, size);
+      available = available < 0 ? g.frames : std::min(available, g.frames);
+      continue;
+    }
     if (g.offset > size)
       throw Error(ErrorKind::bad_data, g.file_name + ": the header " + name_ + " says the samples start at byte " +
                                            std::to_string(g.offset) + " but the file has only " + std::to_string(size) +
                                            " bytes (wrong file or truncated download)");
     g.frames = samples_in_bytes(g.format, size - g.offset) / g.frame_size;
-    if (length > 0 && g.frames < length) {
-      // (A hostile length could overflow the byte count: then it is not worth printing.)
-      const bool countable = length <= (INT64_MAX / 8 - g.offset) / g.frame_size;
-      const std::string needed =
-          countable ? " (" + std::to_string(g.offset + bytes_for_samples(g.format, length * g.frame_size)) + " bytes)"
-                    : "";
-      throw Error(ErrorKind::bad_data, g.file_name + ": file is too short: " + std::to_string(size) + " bytes hold " +
-                                           std::to_string(g.frames) + " samples per signal, but the header " + name_ +
-                                           " says " + std::to_string(length) + needed +
-                                           "; the file is truncated or belongs to another record");
-    }
+    check_length(g, length, size);
     available = available < 0 ? g.frames : std::min(available, g.frames);
   }
   if (available < 0) available = length;  // only null signals
@@ -106,6 +103,50 @@ SegmentReader::SegmentReader(const WfdbHeader& header, std::string name, const F
   }
   decode_frames_ = std::min(available, std::max(length, num_frames_ + max_skew_));
   verify_checksums_ = length > 0;
+}
+
+void SegmentReader::check_length(const Group& g, std::int64_t length, std::int64_t size) const {
+  if (length <= 0 || g.frames >= length) return;
+  if (is_flac_format(g.format))
+    throw Error(ErrorKind::bad_data, g.file_name + ": the FLAC stream is too short: it holds " +
+                                         std::to_string(g.frames) + " samples per signal, but the header " + name_ +
+                                         " says " + std::to_string(length) +
+                                         "; the file is truncated or belongs to another record");
+  // (A hostile length could overflow the byte count: then it is not worth printing.)
+  const bool countable = length <= (INT64_MAX / 8 - g.offset) / g.frame_size;
+  const std::string needed =
+      countable ? " (" + std::to_string(g.offset + bytes_for_samples(g.format, length * g.frame_size)) + " bytes)" : "";
+  throw Error(ErrorKind::bad_data, g.file_name + ": file is too short: " + std::to_string(size) + " bytes hold " +
+                                       std::to_string(g.frames) + " samples per signal, but the header " + name_ +
+                                       " says " + std::to_string(length) + needed +
+                                       "; the file is truncated or belongs to another record");
+}
+
+// A FLAC file is decoded whole up front (as far as the record needs: its length plus the largest
+// skew), its samples counted against the sample limit of the record, all files together.
+void SegmentReader::load_flac(Group& g, std::int64_t length, const Limits& limits, std::uint64_t& decoded_values) {
+  FlacLayout layout;
+  layout.channels = g.num_signals;
+  layout.samples_per_frame = header_.signals[g.first_signal].samples_per_frame;
+  layout.bits = g.format - 500;
+  const std::string where = g.file_name + " (" + name_ + ")";
+  for (int i = 1; i < g.num_signals; ++i)
+    if (header_.signals[g.first_signal + i].samples_per_frame != layout.samples_per_frame)
+      throw Error(ErrorKind::bad_header, where + ": the signals of a FLAC file must have the same samples per "
+                                                 "frame (the header is inconsistent)");
+  if (g.num_signals > 8)
+    throw Error(ErrorKind::bad_header, where + ": " + std::to_string(g.num_signals) +
+                                           " signals share this FLAC file, but FLAC holds at most 8 channels");
+  if (g.offset != 0)
+    throw Error(ErrorKind::unsupported_format,
+                where + ": a byte offset (+" + std::to_string(g.offset) + ") on a FLAC signal file is not supported");
+  const std::int64_t want = length > 0 ? length + max_skew_ : -1;
+  g.flac_values = decode_flac(g.bytes.data(), g.bytes.size(), layout, want,
+                              limits.max_total_samples - std::min(decoded_values, limits.max_total_samples),
+                              g.file_name);
+  decoded_values += g.flac_values.size();
+  g.frames = static_cast<std::int64_t>(g.flac_values.size()) / g.frame_size;
+  g.bytes = Bytes();  // the samples are all that is needed from here on
 }
 
 void SegmentReader::read(const std::vector<SampleMap>& maps, const std::vector<int>& out_spf,
@@ -138,10 +179,15 @@ void SegmentReader::read(const std::vector<SampleMap>& maps, const std::vector<i
     const std::int64_t chunk_frames = std::max<std::int64_t>(1, 65536 / g.frame_size);
     for (std::int64_t f0 = 0; f0 < decode_frames_; f0 += chunk_frames) {
       const std::int64_t nf = std::min(chunk_frames, decode_frames_ - f0);
-      raw.resize(nf * g.frame_size);
-      decode_samples(g.format, g.bytes.data() + g.offset, g.bytes.size() - g.offset, f0 * g.frame_size,
-                     nf * g.frame_size, raw.data());
-      const std::int32_t* p = raw.data();
+      const std::int32_t* p;
+      if (is_flac_format(g.format)) {
+        p = g.flac_values.data() + f0 * g.frame_size;
+      } else {
+        raw.resize(nf * g.frame_size);
+        decode_samples(g.format, g.bytes.data() + g.offset, g.bytes.size() - g.offset, f0 * g.frame_size,
+                       nf * g.frame_size, raw.data());
+        p = raw.data();
+      }
       for (std::int64_t f = f0; f < f0 + nf; ++f) {
         const bool in_checksum = verify_checksums_ && f < header_.length.value_or(0);
         for (int i = 0; i < g.num_signals; ++i) {

@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "../common/stats.h"
+#include "single_lead_model.h"
 #include "ecglite/error.h"
 #include "ecglite/preprocess.h"
 #include "ecglite/qrs.h"
@@ -212,13 +213,7 @@ const std::vector<std::string>& beat_channel_names() {
 }
 
 bool is_beat_model(const ModelInfo& info) {
-  if (info.class_names != beat_class_names() || info.lead_names.empty() ||
-      info.input_channels != static_cast<int>(info.lead_names.size()))
-    return false;
-  const auto& known = beat_channel_names();
-  for (const auto& name : info.lead_names)
-    if (std::find(known.begin(), known.end(), name) == known.end()) return false;
-  return true;
+  return single_lead_model::matches(info, beat_class_names(), beat_channel_names());
 }
 
 BeatInputSpec beat_input_spec(const ModelInfo& info) {
@@ -227,14 +222,7 @@ BeatInputSpec beat_input_spec(const ModelInfo& info) {
                                             ": not a beat classification model (it must have the classes "
                                             "N S V F Q and input channels named as in beats.h); the "
                                             "beat model is models/beats-int8.ecgm");
-  BeatInputSpec spec;
-  spec.sampling_rate_hz = info.sampling_rate_hz;
-  spec.band_low_hz = info.band_low_hz;
-  spec.band_high_hz = info.band_high_hz;
-  spec.filter_order = info.filter_order;
-  spec.window = info.input_length;
-  spec.channels = info.lead_names;
-  return spec;
+  return single_lead_model::input_spec<BeatInputSpec>(info);
 }
 
 int beat_lead(const Record& record) {

@@ -7,6 +7,7 @@
 #include <cmath>
 
 #include "ecglite/beats.h"
+#include "ecglite/rhythm_class.h"
 #include "ecglite/error.h"
 #include "ecglite/inference_plan.h"
 
@@ -32,6 +33,10 @@ void require_recording_model(const ModelInfo& info) {
                                             ": a beat classification model (classes N S V F Q), not a "
                                             "model of whole recordings; the 12-lead model is "
                                             "models/student-int8.ecgm");
+  if (is_rhythm_model(info))
+    throw Error(ErrorKind::wrong_model, info.name +
+                                            ": a rhythm model (classes N A O ~ from one lead), not a 12-lead "
+                                            "model; the 12-lead model is models/student-int8.ecgm");
 }
 
 ClassifyResult classify_prepared(const Model& model, const Prepared& prepared) {

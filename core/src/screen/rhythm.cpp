@@ -119,7 +119,8 @@ std::map<std::string, double> rhythm_durations(const std::vector<RhythmEpisode>&
 }
 
 RhythmAnalysis analyze_rhythm(const Record& record, const Model* beat_model,
-                              const std::vector<Annotation>* reference, const RhythmOptions& options) {
+                              const std::vector<Annotation>* reference, const RhythmOptions& options,
+                              const Model* rhythm_model) {
   RhythmAnalysis a;
   a.record_name = record.name;
   const std::vector<std::int64_t> samples = detect_qrs(record, options.qrs);
@@ -141,6 +142,17 @@ RhythmAnalysis analyze_rhythm(const Record& record, const Model* beat_model,
   a.summary = summarize_rhythm(a.beats, record.sampling_rate_hz, length, options,
                                signal_gaps(record, options.qrs.leads));
   if (reference) a.summary.reference_rhythms = rhythm_episodes(*reference, record.sampling_rate_hz, length);
+  if (rhythm_model) {
+    if (record.duration_s() >= kRhythmMinSeconds) {
+      a.verdict = classify_rhythm(*rhythm_model, record, samples, options.rhythm_lead);
+      a.has_verdict = true;
+    } else {
+      char text[160];
+      std::snprintf(text, sizeof text, "no rhythm verdict: the recording is %.1f s long, the rhythm model needs %.0f s",
+                    record.duration_s(), kRhythmMinSeconds);
+      a.warnings.push_back(text);
+    }
+  }
   return a;
 }
 

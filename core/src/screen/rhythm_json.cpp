@@ -19,6 +19,30 @@ void counts_json(json_text::Out& o, const EctopicCounts& c) {
     << ", \"longest_run\": " << c.longest_run << "}";
 }
 
+// The verdict of the whole recording, its AF episodes and burden, and the per-block classes (as one
+// string of class letters, with the block length: a 24 h record has 17,280 blocks).
+void verdict_json(json_text::Out& o, const RhythmVerdict& v, double fs) {
+  const auto& names = rhythm_class_names();
+  o << "{\"class\": " << Quoted{std::string(1, v.cls)} << ", \"probability\": " << Number{v.probability}
+    << ", \"probabilities\": {";
+  for (std::size_t k = 0; k < names.size() && k < v.probabilities.size(); ++k)
+    o << (k ? ", " : "") << Quoted{names[k]} << ": " << Number{v.probabilities[k]};
+  o << "}, \"lead\": " << v.lead << ", \"lead_name\": " << Quoted{v.lead_name} << ", \"model\": " << Quoted{v.model}
+    << ",\n    \"af_burden\": " << Fixed{v.af_burden, 4} << ", \"af_episodes\": [";
+  for (std::size_t k = 0; k < v.af_episodes.size(); ++k) {
+    const AfEpisode& e = v.af_episodes[k];
+    o << (k ? ", " : "") << "{\"start\": " << e.start << ", \"end\": " << e.end
+      << ", \"start_s\": " << Fixed{e.start / fs, 3} << ", \"duration_s\": " << Fixed{(e.end - e.start) / fs, 3} << "}";
+  }
+  std::string classes;
+  for (const RhythmBlock& b : v.blocks) classes += b.cls;
+  const double block_s = v.blocks.empty() ? 0 : (v.blocks[0].end - v.blocks[0].start) / fs;
+  o << "],\n    \"blocks\": {\"length_s\": " << Fixed{block_s, 3} << ", \"classes\": " << Quoted{classes}
+    << ", \"probabilities\": [";
+  for (std::size_t k = 0; k < v.blocks.size(); ++k) o << (k ? ", " : "") << Number{v.blocks[k].probability};
+  o << "]}}";
+}
+
 }  // namespace
 
 std::string to_json(const RhythmAnalysis& a, bool with_beats) {
@@ -56,7 +80,10 @@ std::string to_json(const RhythmAnalysis& a, bool with_beats) {
     o << (first ? "" : ", ") << Quoted{rhythm} << ": " << Fixed{seconds, 3};
     first = false;
   }
-  o << "},\n  \"warnings\": " << Strings{a.warnings};
+  o << "},\n  \"verdict\": ";
+  if (a.has_verdict) verdict_json(o, a.verdict, s.sampling_rate_hz);
+  else o << "null";
+  o << ",\n  \"warnings\": " << Strings{a.warnings};
   if (with_beats) {
     // Columns, as the JS module hands them out (typed arrays there): sample indices, one class letter
     // per beat, the probability of each beat's class.
