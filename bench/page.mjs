@@ -1,7 +1,7 @@
 // The browser side of the benchmark: the same measurement code as in Node (measure.mjs), with
 // files fetched from the local bench server (the repository root, served with COOP/COEP so that
 // the page is cross-origin isolated and performance.now() has its fine resolution).
-import { measureLatency, measureLongRecord, measureSimdPeak, measureStartup } from './measure.mjs';
+import { measureLatency, measureRhythm, measureSimdPeak, measureStartup } from './measure.mjs';
 
 const root = new URL('../', import.meta.url);
 const at = (path) => new URL(path, root).href;
@@ -35,7 +35,7 @@ window.ecgBench = {
   latency: (cfg) => measureLatency(browserEnv(cfg), cfg),
   startup: (engine, cfg) => measureStartup(browserEnv(cfg), engine, cfg),
   simdPeak: (cfg) => measureSimdPeak(browserEnv(cfg), cfg.peak),
-  longRecord: (cfg, encoded) => measureLongRecord(browserEnv(cfg), cfg, {
+  rhythm: (cfg, spec, encoded) => measureRhythm(browserEnv(cfg), spec, {
     header: fromBase64(encoded.header),
     signals: Object.fromEntries(Object.entries(encoded.signals).map(([name, b]) => [name, fromBase64(b)])),
   }),

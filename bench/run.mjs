@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 
-import { measureLatency, measureLongRecord, measureSimdPeak, stats } from './measure.mjs';
+import { measureLatency, measureRhythm, measureSimdPeak, stats } from './measure.mjs';
 import { measureNative } from './native.mjs';
 import { nodeEnv, ROOT } from './node-env.mjs';
 import { renderMarkdown, renderText } from './report.mjs';
@@ -19,7 +19,8 @@ const USAGE = `usage: scripts/bench [--json] [--quick] [options]
 
 Measures, in Node and in headless Chromium, our wasm engine (int8 and fp32) against ONNX Runtime
 Web (wasm, SIMD, 1 thread) on the same model and record; start-up; download size; wasm memory; the
-SIMD128 peak; native records/s. Writes docs/BENCHMARKS.md. Progress goes to stderr.
+SIMD128 peak; native records/s; rhythm() on a long and a 30 s recording. Writes docs/BENCHMARKS.md.
+Progress goes to stderr.
 
   --json                 print one JSON object on stdout (ours_int8_ms, ort_ms, latency_ratio, ...)
   --quick                fewer repetitions and records (under a minute)
@@ -35,8 +36,12 @@ SIMD128 peak; native records/s. Writes docs/BENCHMARKS.md. Progress goes to stde
   --records-dir DIR      PTB-XL records for the native run (default ../shared/data/ptbxl/records100)
   --native-records N     records for the native run (default all; --quick 300)
   --long-record PATH     WFDB record (header path without .hea) for the long-recording run: read +
-                         rhythm() with the beat classifier (default ../shared/data/mitdb/208,
-                         30 min, 2 leads; skipped with a note when absent)
+                         rhythm() with the beat classifier, and with the rhythm model too (default
+                         ../shared/data/mitdb/208, 30 min, 2 leads; skipped with a note when absent)
+  --rhythm-model FILE    rhythm model for rhythm()'s verdict: the 30 s single-lead run (read +
+                         rhythm() of tests/fixtures/rhythm/A00004, CinC 2017, 300 Hz) and the long
+                         recording's second pass (default models/rhythm-int8.ecgm; without it those
+                         rows say "not measured: no rhythm model")
   --runs N --warmup N    timed runs / warm-up runs per configuration (default 200 / 20; --quick 40 / 5)
   --startups N           cold start-ups per engine (default 15; --quick 2)
   --no-browser --no-node --no-native   skip a part
@@ -53,7 +58,7 @@ function parseArgs(argv) {
   const names = {
     '--model-int8': 'modelInt8', '--model-fp32': 'modelFp32', '--onnx-int8': 'onnxInt8', '--onnx-fp32': 'onnxFp32',
     '--wasm-dir': 'wasmDir', '--ecglite': 'ecglite', '--records-dir': 'recordsDir', '--native-records': 'nativeRecords',
-    '--long-record': 'longRecord',
+    '--long-record': 'longRecord', '--rhythm-model': 'rhythmModel',
     '--runs': 'runs', '--warmup': 'warmup', '--startups': 'startups', '--out': 'out',
   };
   for (let i = 0; i < argv.length; ++i) {
@@ -162,20 +167,27 @@ function summarizeStartups(samples) {
   };
 }
 
-async function runNode(cfg, o, longRecordFiles) {
+// The rhythm() runs of one runtime, { long, verdict } (null where not measured); measure(spec, files).
+async function measureRhythmRecords(runtime, recordings, measure) {
+  const out = {};
+  for (const [key, { spec, files }] of Object.entries(recordings)) {
+    if (files) log(`${runtime}: ${spec.label} ${spec.name} (${spec.runs} timed runs)`);
+    out[key] = files ? await measure(spec, files) : null;
+  }
+  return out;
+}
+
+async function runNode(cfg, o, recordings) {
   const env = nodeEnv(cfg);
+  // first, so that the first rhythm() pass finds the wasm as a page's first recording does
+  const rhythm = await measureRhythmRecords('Node', recordings, (spec, files) => measureRhythm(env, spec, files));
   log('Node: SIMD peak');
   const peak = await measureSimdPeak(env, cfg.peak);
   log(`Node: latency (${o.warmup} warm-up + ${o.runs} timed runs per configuration)`);
   const latency = await measureLatency(env, { ...cfg, peakKernel: peak.int8_gmacs.kernel });
   log(`Node: start-up (${o.startups} fresh processes per engine)`);
   const startup = nodeStartups(cfg, o.startups);
-  let long = null;
-  if (longRecordFiles) {
-    log(`Node: long recording ${cfg.longRecord.name} (${cfg.longRecord.runs} timed runs)`);
-    long = await measureLongRecord(env, cfg, longRecordFiles);
-  }
-  return { runtime: `Node ${process.versions.node} (V8 ${process.versions.v8})`, peak, latency, startup, long };
+  return { runtime: `Node ${process.versions.node} (V8 ${process.versions.v8})`, peak, latency, startup, ...rhythm };
 }
 
 // --- Chromium -------------------------------------------------------------------------------------
@@ -203,7 +215,7 @@ async function openPage(browser, url, fetched) {
   return { context, page };
 }
 
-async function runChromium(cfg, o, longRecordFiles) {
+async function runChromium(cfg, o, recordings) {
   let chromium;
   try {
     ({ chromium } = await import('playwright-core'));
@@ -218,18 +230,14 @@ async function runChromium(cfg, o, longRecordFiles) {
     const url = `${server.url}bench/page.html`;
     const { context, page } = await openPage(browser, url);
     const info = await page.evaluate(() => window.ecgBench.info());
+    // First, as in Node. The records' bytes travel as base64 (the bench server only serves the repository).
+    const rhythm = await measureRhythmRecords('Chromium', recordings, (spec, files) => page.evaluate(
+      ([c, s, f]) => window.ecgBench.rhythm(c, s, f),
+      [cfg, spec, { header: base64(files.header), signals: Object.fromEntries(Object.entries(files.signals).map(([n, b]) => [n, base64(b)])) }]));
     log('Chromium: SIMD peak');
     const peak = await page.evaluate((c) => window.ecgBench.simdPeak(c), cfg);
     log(`Chromium: latency (${o.warmup} warm-up + ${o.runs} timed runs per configuration)`);
     const latency = await page.evaluate((c) => window.ecgBench.latency(c), { ...cfg, peakKernel: peak.int8_gmacs.kernel });
-    let long = null;
-    if (longRecordFiles) {
-      log(`Chromium: long recording ${cfg.longRecord.name} (${cfg.longRecord.runs} timed runs)`);
-      // The record's bytes travel as base64 (the bench server only serves the repository).
-      const encoded = { header: base64(longRecordFiles.header),
-        signals: Object.fromEntries(Object.entries(longRecordFiles.signals).map(([n, b]) => [n, base64(b)])) };
-      long = await page.evaluate(([c, f]) => window.ecgBench.longRecord(c, f), [cfg, encoded]);
-    }
     await context.close();
 
     log(`Chromium: start-up (${o.startups} fresh browser contexts per engine)`);
@@ -246,7 +254,7 @@ async function runChromium(cfg, o, longRecordFiles) {
       }
     }
     const startup = { ours: summarizeStartups(samples.ours), ort: summarizeStartups(samples.ort_int8) };
-    return { runtime: `Chromium ${browser.version()}`, info, peak, latency, startup, fetched, long };
+    return { runtime: `Chromium ${browser.version()}`, info, peak, latency, startup, fetched, ...rhythm };
   } finally {
     await browser?.close();
     await server.close();
@@ -296,6 +304,7 @@ function figures(r, q = 'median') {
 
 export const TARGETS = {
   latency_ratio: 1.25, simd_peak_fraction: 0.7, record_ratio: 1.0, startup_ratio: 10, download_bytes_gz: 400000, long_record_ms: 2000,
+  rhythm_verdict_ms: 50,
 };
 
 function loadAverage() {
@@ -305,18 +314,32 @@ function loadAverage() {
 
 const base64 = (bytes) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
 
-// The long recording, read here once so that both runtimes get the same bytes: { spec, files }.
-// spec goes into cfg (copied into every page and process), files only where they are measured.
-// Without the record or the beat classifier: spec.skipped says why, files is null.
-function loadLongRecord(o) {
-  const base = path.resolve(ROOT, o.longRecord ?? '../shared/data/mitdb/208').replace(/\.hea$/, '');
-  const spec = { name: path.basename(base), beatModel: 'models/beats-int8.ecgm', runs: o.quick ? 2 : 5 };
-  if (!fileOk(path.join(ROOT, spec.beatModel))) return { spec: { ...spec, skipped: `${spec.beatModel} not found` }, files: null };
-  if (!fileOk(`${base}.hea`)) return { spec: { ...spec, skipped: `${base}.hea not found (--long-record PATH)` }, files: null };
-  // Its signal files as the page pairs them: same name, .dat or .mat (readWfdb names what is missing).
-  const signals = {};
-  for (const ext of ['dat', 'mat']) if (fileOk(`${base}.${ext}`)) signals[`${spec.name}.${ext}`] = new Uint8Array(readFileSync(`${base}.${ext}`));
-  return { spec, files: { header: new Uint8Array(readFileSync(`${base}.hea`)), signals } };
+// The records that rhythm() runs on, read here once so that both runtimes get the same bytes:
+// { long, verdict }, each { spec, files }. spec goes into cfg (copied into every page and process),
+// files only where they are measured. Without the record or a model: spec.skipped says why, files is null.
+function loadRhythmRecords(o) {
+  const beatModel = 'models/beats-int8.ecgm';
+  const rhythmModel = rel(o.rhythmModel ?? 'models/rhythm-int8.ecgm');
+  const haveRhythmModel = fileOk(path.join(ROOT, rhythmModel));
+  if (o.rhythmModel && !haveRhythmModel) throw new Error(`rhythm model not found: ${o.rhythmModel}`);
+  const noRhythmModel = `no rhythm model (${rhythmModel} not found; --rhythm-model FILE)`;
+  const load = (base, spec, hint) => {
+    if (spec.skipped) return { spec, files: null };
+    if (!fileOk(path.join(ROOT, spec.beatModel))) return { spec: { ...spec, skipped: `${spec.beatModel} not found` }, files: null };
+    if (!fileOk(`${base}.hea`)) return { spec: { ...spec, skipped: `${base}.hea not found${hint}` }, files: null };
+    // Its signal files as the page pairs them: same name, .dat or .mat (readWfdb names what is missing).
+    const signals = {};
+    for (const ext of ['dat', 'mat']) if (fileOk(`${base}.${ext}`)) signals[`${spec.name}.${ext}`] = new Uint8Array(readFileSync(`${base}.${ext}`));
+    return { spec, files: { header: new Uint8Array(readFileSync(`${base}.hea`)), signals } };
+  };
+  const longBase = path.resolve(ROOT, o.longRecord ?? '../shared/data/mitdb/208').replace(/\.hea$/, '');
+  const verdictBase = path.join(ROOT, 'tests/fixtures/rhythm/A00004');
+  return {  // the 30 s record first: its warm-up pass is then the first rhythm() in the process or page
+    verdict: load(verdictBase, { label: '30 s rhythm verdict', name: path.basename(verdictBase), beatModel, rhythmModel,
+      runs: o.quick ? 20 : 50, ...(haveRhythmModel ? {} : { skipped: noRhythmModel }) }, ''),
+    long: load(longBase, { label: 'long recording', name: path.basename(longBase), beatModel,
+      rhythmModel: haveRhythmModel ? rhythmModel : null, runs: o.quick ? 2 : 5 }, ' (--long-record PATH)'),
+  };
 }
 
 async function main() {
@@ -337,7 +360,7 @@ async function main() {
 
   const buildDir = process.env.ECGLITE_BENCH_BUILD_DIR || path.join(ROOT, 'build', 'bench');
   const simdPeak = buildSimdPeak(buildDir);
-  const longRecord = loadLongRecord(o);
+  const recordings = loadRhythmRecords(o);
   const cfg = {
     ours: { module: `${wasmDir}/ecglite.mjs` },
     ort: { module: `${ortDir}/ort.wasm.min.mjs`, dir: `${ortDir}/` },
@@ -352,9 +375,10 @@ async function main() {
     block: Math.min(20, o.runs),
     peak: { calls: o.quick ? 30 : 100, targetMs: 1 },
     inputDims: null,
-    longRecord: longRecord.spec,
+    longRecord: recordings.long.spec,
+    rhythmVerdict: recordings.verdict.spec,
   };
-  if (!longRecord.files) log(`long recording: not measured: ${cfg.longRecord.skipped}`);
+  for (const { spec } of Object.values(recordings)) if (spec.skipped) log(`${spec.label}: not measured: ${spec.skipped}`);
 
   const downloads = {
     ours: sizes([...ourFiles.map((f) => `${wasmDir}/${f}`), models.paths.int8]),
@@ -374,10 +398,10 @@ async function main() {
     cfg.inputDims = ecg.networkInput(model, ecg.readWfdb(await env.bytes(spec.header), files)).dims;
     result.model_info = { int8: model.info, fp32: ecg.loadModel(await env.bytes(cfg.models.fp32)).info };
   }
-  if (o.node) result.node = await runNode(cfg, o, longRecord.files);
+  if (o.node) result.node = await runNode(cfg, o, recordings);
   if (o.browser) {
     try {
-      result.chromium = await runChromium(cfg, o, longRecord.files);
+      result.chromium = await runChromium(cfg, o, recordings);
     } catch (e) {
       // Node figures are still worth a report; say why the browser ones are missing.
       result.chromium_error = e.message.split('\n')[0];
@@ -440,6 +464,11 @@ async function main() {
     long_record: cfg.longRecord.name,
     long_record_ms: main?.long?.total_ms.median ?? null,
     long_record_skipped: cfg.longRecord.skipped ?? null,
+    long_record_with_rhythm_model_ms: main?.long?.with_rhythm_model?.total_ms.median ?? null,
+    rhythm_verdict_record: cfg.rhythmVerdict.name,
+    rhythm_verdict_ms: main?.verdict?.with_rhythm_model.total_ms.median ?? null,
+    rhythm_verdict_first_ms: main?.verdict?.first_ms ?? null,
+    rhythm_verdict_skipped: cfg.rhythmVerdict.skipped ?? null,
   };
   if (result.chromium && result.node) summary.node = { runtime: result.node.runtime, ...figures(result.node), p10: figures(result.node, 'p10') };
   if (result.native && !result.native.skipped) {
@@ -455,6 +484,7 @@ async function main() {
     startup_ratio: summary.startup_ratio != null ? summary.startup_ratio >= TARGETS.startup_ratio : null,
     download_bytes_gz: summary.download_bytes_gz <= TARGETS.download_bytes_gz,
     long_record_ms: summary.long_record_ms != null ? summary.long_record_ms < TARGETS.long_record_ms : null,
+    rhythm_verdict_ms: summary.rhythm_verdict_ms != null ? summary.rhythm_verdict_ms < TARGETS.rhythm_verdict_ms : null,
   };
   result.summary = summary;
 

@@ -42,10 +42,22 @@ function showMoment(t) {
   $('ecg').scrollIntoView({ block: 'nearest' });
 }
 
-function verdictLines(v) {
+// "Read from lead [I v]": the verdict again from the lead the user picks (the worker re-reads it).
+function leadPicker(entry, v) {
+  const leads = entry.summary?.leads ?? [];
+  if (leads.length < 2) return `read from lead ${v.lead_name}`;
+  const select = el('select', { id: 'rhythm-lead', 'aria-label': 'Lead the rhythm is read from' },
+    ...leads.map((l, i) => el('option', { value: String(i), text: l.name, selected: i === v.lead })));
+  select.addEventListener('change', () => {
+    state.worker.postMessage({ type: 'rhythm', id: state.requestId, key: entry.key, rhythmLead: Number(select.value) });
+  });
+  return el('label', { class: 'lead-picker' }, 'read from lead ', select);
+}
+
+function verdictLines(entry, v) {
   const lines = [el('p', { class: `verdict rhythm-verdict rhythm-${v.class === '~' ? 'noisy' : v.class}`, id: 'rhythm-verdict',
-    'data-rhythm-class': v.class,
-    text: `${RHYTHM_VERDICTS[v.class]} (probability ${Math.round(100 * v.probability)} %, read from lead ${v.lead_name})` })];
+    'data-rhythm-class': v.class },
+    `${RHYTHM_VERDICTS[v.class]} (probability ${Math.round(100 * v.probability)} %, `, leadPicker(entry, v), ')')];
   const blocks = v.blocks.classes.length;
   if (blocks > 12) {  // longer than the 61 s the model was trained on: per-block verdicts
     const noisy = [...v.blocks.classes].filter((c) => c === '~').length;
@@ -90,7 +102,7 @@ export function renderRhythm(entry) {
     $('hr-trend').hidden = true;
     return;
   }
-  const lines = r.verdict ? verdictLines(r.verdict) : [];
+  const lines = r.verdict ? verdictLines(entry, r.verdict) : [];
   const hr = r.heart_rate;
   if (r.beats_detected >= 2) {
     const range = hr.max_bpm > 0 && r.duration_s > 2 * hr.trend_interval_s

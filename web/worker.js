@@ -3,6 +3,7 @@
 //
 //   page -> worker  { type: 'open', id, files: [{ name, buffer }], csvOptions }
 //                   { type: 'onnx', id, key, precision }
+//                   { type: 'rhythm', id, key, rhythmLead } (the rhythm again, read from another lead)
 //   worker -> page  { type: 'ready', version, limits, model, buildInfo } | { type: 'fatal', message }
 //                   { type: 'grouped', id, records: [{ key, name, kind, files }], problems, ignored,
 //                     unusedAnnotations } (as groupFiles() returns them)
@@ -31,6 +32,7 @@ function loadOptionalModels() {
 }
 let buildInfo = {};
 const records = new Map(); // key -> EcgRecord of the current drop
+const groups = new Map(); // key -> its files (groupFiles), for the annotations when the rhythm is read again
 let nextKey = 1;
 
 const post = (message, transfer = []) => self.postMessage(message, transfer);
@@ -56,6 +58,7 @@ const ready = (async () => {
 async function open({ id, files, csvOptions }) {
   for (const record of records.values()) record.dispose();
   records.clear();
+  groups.clear();
   const grouped = ecg.groupFiles(files.map((f) => ({ name: f.name, bytes: new Uint8Array(f.buffer) })));
   const entries = grouped.records.map((group) => ({ key: nextKey++, group }));
   post({
@@ -97,32 +100,43 @@ async function open({ id, files, csvOptions }) {
     }
 
     post({ type: 'progress', id, text: `Detecting beats in ${group.name}${of}…` });
-    try {
-      const { beatModel, rhythmModel } = await loadOptionalModels();
-      const analyse = (annotations) => ecg.rhythm(record, {
-        beatModel,
-        rhythmModel,
-        annotations: annotations?.bytes,
-        annotationsName: annotations?.name,
-      });
-      // The reference annotations only add rhythm episodes: if they cannot be read, the beats are
-      // still detected and classified, and the page says why the annotations were left out.
-      let rhythm, annotationsError = null;
-      try {
-        rhythm = analyse(group.annotations);
-      } catch (error) {
-        if (!group.annotations) throw error;
-        annotationsError = error.message;
-        rhythm = analyse(null);
-      }
-      rhythm.annotationsFile = annotationsError ? null : group.annotations?.name ?? null;
-      rhythm.annotationsError = annotationsError;
-      post({ type: 'rhythm', id, key, rhythm }, [rhythm.beats.samples.buffer, rhythm.heart_rate.trend_bpm.buffer]);
-    } catch (error) {
-      post({ type: 'rhythm', id, key, rhythm: { error: error.message } });
-    }
+    groups.set(key, group);
+    await analyseRhythm({ id, key });
   }
   post({ type: 'done', id });
+}
+
+// Beats, heart rate and the rhythm verdict of an opened record, from `rhythmLead` (the default lead
+// when undefined): run after reading, and again when the user picks another lead for the verdict.
+async function analyseRhythm({ id, key, rhythmLead }) {
+  const record = records.get(key);
+  const group = groups.get(key);
+  if (!record) return;
+  try {
+    const { beatModel, rhythmModel } = await loadOptionalModels();
+    const analyse = (annotations) => ecg.rhythm(record, {
+      beatModel,
+      rhythmModel,
+      rhythmLead,
+      annotations: annotations?.bytes,
+      annotationsName: annotations?.name,
+    });
+    // The reference annotations only add rhythm episodes: if they cannot be read, the beats are
+    // still detected and classified, and the page says why the annotations were left out.
+    let rhythm, annotationsError = null;
+    try {
+      rhythm = analyse(group.annotations);
+    } catch (error) {
+      if (!group.annotations) throw error;
+      annotationsError = error.message;
+      rhythm = analyse(null);
+    }
+    rhythm.annotationsFile = annotationsError ? null : group.annotations?.name ?? null;
+    rhythm.annotationsError = annotationsError;
+    post({ type: 'rhythm', id, key, rhythm }, [rhythm.beats.samples.buffer, rhythm.heart_rate.trend_bpm.buffer]);
+  } catch (error) {
+    post({ type: 'rhythm', id, key, rhythm: { error: error.message } });
+  }
 }
 
 // --- ONNX Runtime Web, loaded only when the user asks for the comparison ---
@@ -198,6 +212,7 @@ self.onmessage = ({ data }) => {
   queue = queue.then(async () => {
     await ready;
     if (data.type === 'open') await open(data);
+    else if (data.type === 'rhythm') await analyseRhythm(data);
     else if (data.type === 'onnx') await runOnnx(data);
   }).catch((error) => post({ type: 'result-error', id: data.id, key: data.key, engine: data.type, message: error.message }));
 };

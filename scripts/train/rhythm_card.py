@@ -129,13 +129,15 @@ def write_csv(path: str, x: np.ndarray) -> None:
 
 
 def noise_study(ecglite: str, model: str) -> dict | None:
+    """Per SNR, over the 5 s blocks inside the noisy segments: how often the verdict stays what it is
+    on the clean recording, how often it turns "too noisy", how often it turns into another rhythm;
+    and, over the blocks whose reference rhythm is AF, how often AF is still found."""
     if not (os.path.isfile(os.path.join(NSTDB, "118e00.hea")) and os.path.isfile(os.path.join(MITDB, "118.hea"))):
         return None
-    em = dump(ecglite, os.path.join(NSTDB, "118e00")) - dump(ecglite, os.path.join(MITDB, "118"))
-    em = np.nan_to_num(em)
+    em = np.nan_to_num(dump(ecglite, os.path.join(NSTDB, "118e00")) - dump(ecglite, os.path.join(MITDB, "118")))
     fs = 360.0
-    out = {snr: {"blocks": 0, "correct": 0, "noisy": 0, "wrong": 0} for snr in ["clean"] + SNRS}
-    per_class = {}
+    out = {str(snr): {"blocks": 0, "same": 0, "noisy": 0, "changed": 0, "af_blocks": 0, "af_found": 0}
+           for snr in ["clean"] + SNRS}
     with tempfile.TemporaryDirectory() as tmp:
         for r in NOISE_RECORDS:
             path = os.path.join(MITDB, r)
@@ -144,43 +146,34 @@ def noise_study(ecglite: str, model: str) -> dict | None:
             ref = run_json(ecglite, [path, "--no-rhythm-model"])
             x = np.nan_to_num(dump(ecglite, path))
             n = len(x)
-            truth = np.full(n, "", dtype=object)
-            for e in ref["reference_rhythms"]:
-                if e["rhythm"] in ("N", "AFIB"):
-                    truth[e["start"]:e["end"]] = "N" if e["rhythm"] == "N" else "A"
+            af = intervals_to_mask([(e["start"], e["end"]) for e in ref["reference_rhythms"] if e["rhythm"] == "AFIB"], n)
             beats = run_json(ecglite, [path, "--no-rhythm-model", "--no-annotations", "--beats"])["beats"]["samples"]
-            p2p = [np.ptp(x[max(0, b - 18):b + 18]) for b in beats]  # +-50 ms
-            signal_power = np.median(p2p) ** 2 / 8
+            signal_power = np.median([np.ptp(x[max(0, b - 18):b + 18]) for b in beats]) ** 2 / 8  # +-50 ms
             noise = np.resize(em, n)
             mask = noise_mask(n, fs)
+            clean = None
             for snr in ["clean"] + SNRS:
-                if snr == "clean":
-                    y = x
-                else:
-                    gain = np.sqrt(signal_power / (np.mean(noise ** 2) * 10 ** (snr / 10)))
-                    y = x + mask * noise * gain
+                y = x if snr == "clean" else x + mask * noise * np.sqrt(
+                    signal_power / (np.mean(noise ** 2) * 10 ** (snr / 10)))
                 f = os.path.join(tmp, f"{r}.csv")
                 write_csv(f, y)
                 v = run_json(ecglite, [f, "--rate", "360", "--rhythm-model", model, "--no-annotations"])["verdict"]
+                classes = v["blocks"]["classes"]
+                clean = clean or classes
                 blen = int(round(v["blocks"]["length_s"] * fs))
-                for k, cls in enumerate(v["blocks"]["classes"]):
+                o = out[str(snr)]
+                for k, cls in enumerate(classes):
                     s, e = k * blen, min(n, (k + 1) * blen)
                     if not mask[s:e].all():
                         continue  # blocks inside noisy segments only (their clean twins for "clean")
-                    t = set(truth[s:e])
-                    if len(t) != 1 or "" in t:
-                        continue
-                    t = t.pop()
-                    o = out[snr]
                     o["blocks"] += 1
-                    o["correct"] += cls == t
-                    o["noisy"] += cls == "~"
-                    o["wrong"] += cls not in (t, "~")
-                    pc = per_class.setdefault(f"{t}@{snr}", {"blocks": 0, "correct": 0, "noisy": 0})
-                    pc["blocks"] += 1
-                    pc["correct"] += cls == t
-                    pc["noisy"] += cls == "~"
-    return {"by_snr": {str(k): v for k, v in out.items()}, "by_truth": per_class}
+                    o["same"] += cls == clean[k]
+                    o["noisy"] += cls == "~" and clean[k] != "~"
+                    o["changed"] += cls not in (clean[k], "~")
+                    if af[s:e].all():
+                        o["af_blocks"] += 1
+                        o["af_found"] += cls == "A"
+    return {"by_snr": out}
 
 
 # --- 4. PTB-XL 12-lead ------------------------------------------------------------------------
@@ -226,7 +219,7 @@ def pct(v) -> str:
 
 def render(train: dict, ev: dict, model_bytes: int) -> str:
     best = train["chosen"]
-    cv = train["candidates"][best]["int8"]
+    cv = train.get("with_offsets") or train["candidates"][best]["int8"]
     chosen = train["candidates"][best]["candidate"]
     window_s = chosen["window"] / 100
     L = ["# Rhythm model: models/rhythm-int8.ecgm", "",
@@ -266,12 +259,22 @@ def render(train: dict, ev: dict, model_bytes: int) -> str:
                  f"{k['window'] / 100:.0f} s | {c['parameters']:,} | {c['macs_per_window'] / 1e6:.1f}M | {k['epochs']} | "
                  f"{c['fp32']['challenge_f1']:.3f} | {c['int8']['challenge_f1']:.3f} | "
                  f"{c['int8']['fold_mean']:.3f} ± {c['int8']['fold_sd']:.3f} | {c['int8']['A']['f1']:.3f} |")
-    L += ["", f"Shipped candidate ({best}), int8, out-of-fold predictions over all {train['recordings']:,} recordings:", "",
+    if train.get("with_offsets"):
+        off = dict(zip(rd.CLASSES, train["offsets"]))
+        L += ["", f"Decision offsets added to the shipped network's logits (chosen on the out-of-fold logits of "
+              f"{best}; the class weights of training favour A and ~): A {off['A']:+.2f}, O {off['O']:+.2f}, "
+              f"~ {off['~']:+.2f}. What they add, estimated by nested cross-validation (offsets chosen on four "
+              f"folds, applied to the fifth): challenge F1 {train['candidates'][best]['int8']['challenge_f1']:.3f} "
+              f"without, {cv['challenge_f1']:.3f} with."]
+    L += ["", f"Shipped candidate ({best}), int8, {'with the offsets (nested), ' if train.get('with_offsets') else ''}"
+          f"out-of-fold predictions over all {train['recordings']:,} recordings:", "",
           "| class | F1 | sensitivity | positive predictivity |", "|---|---|---|---|"]
     for c in rd.CLASSES:
         L.append(f"| {c} | {cv[c]['f1']:.3f} | {pct(cv[c]['se'])} | {pct(cv[c]['ppv'])} |")
-    L += ["", f"**Challenge score F1 = {cv['challenge_f1']:.3f}** (target 0.83; the 2017 challenge's best "
-          "hidden-test scores were 0.83). Confusion matrix (rows: reference, columns: verdict):", "",
+    met = lambda ok: "met" if ok else "**not met**"
+    L += ["", f"**Challenge score F1 = {cv['challenge_f1']:.3f}, AF F1 = {cv['A']['f1']:.3f}** (targets 0.83 and "
+          f"0.85: {met(cv['challenge_f1'] >= 0.83)}, {met(cv['A']['f1'] >= 0.85)}; the 2017 challenge's best hidden-test "
+          "scores were 0.83). Confusion matrix (rows: reference, columns: verdict):", "",
           "| | N | A | O | ~ |", "|---|---|---|---|---|"]
     for c, row in zip(rd.CLASSES, cv["confusion"]):
         L.append(f"| **{c}** | " + " | ".join(str(v) for v in row) + " |")
@@ -280,8 +283,11 @@ def render(train: dict, ev: dict, model_bytes: int) -> str:
     if m:
         L += [f"All 48 records (30 min, 2 leads at 360 Hz; the first lead is read), AF found with "
               "`ecglite rhythm RECORD --no-annotations --json` and scored against the reference rhythm "
-              "annotations (AFIB intervals; atrial flutter counts as not AF). MIT-BIH was not used in "
-              "training or in any choice.", "",
+              "annotations (AFIB intervals; atrial flutter counts as not AF). AF episodes are runs of AF "
+              "blocks lasting 30 s or more, the clinical definition of an AF episode. That rule was added after "
+              "a first look at MIT-BIH with a preview model (many short false AF runs in records with frequent "
+              "ectopic beats: 200, 208, 220, 232), so MIT-BIH is not untouched for it; nothing else was chosen on "
+              "MIT-BIH, and it was never used in training.", "",
               f"- AF time over the {len(m['af_records'])} records with AF ({', '.join(m['af_records'])}): "
               f"**sensitivity {pct(m['time_se'])}, positive predictivity {pct(m['time_ppv'])}** (targets 90 %, 90 %).",
               f"- AF episodes: sensitivity {pct(m['episode_se'])} (a reference episode counts as found when "
@@ -303,19 +309,18 @@ def render(train: dict, ev: dict, model_bytes: int) -> str:
     L += ["", "## Noise: too noisy is an answer", ""]
     if nz:
         L += ["Electrode-motion noise of the MIT-BIH Noise Stress Test Database (118e00 minus 118) added to "
-              f"MIT-BIH records {', '.join(NOISE_RECORDS)} in alternate 2-minute segments from minute 5 "
-              "(the database's own pattern) at each SNR (signal power from the median QRS peak-to-peak "
-              "amplitude A as A^2/8). Counted: the 5 s blocks inside the noisy segments whose reference "
-              "rhythm is sinus (N) or AF (A); \"clean\" is the same blocks without noise.", "",
-              "| SNR | blocks | verdict = reference | \"too noisy\" | another rhythm (wrong) |", "|---|---|---|---|---|"]
+              f"MIT-BIH records {', '.join(NOISE_RECORDS)} (the first lead) in alternate 2-minute segments from "
+              "minute 5 (the database's own pattern) at each SNR (signal power from the median QRS peak-to-peak "
+              "amplitude A as A^2/8). Counted: the 5 s blocks inside the noisy segments, against the verdict of "
+              "the same block of the clean recording (\"clean\": the clean recording's own blocks); and the "
+              "blocks whose reference rhythm is AF.", "",
+              "| SNR | blocks | verdict as on the clean recording | turned \"too noisy\" | turned into another rhythm | AF blocks still called AF |",
+              "|---|---|---|---|---|---|"]
         for k, o in nz["by_snr"].items():
             b = max(o["blocks"], 1)
-            L.append(f"| {k if k == 'clean' else k + ' dB'} | {o['blocks']} | {pct(o['correct'] / b)} | "
-                     f"{pct(o['noisy'] / b)} | {pct(o['wrong'] / b)} |")
-        L += ["", "By reference rhythm:", "", "| reference @ SNR | blocks | correct | too noisy |", "|---|---|---|---|"]
-        for k, o in nz["by_truth"].items():
-            b = max(o["blocks"], 1)
-            L.append(f"| {k} | {o['blocks']} | {pct(o['correct'] / b)} | {pct(o['noisy'] / b)} |")
+            L.append(f"| {k if k == 'clean' else k + ' dB'} | {o['blocks']} | {pct(o['same'] / b)} | "
+                     f"{pct(o['noisy'] / b)} | {pct(o['changed'] / b)} | {pct(o['af_found'] / max(o['af_blocks'], 1))} "
+                     f"of {o['af_blocks']} |")
     else:
         L.append("Not measured: the NSTDB or MIT-BIH data was absent.")
     p = ev.get("ptbxl")

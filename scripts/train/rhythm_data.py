@@ -54,10 +54,11 @@ def export_input(ecglite: str, record: str, out: str, extra: list[str] | None = 
     return x[0]
 
 
-def load(cinc: str = DEFAULT_CINC, ecglite: str | None = None, log=print):
-    """(inputs: list of [channels, samples] float32, labels [n], names [n]), cached per binary."""
+def load(cinc: str = DEFAULT_CINC, ecglite: str | None = None, log=print, limit: int | None = None):
+    """(inputs: list of [channels, samples] float32, labels [n], names [n]) of the first `limit`
+    recordings (all by default), cached per binary."""
     exe = data.find_ecglite(ecglite)
-    ref = read_reference(cinc)
+    ref = read_reference(cinc)[:limit]
     if not ref:
         raise SystemExit(f"{cinc}: no CinC 2017 recordings (REFERENCE.csv and ANNNNN.hea/.mat expected)")
     os.makedirs(CACHE_DIR, exist_ok=True)

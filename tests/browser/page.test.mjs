@@ -249,6 +249,24 @@ test('a single-lead AF recording and an Apple Watch export show the rhythm verdi
   }
 });
 
+test('a 12-lead record: the rhythm is read from lead I, and from the lead the user picks, as `ecglite rhythm --rhythm-lead`', { skip: SKIP || NO_CLI || (!existsSync(RHYTHM_MODEL) && 'no rhythm model in web/models') }, async () => {
+  const page = await env.newPage();
+  const hea = path.join(SAMPLES, '00001_lr.hea');
+  await pick(page, [hea, path.join(SAMPLES, '00001_lr.dat')]);
+  await page.waitForSelector('#rhythm-lead');
+  assert.equal(await page.inputValue('#rhythm-lead'), '0');
+  const first = cliJson('rhythm', hea, '--no-model', '--rhythm-model', RHYTHM_MODEL, '--json').verdict;
+  assert.equal(first.lead_name, 'I');
+  assert.equal(await page.getAttribute('#rhythm-verdict', 'data-rhythm-class'), first.class);
+  await page.selectOption('#rhythm-lead', '1');
+  await page.waitForFunction(() => document.querySelector('#rhythm-lead')?.value === '1');
+  const second = cliJson('rhythm', hea, '--no-model', '--rhythm-model', RHYTHM_MODEL, '--rhythm-lead', '1', '--json').verdict;
+  assert.equal(second.lead_name, 'II');
+  assert.equal(await page.getAttribute('#rhythm-verdict', 'data-rhythm-class'), second.class);
+  assert.match(await page.textContent('#rhythm-verdict'), new RegExp(`probability ${Math.round(100 * second.probability)} %`));
+  await page.close();
+});
+
 test('the page declares a Content-Security-Policy that forbids other origins, and the server sends it', { skip: SKIP }, async () => {
   const page = await env.newPage();
   const meta = await page.getAttribute('meta[http-equiv="Content-Security-Policy"]', 'content');

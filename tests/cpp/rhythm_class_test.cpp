@@ -161,6 +161,18 @@ TEST(ClassifyRhythm, LongRecordFindsTheAfEpisode) {
   }
 }
 
+TEST(ClassifyRhythm, AfRunsShorterThan30SecondsAreNoEpisodes) {
+  // 3 minutes of sinus rhythm with 15 s of irregular beats at 60 s: AF blocks, but no episode.
+  const Model m = rule_model();
+  const Record r = synthetic_record(beat_times(180, 0.8, 60, 75), 180, 250);
+  const RhythmVerdict v = classify_rhythm(m, r, detect_qrs(r));
+  std::string classes;
+  for (const RhythmBlock& b : v.blocks) classes += b.cls;
+  EXPECT_NE(classes.find('A'), std::string::npos) << classes;
+  EXPECT_TRUE(v.af_episodes.empty()) << classes;
+  EXPECT_EQ(v.af_burden, 0.0);
+}
+
 TEST(ClassifyRhythm, ShortRecordIsRefusedAndAnalyzeRhythmWarns) {
   const Model m = rule_model();
   const Record r = synthetic_record(beat_times(8), 8);

@@ -7,9 +7,10 @@
 // C++ classifier slices it into windows, and training exports it through
 // `ecglite rhythm RECORD --export-input FILE.npy`, so Python never re-implements the filtering.
 //
-// Long records are read in windows (10 s, every 5 s); each 5 s block takes the class of the mean
-// logits of the windows that cover it; atrial fibrillation episodes are runs of AF blocks, and the
-// AF burden is their share of the blocks that could be read (not "too noisy").
+// Long records are read in windows (the model's length, every 5 s); each 5 s block takes the class
+// of the mean logits of the windows that cover it; atrial fibrillation episodes are runs of AF blocks
+// lasting 30 s or more (the clinical definition of an AF episode), and the AF burden is their share
+// of the blocks that could be read (not "too noisy").
 #pragma once
 #include <cstdint>
 #include <string>
@@ -58,6 +59,9 @@ std::vector<float> rhythm_signal(const Record& record, int lead, const std::vect
 
 // Records shorter than this get no rhythm verdict (the CinC 2017 recordings are 9-61 s).
 constexpr double kRhythmMinSeconds = 9;
+// The shortest AF episode reported: 30 s, the clinical definition (shorter runs of AF blocks stay in
+// the per-block classes but are neither episodes nor burden).
+constexpr double kMinAfEpisodeSeconds = 30;
 
 struct RhythmBlock {
   std::int64_t start = 0, end = 0;  // samples of the record, end exclusive
@@ -76,8 +80,8 @@ struct RhythmVerdict {
   float probability = 0;              // its softmax probability
   std::vector<float> probabilities;   // N, A, O, ~
   std::vector<RhythmBlock> blocks;    // per spec.stride block of the record
-  std::vector<AfEpisode> af_episodes;
-  double af_burden = 0;               // AF blocks / blocks not '~' (0 when all are '~')
+  std::vector<AfEpisode> af_episodes;  // runs of AF blocks of kMinAfEpisodeSeconds or more
+  double af_burden = 0;               // time in af_episodes / time in blocks not '~' (0 when all are '~')
   std::string model;                  // the model's name
 };
 

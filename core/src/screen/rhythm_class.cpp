@@ -236,14 +236,21 @@ RhythmVerdict classify_rhythm(const Model& model, const Record& record, const st
   v.cls = names[best][0];
   v.probability = v.probabilities[best];
 
+  // AF episodes: runs of AF blocks lasting kMinAfEpisodeSeconds or more (shorter runs stay AF blocks).
   double readable = 0, af = 0;
+  std::vector<AfEpisode> runs;
   for (const RhythmBlock& b : v.blocks) {
     if (b.cls == '~') continue;
     readable += double(b.end - b.start);
     if (b.cls != 'A') continue;
-    af += double(b.end - b.start);
-    if (!v.af_episodes.empty() && v.af_episodes.back().end == b.start) v.af_episodes.back().end = b.end;
-    else v.af_episodes.push_back({b.start, b.end});
+    if (!runs.empty() && runs.back().end == b.start) runs.back().end = b.end;
+    else runs.push_back({b.start, b.end});
+  }
+  const double min_samples = kMinAfEpisodeSeconds * record.sampling_rate_hz - 0.5;
+  for (const AfEpisode& e : runs) {
+    if (double(e.end - e.start) < min_samples) continue;
+    v.af_episodes.push_back(e);
+    af += double(e.end - e.start);
   }
   v.af_burden = readable > 0 ? af / readable : 0;
   return v;
