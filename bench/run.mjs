@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 
+import { measureBatch } from './batch.mjs';
 import { measureLatency, measureRhythm, measureSimdPeak, stats } from './measure.mjs';
 import { measureNative } from './native.mjs';
 import { nodeEnv, ROOT } from './node-env.mjs';
@@ -19,7 +20,8 @@ const USAGE = `usage: scripts/bench [--json] [--quick] [options]
 
 Measures, in Node and in headless Chromium, our wasm engine (int8 and fp32) against ONNX Runtime
 Web (wasm, SIMD, 1 thread) on the same model and record; start-up; download size; wasm memory; the
-SIMD128 peak; native records/s; rhythm() on a long and a 30 s recording. Writes docs/BENCHMARKS.md.
+SIMD128 peak; native records/s; rhythm() on a long and a 30 s recording; the page's batch table
+with 2,000 records. Writes docs/BENCHMARKS.md.
 Progress goes to stderr.
 
   --json                 print one JSON object on stdout (ours_int8_ms, ort_ms, latency_ratio, ...)
@@ -42,15 +44,20 @@ Progress goes to stderr.
                          rhythm() of tests/fixtures/rhythm/A00004, CinC 2017, 300 Hz) and the long
                          recording's second pass (default models/rhythm-int8.ecgm; without it those
                          rows say "not measured: no rhythm model")
+  --batch-records N      records dropped at once on the page for the batch measurement (default 2000;
+                         --quick 300): total time and the longest main-thread task (bench/batch.mjs)
+  --batch-dir DIR        where those records come from (default: /work/data/ptbxl-full/records100,
+                         else ../shared/data/ptbxl/records100, else ../shared/data/ptbxl-raw; with fewer
+                         records than asked they are repeated under new names, and the report says so)
   --runs N --warmup N    timed runs / warm-up runs per configuration (default 200 / 20; --quick 40 / 5)
   --startups N           cold start-ups per engine (default 15; --quick 2)
-  --no-browser --no-node --no-native   skip a part
+  --no-browser --no-node --no-native --no-batch   skip a part
   --out FILE             the report (default docs/BENCHMARKS.md; "-" for none)`;
 
 // --- options -------------------------------------------------------------------------------------
 
 function parseArgs(argv) {
-  const o = { json: false, quick: false, browser: true, node: true, native: true };
+  const o = { json: false, quick: false, browser: true, node: true, native: true, batch: true };
   const value = (i) => {
     if (i + 1 >= argv.length) throw new Error(`${argv[i]} needs a value (see scripts/bench --help)`);
     return argv[i + 1];
@@ -58,7 +65,7 @@ function parseArgs(argv) {
   const names = {
     '--model-int8': 'modelInt8', '--model-fp32': 'modelFp32', '--onnx-int8': 'onnxInt8', '--onnx-fp32': 'onnxFp32',
     '--wasm-dir': 'wasmDir', '--ecglite': 'ecglite', '--records-dir': 'recordsDir', '--native-records': 'nativeRecords',
-    '--long-record': 'longRecord', '--rhythm-model': 'rhythmModel',
+    '--long-record': 'longRecord', '--rhythm-model': 'rhythmModel', '--batch-records': 'batchRecords', '--batch-dir': 'batchDir',
     '--runs': 'runs', '--warmup': 'warmup', '--startups': 'startups', '--out': 'out',
   };
   for (let i = 0; i < argv.length; ++i) {
@@ -71,6 +78,7 @@ function parseArgs(argv) {
     else if (a === '--no-browser') o.browser = false;
     else if (a === '--no-node') o.node = false;
     else if (a === '--no-native') o.native = false;
+    else if (a === '--no-batch') o.batch = false;
     else if (names[a]) o[names[a]] = value(i++);
     else throw new Error(`unknown option ${a} (see scripts/bench --help)`);
   }
@@ -83,6 +91,7 @@ function parseArgs(argv) {
   o.warmup = o.warmup ? int(o.warmup, '--warmup') : o.quick ? 5 : 20;
   o.startups = o.startups ? int(o.startups, '--startups') : o.quick ? 2 : 15;
   o.nativeRecords = o.nativeRecords ? int(o.nativeRecords, '--native-records') : o.quick ? 300 : Infinity;
+  o.batchRecords = o.batchRecords ? int(o.batchRecords, '--batch-records') : o.quick ? 300 : 2000;
   o.out = o.out ?? path.join(ROOT, 'docs', 'BENCHMARKS.md');
   return o;
 }
@@ -261,6 +270,21 @@ async function runChromium(cfg, o, recordings) {
   }
 }
 
+// The page itself (web/, as scripts/build-wasm leaves it) with many records dropped at once.
+async function runBatch(o) {
+  const { chromium } = await import('playwright-core');
+  const { startServer } = await import('../scripts/serve.mjs');
+  const server = await startServer({ root: path.join(ROOT, 'web'), port: 0 });
+  let browser;
+  try {
+    browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: CHROMIUM_ARGS, timeout: 60000 });
+    return await measureBatch(browser, server.url, { count: o.batchRecords, batchDir: o.batchDir, log });
+  } finally {
+    await browser?.close();
+    await server.close();
+  }
+}
+
 // --- figures ----------------------------------------------------------------------------------------
 
 // The comparison figures of one runtime (medians; p10 alongside as a low-noise view).
@@ -304,7 +328,7 @@ function figures(r, q = 'median') {
 
 export const TARGETS = {
   latency_ratio: 1.25, simd_peak_fraction: 0.7, record_ratio: 1.0, startup_ratio: 10, download_bytes_gz: 400000, long_record_ms: 2000,
-  rhythm_verdict_ms: 50,
+  rhythm_verdict_ms: 50, batch_longest_task_ms: 200,
 };
 
 function loadAverage() {
@@ -408,6 +432,14 @@ async function main() {
       log(`Chromium: not measured: ${result.chromium_error}`);
     }
   }
+  if (o.browser && o.batch) {
+    try {
+      result.batch = await runBatch(o);
+    } catch (e) {
+      result.batch = { skipped: e.message.split('\n')[0] };
+      log(`batch: not measured: ${result.batch.skipped}`);
+    }
+  }
   if (o.native) {
     const ecglite = o.ecglite ? path.resolve(o.ecglite)
       : ['build/native/ecglite', 'build/main/ecglite'].map((p) => path.join(ROOT, p)).find(fileOk);
@@ -469,6 +501,11 @@ async function main() {
     rhythm_verdict_ms: main?.verdict?.with_rhythm_model.total_ms.median ?? null,
     rhythm_verdict_first_ms: main?.verdict?.first_ms ?? null,
     rhythm_verdict_skipped: cfg.rhythmVerdict.skipped ?? null,
+    batch_records: result.batch?.records ?? null,
+    batch_source: result.batch?.source ?? null,
+    batch_total_ms: result.batch?.total_ms ?? null,
+    batch_longest_task_ms: result.batch?.longest_task_ms ?? null,
+    batch_skipped: result.batch?.skipped ?? (result.batch ? null : 'not run (--no-batch or --no-browser)'),
   };
   if (result.chromium && result.node) summary.node = { runtime: result.node.runtime, ...figures(result.node), p10: figures(result.node, 'p10') };
   if (result.native && !result.native.skipped) {
@@ -485,6 +522,7 @@ async function main() {
     download_bytes_gz: summary.download_bytes_gz <= TARGETS.download_bytes_gz,
     long_record_ms: summary.long_record_ms != null ? summary.long_record_ms < TARGETS.long_record_ms : null,
     rhythm_verdict_ms: summary.rhythm_verdict_ms != null ? summary.rhythm_verdict_ms < TARGETS.rhythm_verdict_ms : null,
+    batch_longest_task_ms: summary.batch_longest_task_ms != null ? summary.batch_longest_task_ms <= TARGETS.batch_longest_task_ms : null,
   };
   result.summary = summary;
 

@@ -42,11 +42,19 @@ const Command kCommands[] = {
      "  --out FILE.npy         where to write the array (required)\n"
      "  --skipped FILE         a record that cannot be used gets a row of zeros and a line in FILE\n"
      "                         (index, path, message) instead of failing the command\n" RATE_OPTION},
-    {"classify", ecglite::cli::cmd_classify, "classify RECORD... [--model FILE] [--json] [--rate HZ]",
+    {"classify", ecglite::cli::cmd_classify,
+     "classify RECORD... [--model FILE] [--json] [--explain] [--occlude MASKS] [--rate HZ]",
      "NORM/MI/STTC/CD/HYP probabilities, labels, and how the input was adapted",
      "  --model FILE           the 12-lead model (default: $ECGLITE_MODEL, else models/student-int8.ecgm\n"
      "                         next to or above the executable)\n"
-     "  --json                 one JSON object with every record and the model\n" RATE_OPTION},
+     "  --json                 one JSON object with every record and the model\n"
+     "  --explain              where each class comes from: the fall of its probability when each 0.5 s of\n"
+     "                         each lead is set to 0 mV (occlusion); in words for the positive classes\n"
+     "                         (\"mostly V1-V3, 2.0-4.5 s\"), with --json every class's lead x time matrix.\n"
+     "                         Records up to 5 min\n"
+     "  --occlude MASKS        the probabilities again with stretches of leads set to 0 mV: LEAD:FROM-TO\n"
+     "                         in seconds, comma-separated; several masks separated by ';'\n"
+     "                         (e.g. \"V1:2-2.5,V2:2-2.5;II:0-10\")\n" RATE_OPTION},
     {"eval", ecglite::cli::cmd_eval, "eval --ptbxl DIR --folds LIST [--model FILE] [--json] [--threads N]",
      "per-class and macro ROC AUC of the whole C++ pipeline on PTB-XL folds",
      "  --ptbxl DIR            the PTB-XL directory (ptbxl_database.csv and records100/)\n"

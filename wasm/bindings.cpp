@@ -31,6 +31,7 @@
 #include "ecglite/csv.h"
 #include "ecglite/edf.h"
 #include "ecglite/error.h"
+#include "ecglite/explain.h"
 #include "ecglite/inference_plan.h"
 #include "ecglite/json.h"
 #include "ecglite/model.h"
@@ -315,6 +316,11 @@ val classify(const ecglite::Model& model, const ecglite::Record& record) {
   return guarded([&] { return classify_result(ecglite::classify(model, record)); });
 }
 
+// The occlusion map of classify()'s probabilities (the "explanation" of `ecglite classify --explain --json`).
+val explain(const ecglite::Model& model, const ecglite::Record& record) {
+  return guarded([&] { return from_json(ecglite::to_json(ecglite::explain(model, record))); });
+}
+
 // --- the same network on another engine (ONNX Runtime Web) -------------------------------------
 //
 // networkInput() lays out, channel-major [runs][channels][length], exactly the runs classify()
@@ -467,6 +473,7 @@ EMSCRIPTEN_BINDINGS(ecglite) {
   function("recordFromLeads", &record_from_leads);
   function("loadModel", &load_model);
   function("classify", &classify);
+  function("explain", &explain);
   function("networkInput", &network_input);
   function("networkLogits", &network_logits);
   function("combine", &combine);

@@ -164,7 +164,58 @@ export interface ClassifyResult {
   duration_s: number;
   /** The record's sampling rate (before resampling to the model's). */
   sampling_rate_hz: number;
-  /** Wall time of the call, ms (JS only). */
+  /** Wall time of the classification, ms (JS only; the explanation has its own). */
+  time_ms: number;
+  /** Only with classify()'s `{ explain: true }`: where each class comes from. */
+  explanation?: Explanation;
+}
+
+export interface ClassifyOptions {
+  /** Add `explanation`, the occlusion map of every class (about 0.1 s more for a 10 s record; records up to 5 min). */
+  explain?: boolean;
+}
+
+/** One class's occlusion map and its words. */
+export interface ClassExplanation {
+  name: string;
+  /** classify()'s probability. */
+  probability: number;
+  /** "mostly V1-V3, 2.0-4.5 s": the fewest leads holding half of the positive map (runs of neighbouring
+   * standard leads joined), and the shortest span holding half of theirs; "spread over many leads, ..."
+   * when that takes more than four leads; "no stretch of any lead raises it noticeably" when the positive
+   * cells sum to less than 0.001. */
+  summary: string;
+  /** The leads of the summary, largest share first (empty when nothing raises the probability). */
+  top_leads: string[];
+  /** The span of the summary, seconds from the record's start (0 and 0 when nothing raises the probability). */
+  start_s: number;
+  end_s: number;
+  /**
+   * [lead][segment] (the rows in `Explanation.leads` order, the segments every `segment_s` from the start):
+   * how much the class's probability falls when that stretch of that lead is set to 0 mV (the band-passed
+   * baseline, a flat line), averaged over the 2.5 s network runs that hold it. Positive: the stretch raises
+   * the probability; negative: it lowers it. The model's sensitivity, not a clinical criterion.
+   */
+  drop: number[][];
+}
+
+/**
+ * Where each class comes from: the "explanation" of `ecglite classify --explain --json` (core:
+ * explain.h), plus `time_ms`. One time axis over the whole record.
+ */
+export interface Explanation {
+  method: 'occlusion';
+  /** Length of a segment, seconds (0.5). */
+  segment_s: number;
+  /** Segments along the record. */
+  segments: number;
+  /** The model's leads: the rows of every `drop`. */
+  leads: string[];
+  /** Network runs made for the map, beyond the classification's. */
+  inferences: number;
+  /** Every class, in the model's order (the front-end chooses which to show). */
+  classes: ClassExplanation[];
+  /** Wall time of the explanation, ms (JS only). */
   time_ms: number;
 }
 
@@ -381,7 +432,8 @@ export class EcgLite {
   loadModel(bytes: BytesLike): EcgModel;
   /** The model shipped in the package (models/student-int8.ecgm). */
   loadDefaultModel(): Promise<EcgModel>;
-  classify(model: EcgModel, record: EcgRecord): ClassifyResult;
+  /** Classifies a record; `{ explain: true }` adds where each class comes from (`explanation`). */
+  classify(model: EcgModel, record: EcgRecord, options?: ClassifyOptions): ClassifyResult;
   /** The preprocessed network input of a record, for running the same network with another engine. */
   networkInput(model: EcgModel, record: EcgRecord): NetworkInput;
   /** EcgLite's own logits (runs x classes, row-major) for a networkInput(). */

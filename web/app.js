@@ -1,13 +1,15 @@
 // The page: starts the worker and routes its messages to the parts that draw them. All reading and
 // inference happen in worker.js; the page only moves bytes there and draws what comes back.
 //   intake.js       files in (drop, picker, samples, CSV options), status line, problems
-//   results.js      record list, ECG paper and its controls, screening result, facts
+//   results.js      ECG paper and its controls, screening result, facts of the record shown
+//   batch.js        several records: the table that fills as the worker screens them, CSV export
 //   long-record.js  heart rate, beats, ectopy and rhythm episodes (rhythm())
 //   engine.js       the engine switch: ONNX Runtime Web side by side with EcgLite
 //   ui.js           what they share: page state, DOM helpers, number formats
 import { $, state, isSelected, formatCount } from './ui.js';
 import { describeDone, finishBusy, groupedProblems, setStatus, setupIntake, showProblems } from './intake.js';
-import { renderFacts, renderRecordList, renderResult, setupViewer, showRecord } from './results.js';
+import { announceResult, renderFacts, renderResult, setupViewer, showRecord } from './results.js';
+import { addBatchRow, finishBatch, markOpened, requestRecord, setupBatch, startBatch } from './batch.js';
 import { attachBeats, renderRhythm, setupLongRecord } from './long-record.js';
 import { offerEngines, onnxWanted, renderComparison, requestOnnx, setupEngine } from './engine.js';
 
@@ -51,7 +53,7 @@ function onWorkerMessage(msg) {
       state.entries = msg.records.map((r) => ({ ...r, other: {} }));
       const problems = groupedProblems(msg);
       showProblems(problems);
-      renderList();
+      if (msg.batch) { startBatch(); setStatus(describeDone()); }
       if (!state.entries.length) finishBusy(problems.length ? 'Nothing to show: see the problems above.' : 'No ECG files found in the drop.');
       break;
     }
@@ -62,15 +64,13 @@ function onWorkerMessage(msg) {
       const entry = entryByKey(msg.key);
       entry.summary = msg.summary;
       entry.leads = msg.leads;
-      if (state.selected < 0) select(state.entries.indexOf(entry));
-      renderList();
+      if (state.selected < 0 || isSelected(entry)) select(state.entries.indexOf(entry));
       break;
     }
     case 'record-error': {
       const entry = entryByKey(msg.key);
       entry.readError = msg.message;
       showProblems([...state.problems, { message: msg.message, kind: msg.kind, reason: msg.reason }]);
-      renderList();
       break;
     }
     case 'rhythm': {
@@ -90,18 +90,21 @@ function onWorkerMessage(msg) {
           entry.resultError = msg.message;
           entry.resultErrorKind = msg.kind;
         }
-        if (isSelected(entry)) { renderResult(entry); renderFacts(entry); }
+        if (isSelected(entry)) { renderResult(entry); renderFacts(entry); announceResult(entry); }
         if (onnxWanted() && msg.type === 'result') requestOnnx(entry);
       } else {
         entry.other[msg.engine] = msg.type === 'result' ? { result: msg.result } : { error: msg.message };
         if (isSelected(entry)) renderComparison(entry);
         if (!state.busy) setStatus(describeDone());
       }
-      renderList();
       break;
     }
+    case 'batch-row':
+      addBatchRow(msg.key, msg.row);
+      break;
     case 'done':
       // A drop with no record was finished when it was grouped; its status names the problems.
+      if (state.batch) finishBatch(msg.cancelled);
       if (state.entries.length) finishBusy(describeDone());
       break;
     default:
@@ -109,17 +112,18 @@ function onWorkerMessage(msg) {
   }
 }
 
-const renderList = () => renderRecordList(select);
-
 function select(index) {
   state.selected = index;
   const entry = state.entries[index];
-  if (!entry || !entry.summary) return;
-  renderList();
+  if (!entry) return;
+  // A row of the batch table: the worker reads the record again and its messages show it.
+  if (!entry.summary) { if (state.batch) requestRecord(entry); return; }
+  if (state.batch) markOpened(entry);
   showRecord(entry);
   attachBeats(entry);
   renderRhythm(entry);
   renderComparison(entry);
+  if (state.batch) $('result').scrollIntoView({ block: 'nearest' });
 }
 
 function registerServiceWorker() {
@@ -130,6 +134,7 @@ function registerServiceWorker() {
 setupViewer();
 setupLongRecord();
 setupIntake();
+setupBatch(select);
 setupEngine();
 startWorker();
 registerServiceWorker();

@@ -5,6 +5,7 @@
 import { ACCEPTED_FILES, fileKind } from './ecglite.mjs';
 import { $, el, state, formatBytes } from './ui.js';
 import { hideRecordPanels } from './results.js';
+import { batchStatus, resetBatch } from './batch.js';
 
 const SAMPLES = {
   'ptbxl-00001': ['samples/00001_lr.hea', 'samples/00001_lr.dat'],
@@ -66,6 +67,7 @@ export function finishBusy(text) {
 }
 
 export function describeDone() {
+  if (state.batch) return batchStatus();
   const ok = state.entries.filter((e) => e.result).length;
   const read = state.entries.filter((e) => e.summary).length;
   if (!state.entries.length) return 'Ready.';
@@ -95,7 +97,8 @@ async function readFile(file, onBytes) {
   return out.buffer;
 }
 
-async function openFiles(files) {
+// notes: problems found before the files were read (a folder cut at MAX_FOLDER_FILES).
+async function openFiles(files, notes = []) {
   files = [...files];
   if (!files.length) return;
   if (!state.ready) setStatus('Still loading the analysis module; your files will be read as soon as it is ready.', null);
@@ -107,22 +110,30 @@ async function openFiles(files) {
   state.selected = -1;
   showProblems([]);
   hideRecordPanels();
+  resetBatch();
+  $('announce').textContent = '';
   const total = files.reduce((n, f) => n + f.size, 0);
   let loaded = 0;
-  setStatus(`Loading ${files.length} file${files.length > 1 ? 's' : ''} (${formatBytes(total)})…`, 0);
+  let shownAt = 0;
+  const loading = () => {  // a few times a second: thousands of small files must not flood the status line
+    if (performance.now() - shownAt < 250) return;
+    shownAt = performance.now();
+    setStatus(`Loading ${files.length} file${files.length > 1 ? 's' : ''} (${formatBytes(total)})…`, total ? loaded / total : null);
+  };
+  loading();
   const payload = [];
   const maxBytes = state.limits?.maxFileBytes ?? Infinity;  // the core's limit, checked before reading
   // Files refused or unreadable here stay listed when the worker reports its own findings.
-  state.intakeProblems = files.filter((f) => f.size > maxBytes).map((f) =>
+  state.intakeProblems = notes.concat(files.filter((f) => f.size > maxBytes).map((f) =>
     `${f.name}: ${formatBytes(f.size)} is more than the ${formatBytes(maxBytes)} a file may have here; ` +
-    'split the recording or export a shorter part');
+    'split the recording or export a shorter part'));
   showProblems(state.intakeProblems);
   for (const file of files) {
     if (file.size > maxBytes) continue;
     try {
       const buffer = await readFile(file, (n) => {
         loaded += n;
-        setStatus(`Loading ${files.length} file${files.length > 1 ? 's' : ''} (${formatBytes(total)})…`, total ? loaded / total : null);
+        loading();
       });
       payload.push({ name: file.name, buffer });
     } catch (error) {
@@ -155,15 +166,17 @@ async function loadSample(name) {
   }
 }
 
-// Folders dropped from a file manager: read their files (one level of nesting is typical: a
-// PhysioNet download); bounded so that a dropped home directory does not hang the page.
+// Folders dropped from a file manager: read their files (one or two levels of nesting are typical: a
+// PhysioNet download, PTB-XL's records100/00000/); bounded so that a dropped home directory does not
+// hang the page (PTB-XL's 21,799 records at 100 Hz are 43,598 files).
+const MAX_FOLDER_FILES = 50000;
 async function filesFromDataTransfer(dataTransfer) {
   const items = [...(dataTransfer.items || [])];
   const entries = items.map((item) => item.webkitGetAsEntry?.()).filter(Boolean);
   if (!entries.some((e) => e.isDirectory)) return [...dataTransfer.files];
   const files = [];
   const walk = async (entry, depth) => {
-    if (files.length > 2000) return;
+    if (files.length >= MAX_FOLDER_FILES) return;
     if (entry.isFile) {
       files.push(await new Promise((resolve, reject) => entry.file(resolve, reject)));
     } else if (entry.isDirectory && depth < 3) {
@@ -185,6 +198,10 @@ export function setupIntake() {
   input.accept = ACCEPTED_FILES;
   $('choose').addEventListener('click', () => input.click());
   input.addEventListener('change', () => { openFiles(input.files); input.value = ''; });
+  // A folder (and its subfolders): every file in it, as a dropped folder gives them.
+  const folder = $('folder-input');
+  $('choose-folder').addEventListener('click', () => folder.click());
+  folder.addEventListener('change', () => { openFiles(folder.files); folder.value = ''; });
   // The whole window accepts drops, so that a near miss does not make the browser open the file.
   let depth = 0;
   window.addEventListener('dragenter', (e) => { e.preventDefault(); depth++; zone.classList.add('over'); });
@@ -194,7 +211,10 @@ export function setupIntake() {
     e.preventDefault();
     depth = 0;
     zone.classList.remove('over');
-    if (e.dataTransfer) openFiles(await filesFromDataTransfer(e.dataTransfer));
+    if (!e.dataTransfer) return;
+    const files = await filesFromDataTransfer(e.dataTransfer);
+    openFiles(files, files.length >= MAX_FOLDER_FILES
+      ? [`Only the first ${MAX_FOLDER_FILES.toLocaleString('en')} files of the dropped folders are read; drop fewer at a time.`] : []);
   });
   for (const button of document.querySelectorAll('[data-sample]'))
     button.addEventListener('click', () => loadSample(button.dataset.sample));

@@ -24,8 +24,8 @@ const RHYTHM_NAMES = {
   VT: 'ventricular tachycardia',
 };
 
-// The rhythm model's verdicts (CinC 2017 classes), in words for the rhythm card.
-const RHYTHM_VERDICTS = {
+// The rhythm model's verdicts (CinC 2017 classes), in words for the rhythm card and the batch table.
+export const RHYTHM_VERDICTS = {
   N: 'Sinus rhythm',
   A: 'Atrial fibrillation',
   O: 'Other rhythm',

@@ -1,7 +1,8 @@
-// The results of a drop: the record list, the ECG paper and its controls, the screening result and
+// The record shown: the ECG paper and its controls, the screening result (and its announcement) and
 // the record's facts. (The heart-rate panel is long-record.js, the engine comparison engine.js.)
 import { EcgViewer, PAGE_SECONDS } from './viewer.js';
 import { $, el, state, formatDuration, percent } from './ui.js';
+import { explainControls, explainNote, setupExplain, showExplanations } from './explain.js';
 
 // A positive "Normal ECG" is a reassuring finding, not an alarm: it is not drawn in the alarm colour.
 const NORMAL_CLASSES = new Set(['NORM']);
@@ -10,27 +11,9 @@ const NORMAL_CLASSES = new Set(['NORM']);
 export let viewer;
 
 export function hideRecordPanels() {
-  for (const id of ['records', 'result', 'ecg', 'rhythm', 'facts']) $(id).hidden = true;
+  for (const id of ['result', 'ecg', 'rhythm', 'facts']) $(id).hidden = true;
   state.trend = null;
   $('comparison').replaceChildren();
-}
-
-// onSelect(index): what a click on a record does (app.js shows every panel of it).
-export function renderRecordList(onSelect) {
-  const list = $('record-list');
-  $('records').hidden = state.entries.length < 2;
-  list.replaceChildren(...state.entries.map((entry, i) => {
-    const status = entry.readError ? ' — could not be read' : entry.result ? ` — ${verdict(entry.result)}` : entry.resultError ? ' — not classified' : '';
-    const button = el('button', {
-      type: 'button',
-      class: entry.readError ? 'failed' : '',
-      text: `${entry.name}${status}`,
-      'aria-current': i === state.selected ? 'true' : 'false',
-    });
-    button.disabled = !entry.summary;
-    button.addEventListener('click', () => onSelect(i));
-    return el('li', {}, button);
-  }));
 }
 
 // The panels of the selected record that this part draws: the paper, the result and the facts.
@@ -54,6 +37,16 @@ export function verdict(result) {
   const positive = result.classes.filter((c) => c.positive);
   if (!positive.length) return 'no class above its threshold';
   return positive.map((c) => c.description || c.name).join(' + ');
+}
+
+// What a screen reader hears when the result of the record shown arrives (the live region #announce):
+// "Results for 00001_lr: Normal ECG 99 %", the positive classes with their probabilities.
+export function announceResult(entry) {
+  const r = entry.result;
+  const positive = r?.classes.filter((c) => c.positive) ?? [];
+  $('announce').textContent = r
+    ? `Results for ${entry.name}: ${positive.length ? positive.map((c) => `${c.description || c.name} ${Math.round(100 * c.probability)} %`).join(', ') : 'no class above its threshold'}`
+    : `${entry.name}: not classified: ${entry.resultError}`;
 }
 
 // True when the record lacks a lead the 12-lead model reads (derivable limb leads included).
@@ -90,14 +83,17 @@ export function renderResult(entry) {
       el('span', { class: 'class-name' }, c.description || c.name, ' ', el('small', { text: `(${c.name})` })),
       bar,
       el('span', { class: 'prob', text: percent(c.probability) }),
-      el('span', { class: `class-state${positive}`, text: state_ }));
+      el('span', { class: `class-state${positive}`, text: state_ }),
+      explainControls(entry, c));
   });
   const list = el('ul', { class: 'classes', 'aria-label': 'Probability per class' }, ...items);
   body.replaceChildren(
     el('p', { class: 'verdict', id: 'verdict', text: `${entry.name}: ${verdict(r)}` }),
     list,
+    explainNote(),
     el('p', { class: 'hint', text: `EcgLite ${state.modelInfo?.precision ?? ''} model, ${r.inferences} network run${r.inferences === 1 ? '' : 's'} over ${r.windows} window${r.windows === 1 ? '' : 's'} in ${r.time_ms.toFixed(1)} ms.` }),
     ...r.warnings.map((w) => el('p', { class: 'notice', text: `Warning: ${w}` })));
+  showExplanations(entry);
 }
 
 export function renderFacts(entry) {
@@ -169,6 +165,7 @@ function updateViewerControls() {
 
 export function setupViewer() {
   viewer = new EcgViewer($('scroller'), { onChange: updateViewerControls });
+  setupExplain(viewer);
   $('layout').addEventListener('change', (e) => viewer.set({ layout: e.target.value }));
   $('speed').addEventListener('change', (e) => viewer.set({ speed: Number(e.target.value) }));
   $('gain').addEventListener('change', (e) => viewer.set({ gain: Number(e.target.value) }));

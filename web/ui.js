@@ -1,6 +1,6 @@
 // What every part of the page shares: its state, two DOM helpers and the number formats. The parts:
-// intake.js (files in, status and problems), results.js (record list, ECG paper, screening result,
-// facts), long-record.js (heart rate and beats), engine.js (the ONNX Runtime Web comparison);
+// intake.js (files in, status and problems), batch.js (the table of a drop of several records),
+// results.js (ECG paper, screening result, facts), long-record.js (heart rate and beats), engine.js (the ONNX Runtime Web comparison);
 // app.js starts the worker and routes its messages to them.
 
 export const $ = (id) => document.getElementById(id);
@@ -30,6 +30,7 @@ export const state = {
   problems: [],         // what is shown under the drop zone: { message, kind?, reason? } (asProblem)
   trend: null,          // the heart-rate trend drawn last, redrawn when its canvas changes size
   busy: false,
+  batch: false,         // the drop has several records: batch.js's table, one record shown at a time
 };
 
 export const isSelected = (entry) => state.entries[state.selected] === entry;

@@ -103,6 +103,9 @@ export class EcgViewer {
     this.record = null;
     this.onChange = onChange;
     this.pending = false;
+    // Drawn under each lead's trace (explain.js's shading): overlay(ctx, { lead, t0, t1, xs, y, height,
+    // speed, vx0, vx1 }), in mm of paper, as #trace gets them.
+    this.overlay = null;
 
     scroller.addEventListener('scroll', () => this.requestDraw(), { passive: true });
     if (typeof ResizeObserver === 'function') {
@@ -161,6 +164,11 @@ export class EcgViewer {
     this.hasStandard12 = STANDARD_12.every((n) => byName.has(n));
     this.options.pageStart = 0;
     this.scroller.scrollLeft = 0;
+    this.requestDraw();
+  }
+
+  setOverlay(overlay) {
+    this.overlay = overlay;
     this.requestDraw();
   }
 
@@ -424,6 +432,7 @@ export class EcgViewer {
   #trace(index, t0, t1, xs, y, vx0, vx1, mm) {
     if (index === undefined) return;
     const r = this.record;
+    this.overlay?.(this.ctx, { lead: r.leads[index], t0, t1, xs, y, height: this.#rowHeightMm(), speed: this.options.speed, vx0, vx1 });
     const samples = r.leads[index].samples;
     const rate = r.samplingRate;
     const speed = this.options.speed;

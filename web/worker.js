@@ -4,16 +4,24 @@
 //   page -> worker  { type: 'open', id, files: [{ name, buffer }], csvOptions }
 //                   { type: 'onnx', id, key, precision }
 //                   { type: 'rhythm', id, key, rhythmLead } (the rhythm again, read from another lead)
+//                   { type: 'show', id, key } (batch: read one record again for the single-record view)
+//                   { type: 'cancel', id } (batch: stop after the record being screened)
+//                   { type: 'explain', id, key } (the occlusion map of an opened record: explain.js)
 //   worker -> page  { type: 'ready', version, limits, model, buildInfo } | { type: 'fatal', message }
 //                   { type: 'grouped', id, records: [{ key, name, kind, files }], problems, ignored,
-//                     unusedAnnotations } (as groupFiles() returns them)
+//                     unusedAnnotations, batch } (as groupFiles() returns them; batch: more than one
+//                     record, screened one by one into 'batch-row's instead of being opened)
+//                   { type: 'batch-row', id, key, row: { name, leads, durationS, samplingRate, warnings,
+//                     result | classifyError, rhythm (the rhythm model's verdict or null), rhythmError }
+//                     | { name, readError } }
 //                   { type: 'progress', id, text }
 //                   { type: 'record', id, key, summary, leads: [Float32Array] (transferred) }
 //                   { type: 'record-error', id, key, message, kind, reason } (the module's error: its
 //                     kind, and its message without the module's JS advice)
 //                   { type: 'rhythm', id, key, rhythm } (beats as typed arrays, transferred)
 //                   { type: 'result', id, key, engine, result } | { type: 'result-error', id, key, engine, message, kind }
-//                   { type: 'done', id }
+//                   { type: 'done', id, cancelled }
+//                   { type: 'explanation', id, key, explanation } | { type: 'explanation', id, key, error }
 import { createEcgLite } from './ecglite.mjs';
 
 let ecg = null;
@@ -56,11 +64,14 @@ const ready = (async () => {
 });
 
 async function open({ id, files, csvOptions }) {
+  await stopBatch();
   for (const record of records.values()) record.dispose();
   records.clear();
   groups.clear();
+  lastCsvOptions = csvOptions;
   const grouped = ecg.groupFiles(files.map((f) => ({ name: f.name, bytes: new Uint8Array(f.buffer) })));
   const entries = grouped.records.map((group) => ({ key: nextKey++, group }));
+  for (const { key, group } of entries) groups.set(key, group);
   post({
     type: 'grouped',
     id,
@@ -74,36 +85,120 @@ async function open({ id, files, csvOptions }) {
     problems: grouped.problems,
     ignored: grouped.ignored,
     unusedAnnotations: grouped.unusedAnnotations,
+    batch: entries.length > 1,
   });
+  if (entries.length > 1) {
+    // Several records: screened one by one while the queue goes on (a row opened meanwhile is shown).
+    batch = { id, cancelled: false };
+    batch.finished = screen(batch, entries).catch((error) => console.error('batch:', error));
+    return;
+  }
+  for (const { key } of entries) await openRecord({ id, key });
+  post({ type: 'done', id });
+}
 
-  for (const [index, { key, group }] of entries.entries()) {
-    const of = entries.length > 1 ? ` (${index + 1} of ${entries.length})` : '';
-    post({ type: 'progress', id, text: `Reading ${group.name}${of}…` });
-    let record;
+// Reads, draws, classifies and analyses one record for the single-record view: after a drop of one
+// record, and when a row of the batch table is opened (then the record read before is let go, and
+// the status line keeps saying how the batch goes: no progress lines).
+async function openRecord({ id, key }, { progress = true } = {}) {
+  const group = groups.get(key);
+  if (!group) return;
+  const say = (text) => { if (progress) post({ type: 'progress', id, text }); };
+  for (const [k, r] of records) if (k !== key) { r.dispose(); records.delete(k); }
+  let record = records.get(key);
+  if (!record) {
+    say(`Reading ${group.name}…`);
     try {
-      record = ecg.readGroup(group, csvOptions);
+      record = ecg.readGroup(group, lastCsvOptions);
     } catch (error) {
       post({ type: 'record-error', id, key, message: error.message, kind: error.kind, reason: error.reason });
-      continue;
+      return;
     }
     records.set(key, record);
-    const leads = record.allSamples();
-    const summary = { ...record };
-    post({ type: 'record', id, key, summary, leads }, leads.map((l) => l.buffer));
+  }
+  const leads = record.allSamples();
+  const summary = { ...record };
+  post({ type: 'record', id, key, summary, leads }, leads.map((l) => l.buffer));
 
-    post({ type: 'progress', id, text: `Classifying ${group.name}${of}…` });
+  say(`Classifying ${group.name}…`);
+  try {
+    if (!model) throw new Error(modelError);
+    post({ type: 'result', id, key, engine: 'ecglite', result: ecg.classify(model, record) });
+  } catch (error) {
+    post({ type: 'result-error', id, key, engine: 'ecglite', message: error.message, kind: error.kind });
+  }
+
+  say(`Detecting beats in ${group.name}…`);
+  await analyseRhythm({ id, key });
+}
+
+// --- batch: many records, one table row each ---
+
+let batch = null; // { id, cancelled, finished: Promise } of the drop being screened
+let lastCsvOptions = {};
+
+async function stopBatch() {
+  if (!batch) return;
+  batch.cancelled = true;
+  await batch.finished;
+}
+
+// Lets the messages of the page in (a cancel, a row to open) between two records, without the
+// clamping of nested setTimeout(0).
+const yieldChannel = new MessageChannel();
+const yieldToMessages = () => new Promise((resolve) => {
+  yieldChannel.port1.onmessage = resolve;
+  yieldChannel.port2.postMessage(null);
+});
+
+async function screen(current, entries) {
+  const { id } = current;
+  try {
+    // The rhythm verdict is part of each row (beats are only detected for a record that is opened).
+    const { rhythmModel } = await loadOptionalModels();
+    for (const { key, group } of entries) {
+      if (current.cancelled) break;
+      post({ type: 'batch-row', id, key, row: screenRecord(group, rhythmModel) });
+      await yieldToMessages();
+    }
+  } finally {
+    // Always said, so that the page is never left busy (an unexpected error reaches the console).
+    post({ type: 'done', id, cancelled: current.cancelled });
+    if (batch === current) batch = null;
+  }
+}
+
+// One row of the batch table: what the record is, classify()'s result (as `ecglite classify --json`
+// prints it) and the rhythm model's verdict. The record is let go at once.
+function screenRecord(group, rhythmModel) {
+  let record;
+  try {
+    record = ecg.readGroup(group, lastCsvOptions);
+  } catch (error) {
+    return { name: group.name, readError: error.message };
+  }
+  try {
+    const row = { name: record.name, leads: record.leads.length, durationS: record.durationS, samplingRate: record.samplingRate, warnings: record.warnings };
     try {
       if (!model) throw new Error(modelError);
-      post({ type: 'result', id, key, engine: 'ecglite', result: ecg.classify(model, record) });
+      row.result = ecg.classify(model, record);
     } catch (error) {
-      post({ type: 'result-error', id, key, engine: 'ecglite', message: error.message, kind: error.kind });
+      row.classifyError = error.message;
     }
-
-    post({ type: 'progress', id, text: `Detecting beats in ${group.name}${of}…` });
-    groups.set(key, group);
-    await analyseRhythm({ id, key });
+    row.rhythm = null;
+    if (rhythmModel) {
+      try {
+        const { verdict, warnings } = ecg.rhythm(record, { rhythmModel });
+        row.rhythm = verdict && { class: verdict.class, probability: verdict.probability, lead_name: verdict.lead_name, af_burden: verdict.af_burden };
+        if (!verdict && warnings.length) row.rhythmError = warnings.join('; ');
+      } catch (error) {
+        row.rhythmError = error.message;
+      }
+    }
+    return row;
+  } finally {
+    record.dispose();
   }
-  post({ type: 'done', id });
 }
 
 // Beats, heart rate and the rhythm verdict of an opened record, from `rhythmLead` (the default lead
@@ -207,12 +302,31 @@ async function runOnnx({ id, key, precision }) {
   }
 }
 
+// Where each class comes from (classify's { explain: true }: about 0.1-0.3 s for a 10 s record), on
+// request, for the record shown.
+function explain({ id, key }) {
+  try {
+    const record = records.get(key);
+    if (!model) throw new Error(modelError);
+    if (!record) throw new Error('the record is no longer loaded (open it again)');
+    post({ type: 'explanation', id, key, explanation: ecg.classify(model, record, { explain: true }).explanation });
+  } catch (error) {
+    post({ type: 'explanation', id, key, error: error.message });
+  }
+}
+
 let queue = Promise.resolve();
 self.onmessage = ({ data }) => {
+  if (data.type === 'cancel') {  // not queued: the batch it stops is what the queue would wait for
+    if (batch?.id === data.id) batch.cancelled = true;
+    return;
+  }
   queue = queue.then(async () => {
     await ready;
     if (data.type === 'open') await open(data);
+    else if (data.type === 'show') await openRecord(data, { progress: false });
     else if (data.type === 'rhythm') await analyseRhythm(data);
     else if (data.type === 'onnx') await runOnnx(data);
+    else if (data.type === 'explain') explain(data);
   }).catch((error) => post({ type: 'result-error', id: data.id, key: data.key, engine: data.type, message: error.message }));
 };

@@ -7,27 +7,11 @@ import { existsSync, readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { cliJson, ecglite, NO_CLI } from '../js/support.mjs';
-import { DATA_DIR, ROOT, SAMPLES, SKIP, WEB, browserForTestFile, drop, pick, screenshotPath, settled, shownProbabilities } from './support.mjs';
+import {
+  DATA_DIR, MODEL, ROOT, SAMPLES, SKIP, WEB, assertShowsCli, browserForTestFile, drop, expectedFor, percent, pick, screenshotPath, settled,
+} from './support.mjs';
 
-const MODEL = path.join(WEB, 'models', 'student-int8.ecgm');
 const env = browserForTestFile();
-
-const percent = (p) => `${(p * 100).toFixed(1)} %`;
-
-function expectedFor(file) {
-  const [r] = cliJson('classify', file, '--model', MODEL, '--json').records;
-  assert.ok(!r.error, r.error);
-  return r;
-}
-
-async function assertShowsCli(page, file) {
-  const expected = expectedFor(file);
-  const shown = await shownProbabilities(page);
-  assert.deepEqual(Object.keys(shown), Object.keys(expected.probabilities));
-  for (const [name, p] of Object.entries(expected.probabilities)) assert.equal(shown[name], percent(p), `${path.basename(file)} ${name}`);
-  const positive = await page.$$eval('#result-body .class-state.positive', (els) => els.map((e) => e.closest('li').dataset.class));
-  assert.deepEqual(positive, expected.labels);
-}
 
 test('a WFDB pair opened with the file picker shows the CLI\'s predictions', { skip: SKIP || NO_CLI }, async () => {
   const page = await env.newPage();
@@ -107,16 +91,6 @@ test('a bad file shows a visible error and the next good file still classifies',
   await page.close();
 });
 
-test('several records at once: each is listed and can be selected', { skip: SKIP || NO_CLI }, async () => {
-  const page = await env.newPage();
-  await pick(page, ['00001_lr.hea', '00001_lr.dat', 'HR06001.hea', 'HR06001.mat', 'ptbxl-06003.csv'].map((f) => path.join(SAMPLES, f)));
-  const names = await page.$$eval('#record-list button', (bs) => bs.map((b) => b.textContent));
-  assert.equal(names.length, 3, names.join(' | '));
-  await page.click('#record-list li:nth-child(2) button');
-  await assertShowsCli(page, path.join(SAMPLES, 'HR06001.hea'));
-  await page.close();
-});
-
 test('sample buttons load the bundled records', { skip: SKIP || NO_CLI }, async () => {
   const page = await env.newPage();
   await settled(page, () => page.click('button[data-sample="cinc-HR06001"]'));
@@ -182,7 +156,7 @@ test('keyboard: the first control opens the file picker, results are announced',
   await page.keyboard.press('Enter');
   const chooser = await chooserOpened;
   assert.equal(chooser.isMultiple(), true);
-  assert.equal(await page.getAttribute('#result-body', 'aria-live'), 'polite');
+  assert.equal(await page.getAttribute('#announce', 'aria-live'), 'polite');
   assert.equal(await page.getAttribute('#status', 'role'), 'status');
   // Every form control has an accessible name.
   const unlabeled = await page.$$eval('input:not([type=hidden]):not([hidden]), select, button', (els) =>

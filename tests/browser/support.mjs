@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { cliJson } from '../js/support.mjs';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const WEB = path.join(ROOT, 'web');
@@ -139,6 +140,28 @@ export async function drop(page, files) {
 export async function shownProbabilities(page) {
   return page.$$eval('#result-body li[data-class]', (items) =>
     Object.fromEntries(items.map((li) => [li.dataset.class, li.querySelector('.prob').textContent])));
+}
+
+/** The model the page ships (scripts/build-wasm copies it), the reference for `ecglite classify`. */
+export const MODEL = path.join(WEB, 'models', 'student-int8.ecgm');
+/** A probability as the page shows it. */
+export const percent = (p) => `${(p * 100).toFixed(1)} %`;
+
+/** What `ecglite classify --json` says about one record file (it must classify). */
+export function expectedFor(file) {
+  const [r] = cliJson('classify', file, '--model', MODEL, '--json').records;
+  assert.ok(!r.error, r.error);
+  return r;
+}
+
+/** The screening result shown is the CLI's for `file`: every probability and the positive labels. */
+export async function assertShowsCli(page, file) {
+  const expected = expectedFor(file);
+  const shown = await shownProbabilities(page);
+  assert.deepEqual(Object.keys(shown), Object.keys(expected.probabilities));
+  for (const [name, p] of Object.entries(expected.probabilities)) assert.equal(shown[name], percent(p), `${path.basename(file)} ${name}`);
+  const positive = await page.$$eval('#result-body .class-state.positive', (els) => els.map((e) => e.closest('li').dataset.class));
+  assert.deepEqual(positive, expected.labels);
 }
 
 export function screenshotPath(name) {

@@ -60,7 +60,8 @@ TEST(Cli, VersionPrintsProjectVersion) {
 TEST(Cli, HelpListsEveryOptionAndEachCommandHasItsOwn) {
   const auto all = run_cli("--help");
   EXPECT_EQ(all.status, 0);
-  for (const char* option : {"classify RECORD... [--model FILE] [--json] [--rate HZ]", "--skipped FILE",
+  for (const char* option : {"classify RECORD... [--model FILE] [--json] [--explain] [--occlude MASKS] [--rate HZ]",
+                             "--skipped FILE",
                              "--threads N", "ann RECORD ANNOTATOR [--full]", "--export-windows FILE.npy",
                              "--no-annotations", "--tolerance-ms MS", "--markdown", "--resample HZ"})
     EXPECT_CONTAINS(all.out, option);

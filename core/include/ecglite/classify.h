@@ -39,6 +39,10 @@ PreprocessOptions preprocess_options(const ModelInfo& info);
 // where that model belongs. preprocess_options and evaluate_ptbxl call it.
 void require_recording_model(const ModelInfo& info);
 
+// The record as classify() hands it to the network: checked for valid samples (ErrorKind::no_signal)
+// and preprocessed with preprocess_options(model.info()).
+Prepared preprocess_for(const Model& model, const Record& record);
+
 // Preprocesses `record` with the model's settings, runs the network over sliding windows
 // (max within each 10 s window, mean over 10 s windows) and thresholds the probabilities.
 ClassifyResult classify(const Model& model, const Record& record);

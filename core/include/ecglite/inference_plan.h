@@ -25,6 +25,15 @@ struct InferencePlan {
 // Throws Error when the prepared record does not fit the model (rate, leads, too short).
 InferencePlan plan_inference(const ModelInfo& info, const Prepared& prepared);
 
+// The prepared leads the plan reads, time-major ([sample][model input channel]): every run is then a
+// contiguous slice. Throws Error (bad_data) for a non-finite value, which would otherwise turn
+// silently into a confident-looking probability.
+std::vector<float> time_major_input(const InferencePlan& plan, const Prepared& prepared);
+
+// The logits of run `run` of the plan over a time_major_input(), written to `out` (one per class).
+void run_logits(const Model& model, const InferencePlan& plan, const std::vector<float>& input, std::size_t run,
+                float* out);
+
 // "7 inferences of 2.5 s (7 per window, stride 1.25 s; maximum within each window, mean over windows)"
 std::string describe_inference(const ModelInfo& info, const InferencePlan& plan);
 

@@ -42,27 +42,12 @@ void require_recording_model(const ModelInfo& info) {
 ClassifyResult classify_prepared(const Model& model, const Prepared& prepared) {
   const ModelInfo& info = model.info();
   const InferencePlan plan = plan_inference(info, prepared);
-  const std::size_t channels = plan.lead_of.size();
   const std::size_t classes = info.class_names.size();
   const std::size_t n = prepared.num_samples;
-
   // time-major copy of the whole record: every inference window is then a contiguous slice
-  std::vector<float> tm(n * channels);
-  bool finite = true;
-  for (std::size_t c = 0; c < channels; ++c) {
-    const float* lead = prepared.leads[plan.lead_of[c]].data();
-    for (std::size_t t = 0; t < n; ++t) {
-      tm[t * channels + c] = lead[t];
-      finite &= std::isfinite(lead[t]);
-    }
-  }
-  if (!finite)  // a NaN would silently turn into a confident-looking probability
-    throw Error(ErrorKind::bad_data,
-                "the preprocessed signal contains non-finite values (the record's samples are out of range)");
-
+  const std::vector<float> tm = time_major_input(plan, prepared);
   std::vector<float> logits(plan.run_starts.size() * classes);
-  for (std::size_t r = 0; r < plan.run_starts.size(); ++r)
-    model.logits_time_major(&tm[plan.run_starts[r] * channels], &logits[r * classes]);
+  for (std::size_t r = 0; r < plan.run_starts.size(); ++r) run_logits(model, plan, tm, r, &logits[r * classes]);
 
   ClassifyResult r = combine_logits(info, plan, logits);
   r.duration_s = n / prepared.sampling_rate_hz;
@@ -72,7 +57,7 @@ ClassifyResult classify_prepared(const Model& model, const Prepared& prepared) {
   return r;
 }
 
-ClassifyResult classify(const Model& model, const Record& record) {
+Prepared preprocess_for(const Model& model, const Record& record) {
   // Preprocessing zero-fills leads without valid samples; with none valid anywhere the network
   // would score a flat line as if it were an ECG.
   bool any_valid = false;
@@ -87,7 +72,11 @@ ClassifyResult classify(const Model& model, const Record& record) {
   if (!any_valid)
     throw Error(ErrorKind::no_signal,
                 "record " + record.name + " has no valid samples in any lead (all missing): nothing to classify");
-  Prepared prepared = preprocess(record, preprocess_options(model.info()));
+  return preprocess(record, preprocess_options(model.info()));
+}
+
+ClassifyResult classify(const Model& model, const Record& record) {
+  const Prepared prepared = preprocess_for(model, record);
   ClassifyResult r = classify_prepared(model, prepared);
   r.record_name = record.name;
   r.duration_s = record.duration_s();

@@ -61,6 +61,29 @@ InferencePlan plan_inference(const ModelInfo& info, const Prepared& prepared) {
   return plan;
 }
 
+std::vector<float> time_major_input(const InferencePlan& plan, const Prepared& prepared) {
+  const std::size_t channels = plan.lead_of.size();
+  const std::size_t n = prepared.num_samples;
+  std::vector<float> tm(n * channels);
+  bool finite = true;
+  for (std::size_t c = 0; c < channels; ++c) {
+    const float* lead = prepared.leads[plan.lead_of[c]].data();
+    for (std::size_t t = 0; t < n; ++t) {
+      tm[t * channels + c] = lead[t];
+      finite &= std::isfinite(lead[t]);
+    }
+  }
+  if (!finite)
+    throw Error(ErrorKind::bad_data,
+                "the preprocessed signal contains non-finite values (the record's samples are out of range)");
+  return tm;
+}
+
+void run_logits(const Model& model, const InferencePlan& plan, const std::vector<float>& input, std::size_t run,
+                float* out) {
+  model.logits_time_major(&input[plan.run_starts[run] * plan.lead_of.size()], out);
+}
+
 std::string describe_inference(const ModelInfo& info, const InferencePlan& plan) {
   const std::size_t runs = plan.run_starts.size();
   return std::to_string(runs) + " inference" + (runs == 1 ? "" : "s") + " of " +

@@ -4,6 +4,7 @@
 
 #include "../common/text.h"
 #include "ecglite/classify.h"
+#include "ecglite/explain.h"
 #include "ecglite/json.h"
 #include "json_text.h"
 
@@ -113,6 +114,35 @@ std::string to_json(const ClassifyResult& r) {
     << ",\"duration_s\":" << Number{r.duration_s} << ",\"sampling_rate_hz\":" << Number{r.sampling_rate_hz}
     << "}";
   return o.text;
+}
+
+// The occlusion map (explain.h): per class its words and its drop matrix, one row per lead. Drops to
+// 4 significant digits: the map is read for its shape, and 5 x 12 x 20 numbers stay small.
+std::string to_json(const Explanation& e) {
+  json_text::Out o;
+  o << "{\"method\":\"occlusion\",\"segment_s\":" << Number{e.segment_s} << ",\"segments\":" << e.segments
+    << ",\"leads\":" << Strings{e.leads} << ",\"inferences\":" << e.inferences << ",\"classes\":[";
+  for (std::size_t k = 0; k < e.classes.size(); ++k) {
+    const ClassExplanation& c = e.classes[k];
+    o << (k ? "," : "") << "{\"name\":" << Quoted{c.name} << ",\"probability\":" << Number{c.probability}
+      << ",\"summary\":" << Quoted{c.summary} << ",\"top_leads\":" << Strings{c.top_leads}
+      << ",\"start_s\":" << Number{c.start_s} << ",\"end_s\":" << Number{c.end_s} << ",\"drop\":[";
+    for (std::size_t l = 0; l < e.leads.size(); ++l) {
+      o << (l ? ",[" : "[");
+      for (std::size_t s = 0; s < e.segments; ++s)
+        o << (s ? "," : "") << Number{c.drop[l * e.segments + s], "%.4g"};
+      o << "]";
+    }
+    o << "]}";
+  }
+  o << "]}";
+  return o.text;
+}
+
+std::string to_json(const ClassifyResult& r, const Explanation& e) {
+  std::string text = to_json(r);
+  text.pop_back();  // the closing brace
+  return text + ",\"explanation\":" + to_json(e) + "}";
 }
 
 std::string to_json(const ModelInfo& m) {
