@@ -237,8 +237,8 @@ def render(train: dict, ev: dict, model_bytes: int) -> str:
          "at 100 Hz: the lead band-passed 0.5-40 Hz and divided by its median QRS amplitude, the RR interval "
          f"each sample lies in, and its change from the previous interval. Windows of {window_s:.0f} s every 5 s; a "
          "recording up to 61 s gets the class of the mean logits of all its windows; a longer one gets a "
-         "class per 5 s block (the windows covering it), AF episodes (runs of AF blocks) and the AF burden "
-         "(AF blocks / blocks not too noisy).",
+         "class per 5 s block (the windows covering it), AF episodes (runs of AF blocks lasting 30 s or more) and "
+         "the AF burden (time in AF episodes / time in blocks not too noisy).",
          f"- Lead: lead I of a 12-lead record, else the first lead (`--rhythm-lead`, `rhythmLead`). "
          "Recordings shorter than 9 s get no verdict.", "",
          "## Training data and cross-validation (CinC 2017)", "",

@@ -9,7 +9,9 @@
 #include "ecglite/classify.h"
 #include "ecglite/inference_plan.h"
 #include "ecglite/ptbxl_eval.h"
+#include "ecglite/qrs.h"
 #include "ecglite/read.h"
+#include "ecglite/rhythm_class.h"
 #include "test_support.h"
 
 using namespace ecglite;
@@ -89,4 +91,19 @@ TEST(ShippedModel, RecordWithoutUnitsIsClassifiedWithAWarning) {
     const ClassifyResult cinc = classify(model, read_record_file(test::source_dir() + "/web/samples/HR06001"));
     for (const auto& w : cinc.warnings) EXPECT_EQ(w.find("no physical unit"), std::string::npos) << w;
   }
+}
+
+TEST(ShippedModel, RhythmModelCallsTheAfFixturesAfAndARegularRecordNot) {
+  const Model model = Model::from_file(shipped("rhythm-int8.ecgm"));
+  EXPECT_TRUE(is_rhythm_model(model.info()));
+  EXPECT_LE(test::read_text(shipped("rhythm-int8.ecgm")).size(), 100u * 1024u);  // the budget
+  // Two AF recordings (a CinC 2017 record and an Apple Watch export of another) and a sinus one.
+  for (const char* file : {"rhythm/A00004.hea", "rhythm/apple-watch-af.csv"}) {
+    const Record r = read_record_file(test::fixture(file));
+    EXPECT_EQ(classify_rhythm(model, r, detect_qrs(r)).cls, 'A') << file;
+  }
+  const Record sinus = read_record_file(test::source_dir() + "/web/samples/00001_lr.hea");
+  const RhythmVerdict v = classify_rhythm(model, sinus, detect_qrs(sinus));
+  EXPECT_EQ(v.cls, 'N');
+  EXPECT_EQ(v.lead_name, "I");
 }

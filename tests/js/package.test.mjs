@@ -20,8 +20,8 @@ const run = (cmd, args, cwd) => {
 test('npm pack ships the module (ecglite.mjs and its files.mjs), the wasm, the model, the types and the README', { skip: NO_MODULE || NO_MODEL }, () => {
   const [info] = JSON.parse(run(NPM, ['pack', '--dry-run', '--json', '--ignore-scripts'], PACKAGE_DIR));
   const files = info.files.map((f) => f.path).sort();
-  const beats = existsSync(path.join(PACKAGE_DIR, 'models', 'beats-int8.ecgm')) ? ['models/beats-int8.ecgm'] : [];
-  assert.deepEqual(files, ['README.md', 'ecglite-core.mjs', 'ecglite-core.wasm', 'ecglite.mjs', 'files.mjs', 'index.d.ts', ...beats, 'models/student-int8.ecgm', 'package.json']);
+  const optional = ['beats-int8.ecgm', 'rhythm-int8.ecgm'].filter((f) => existsSync(path.join(PACKAGE_DIR, 'models', f))).map((f) => `models/${f}`);
+  assert.deepEqual(files, ['README.md', 'ecglite-core.mjs', 'ecglite-core.wasm', 'ecglite.mjs', 'files.mjs', 'index.d.ts', ...optional, 'models/student-int8.ecgm', 'package.json']);
   assert.equal(info.name, 'ecglite');
 });
 

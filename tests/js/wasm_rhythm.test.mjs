@@ -11,6 +11,8 @@ const skip = NO_MODULE || NO_CLI;
 const BEATS_MODEL = path.join(PACKAGE_DIR, 'models', 'beats-int8.ecgm');
 const withModel = existsSync(BEATS_MODEL);
 const modelArgs = withModel ? ['--model', BEATS_MODEL] : ['--no-model'];
+// The verdict has its own test (wasm_rhythm_verdict.test.mjs): here neither side runs the rhythm model.
+const rhythmArgs = [...modelArgs, '--no-rhythm-model'];
 
 async function beatModel(ecg) {
   return withModel ? ecg.loadModel(read(BEATS_MODEL)) : null;
@@ -53,7 +55,7 @@ function assertSameRhythm(r, native, what) {
 async function rhythmWithAnnotations(base) {
   const ecg = await ecglite();
   const model = await beatModel(ecg);
-  const native = cliJson('rhythm', base, ...modelArgs, '--json', '--beats');
+  const native = cliJson('rhythm', base, ...rhythmArgs, '--json', '--beats');
   const record = readWfdbRecord(ecg, base);
   const r = ecg.rhythm(record, { beatModel: model, annotations: read(`${base}.atr`), annotationsName: `${path.basename(base)}.atr` });
   record.dispose();
@@ -74,7 +76,7 @@ test('rhythm() equals `ecglite rhythm --json --beats` without annotations, on a 
   const csv = path.join(SAMPLES, 'ptbxl-06003.csv');
   for (const [file, open] of [[path.join(SAMPLES, '00001_lr.hea'), () => readWfdbRecord(ecg, path.join(SAMPLES, '00001_lr'))],
     [csv, () => ecg.readCsv(read(csv), { name: csv })]]) {
-    const native = cliJson('rhythm', file, ...modelArgs, '--json', '--beats', '--no-annotations');
+    const native = cliJson('rhythm', file, ...rhythmArgs, '--json', '--beats', '--no-annotations');
     const record = open();
     const r = ecg.rhythm(record, { beatModel: model });
     record.dispose();

@@ -56,7 +56,7 @@ test('rhythmLead picks the lead, and a lead the record does not have is a bad_ar
 test('the shipped rhythm model loads and gives a verdict', { skip: skip || (!existsSync(SHIPPED) && 'no rhythm model in wasm/models (run scripts/build-wasm)') }, async () => {
   const ecg = await ecglite();
   const model = await ecg.loadDefaultRhythmModel();
-  assert.deepEqual(model.info.class_names, ['N', 'A', 'O', '~']);
+  assert.deepEqual(model.info.classes.map((c) => c.name), ['N', 'A', 'O', '~']);
   const record = ecg.readCsv(read(IRREGULAR), { name: IRREGULAR });
   const r = ecg.rhythm(record, { rhythmModel: model });
   record.dispose();
