@@ -5,6 +5,7 @@
 //   batch.js        several records: the table that fills as the worker screens them, CSV export
 //   long-record.js  heart rate, beats, ectopy and rhythm episodes (rhythm())
 //   engine.js       the engine switch: ONNX Runtime Web side by side with EcgLite
+//   report.js       the printed report of the record shown (one landscape page)
 //   ui.js           what they share: page state, DOM helpers, number formats
 import { $, state, isSelected, formatCount } from './ui.js';
 import { describeDone, finishBusy, groupedProblems, setStatus, setupIntake, showProblems } from './intake.js';
@@ -12,6 +13,7 @@ import { announceResult, renderFacts, renderResult, setupViewer, showRecord } fr
 import { addBatchRow, finishBatch, markOpened, requestRecord, setupBatch, startBatch } from './batch.js';
 import { attachBeats, renderRhythm, setupLongRecord } from './long-record.js';
 import { offerEngines, onnxWanted, renderComparison, requestOnnx, setupEngine } from './engine.js';
+import { setupReport } from './report.js';
 
 function startWorker() {
   const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
@@ -29,6 +31,7 @@ function onWorkerMessage(msg) {
   if (msg.type === 'ready') {
     state.ready = true;
     state.limits = msg.limits;
+    state.version = msg.version;
     state.modelInfo = msg.model;
     state.buildInfo = msg.buildInfo || {};
     document.body.dataset.ready = 'true';
@@ -136,5 +139,6 @@ setupLongRecord();
 setupIntake();
 setupBatch(select);
 setupEngine();
+setupReport();
 startWorker();
 registerServiceWorker();

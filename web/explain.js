@@ -4,7 +4,8 @@
 // button per class shades the ECG paper under the traces, one class at a time, darker where occluding
 // that half-second of that lead lowers the class's probability more. The hooks: results.js puts
 // explainControls() in each class row and explainNote() under the list, and calls showExplanations()
-// for the record shown; setupExplain() gives the paper (viewer.js) its overlay.
+// for the record shown; setupExplain() gives the paper (viewer.js) its overlay. The printed report
+// (report.js) draws drawShading() on its own paper and prints shadingLegend() under it.
 import { $, el, state } from './ui.js';
 
 const SHADE = '52, 93, 220';   // rgb of the shading; its opacity grows with the fall
@@ -98,13 +99,20 @@ function update(entry) {
   const e = explanations.get(entry.key)?.explanation;
   const cost = document.querySelector('#explain-note .explain-cost');
   if (cost) cost.textContent = e ? ` Worked out with ${e.inferences} more network runs in ${e.time_ms.toFixed(0)} ms.` : '';
-  const cls = shown && entry.result.classes.find((c) => c.name === shown.name);
   const legend = legendElement();
-  legend.hidden = !cls;
-  legend.textContent = cls ? `Shading: where occluding the ECG lowers the model’s probability of ${cls.description || cls.name}` +
-    ` (${words(entry, cls).replace(/^Where: /, '')}). Not a diagnosis.` : '';
-  viewer.canvas.dataset.explanation = cls ? cls.name : '';
+  legend.textContent = shadingLegend(entry);
+  legend.hidden = !legend.textContent;
+  viewer.canvas.dataset.explanation = shownClass(entry)?.name ?? '';
   viewer.requestDraw();
+}
+
+const shownClass = (entry) => (shown?.key === entry.key ? entry.result?.classes.find((c) => c.name === shown.name) : undefined);
+
+/** The line that names the class shaded on the paper of `entry`; '' when none is. */
+export function shadingLegend(entry) {
+  const cls = shownClass(entry);
+  return cls ? `Shading: where occluding the ECG lowers the model’s probability of ${cls.description || cls.name}` +
+    ` (${words(entry, cls).replace(/^Where: /, '')}). Not a diagnosis.` : '';
 }
 
 // A line under the paper saying which class is shaded (made here, so the page's HTML needs no part).
@@ -120,7 +128,7 @@ function legendElement() {
 
 // The overlay of the paper (viewer.js): under the trace of `lead` drawn from time t0 to t1 at paper
 // x `xs`, baseline y, in a row `height` mm high; only [vx0, vx1] is visible. Units: mm of paper.
-function drawShading(ctx, { lead, t0, t1, xs, y, height, speed, vx0, vx1 }) {
+export function drawShading(ctx, { lead, t0, t1, xs, y, height, speed, vx0, vx1 }) {
   const entry = state.entries[state.selected];
   if (!shown || entry?.key !== shown.key) return;
   const e = explanations.get(entry.key)?.explanation;

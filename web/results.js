@@ -96,9 +96,9 @@ export function renderResult(entry) {
   showExplanations(entry);
 }
 
-export function renderFacts(entry) {
+/** The record's facts, [name, value]; `brief` (the printed report) leaves out its comments, reader warnings and annotations. */
+export function recordFacts(entry, brief = false) {
   const s = entry.summary;
-  if (!s) return;
   const units = [...new Set(s.leads.map((l) => l.units || 'unknown'))].join(', ');
   const facts = [
     ['Record', s.name],
@@ -110,6 +110,7 @@ export function renderFacts(entry) {
   if (s.leads.length) facts.push(['Units', units === 'NU' ? 'NU (unitless: amplitudes are not in mV)' : units]);
   const hr = entry.rhythm && !entry.rhythm.error && entry.rhythm.beats_detected >= 2 ? entry.rhythm.heart_rate.mean_bpm : undefined;
   if (Number.isFinite(hr)) facts.push(['Heart rate', `${Math.round(hr)} beats per minute`]);
+  if (brief) return facts;
   // One line each: a header's comment lines often continue a sentence, which a separator would cut.
   if (s.comments.length) facts.push(['Comments', s.comments.join('\n')]);
   if (s.warnings.length) facts.push(['Reader warnings', s.warnings.join('\n')]);
@@ -119,6 +120,12 @@ export function renderFacts(entry) {
     if (s.annotations.length > shown.length) shown.push(`… and ${s.annotations.length - shown.length} more`);
     facts.push([`Annotations (${s.annotations.length})`, shown.join('\n')]);
   }
+  return facts;
+}
+
+export function renderFacts(entry) {
+  if (!entry.summary) return;
+  const facts = recordFacts(entry);
   $('facts-list').replaceChildren(...facts.flatMap(([k, v]) => [el('dt', { text: k }), el('dd', { class: 'lines', text: v })]));
 
   const steps = [];

@@ -15,6 +15,7 @@ const PRECACHE = [
   'explain.js',
   'long-record.js',
   'engine.js',
+  'report.js',
   'viewer.js',
   'worker.js',
   'icon.svg',

@@ -1,6 +1,7 @@
 // What every part of the page shares: its state, two DOM helpers and the number formats. The parts:
 // intake.js (files in, status and problems), batch.js (the table of a drop of several records),
-// results.js (ECG paper, screening result, facts), long-record.js (heart rate and beats), engine.js (the ONNX Runtime Web comparison);
+// results.js (ECG paper, screening result, facts), long-record.js (heart rate and beats), engine.js (the ONNX Runtime Web comparison),
+// report.js (the printed report);
 // app.js starts the worker and routes its messages to them.
 
 export const $ = (id) => document.getElementById(id);
@@ -20,7 +21,8 @@ export const state = {
   worker: null,
   ready: false,
   limits: null,         // the core's resource limits (the worker's 'ready' message)
-  modelInfo: null,
+  version: '',          // the module's version and
+  modelInfo: null,      // its model's info (the worker's 'ready' message)
   buildInfo: {},
   requestId: 0,
   entries: [],          // { key, name, kind, files, summary?, leads?, result?, resultError?, resultErrorKind?, rhythm?, other: {} }

@@ -11,6 +11,10 @@
 //
 // Leads whose units are not a voltage (NU: derived PTB-XL data is z-scored) have no mV scale: they
 // are drawn so that a typical beat is as tall as 1 mV would be, and get no calibration pulse.
+//
+// The printed report (report.js) draws its paper with a viewer of its own, of fixed size: `fixed` =
+// { widthMm, pixelRatio }. It draws only when asked (draw()), ignores scrolling, resizing and keys,
+// and its view starts at options.pageStart in both layouts.
 
 export const CSS_PX_PER_MM = 96 / 25.4;
 export const SPEEDS = [25, 50];          // mm/s
@@ -68,6 +72,9 @@ function typicalPeak(samples, rate, base) {
   return peaks[peaks.length >> 1];
 }
 
+/** The width of the 3 × 4 page (10 s and its margins) at `speed` mm/s, in mm of paper. */
+export const pageWidthMm = (speed) => MARGIN_MM + PAGE_SECONDS * speed + 4;
+
 // m:ss (h:mm:ss from an hour on), for the time labels of the strip.
 function formatClock(seconds, withHours = seconds >= 3600) {
   const s = Math.round(seconds);
@@ -88,7 +95,7 @@ function baseline(samples) {
 }
 
 export class EcgViewer {
-  constructor(scroller, { onChange } = {}) {
+  constructor(scroller, { onChange, fixed = null } = {}) {
     this.scroller = scroller;            // element with overflow-x: auto
     this.content = document.createElement('div');
     this.content.className = 'ecg-content';
@@ -106,6 +113,8 @@ export class EcgViewer {
     // Drawn under each lead's trace (explain.js's shading): overlay(ctx, { lead, t0, t1, xs, y, height,
     // speed, vx0, vx1 }), in mm of paper, as #trace gets them.
     this.overlay = null;
+    this.fixed = fixed;
+    if (fixed) return;
 
     scroller.addEventListener('scroll', () => this.requestDraw(), { passive: true });
     if (typeof ResizeObserver === 'function') {
@@ -197,6 +206,8 @@ export class EcgViewer {
 
   #pxPerMm() { return CSS_PX_PER_MM * this.options.zoom; }
 
+  #pixelRatio() { return this.fixed?.pixelRatio ?? (window.devicePixelRatio || 1); }
+
   #timeAtViewStart() {
     if (!this.record || this.#layoutName() !== 'rows') return 0;
     return Math.max(0, this.scroller.scrollLeft / this.#pxPerMm() / this.options.speed);
@@ -211,6 +222,9 @@ export class EcgViewer {
     this.scroller.scrollLeft = Math.max(0, (seconds - 1) * this.options.speed * this.#pxPerMm());
     return true;
   }
+
+  /** The first second in view: the 3 × 4 page's start, or the strip's at its scroll position. */
+  get viewStart() { return this.#layoutName() === 'rows' ? this.#timeAtViewStart() : this.options.pageStart; }
 
   /** True when some lead is drawn without a mV scale (units that are not a voltage). */
   get hasUnitless() { return this.unitless?.some(Boolean) ?? false; }
@@ -232,7 +246,7 @@ export class EcgViewer {
   get pageCount() { return this.record ? Math.max(1, Math.ceil(this.record.duration / PAGE_SECONDS - 1e-9)) : 1; }
 
   requestDraw() {
-    if (this.pending) return;
+    if (this.pending || this.fixed) return;
     this.pending = true;
     requestAnimationFrame(() => {
       this.pending = false;
@@ -248,7 +262,7 @@ export class EcgViewer {
     const r = this.record;
     const row = this.#rowHeightMm();
     if (this.#layoutName() === 'standard') {
-      return { width: MARGIN_MM + PAGE_SECONDS * this.options.speed + 4, height: 4 * row + 6 };
+      return { width: pageWidthMm(this.options.speed), height: 4 * row + 6 };
     }
     return { width: MARGIN_MM + r.duration * this.options.speed + 4, height: r.leads.length * row + 3 + (r.beats ? 5 : 0) + TIME_AXIS_MM };
   }
@@ -269,12 +283,15 @@ export class EcgViewer {
     const size = this.#contentSizeMm();
     const contentWidth = Math.ceil(size.width * pxPerMm);
     const contentHeight = Math.ceil(size.height * pxPerMm);
-    this.content.style.width = `${contentWidth}px`;
     this.content.style.height = `${contentHeight}px`;
 
-    const viewWidth = Math.min(contentWidth, Math.max(1, this.scroller.clientWidth));
-    const scrollLeft = Math.min(this.scroller.scrollLeft, Math.max(0, contentWidth - viewWidth));
-    const dpr = window.devicePixelRatio || 1;
+    const fixed = this.fixed;
+    const viewWidth = Math.min(contentWidth, Math.max(1, fixed ? Math.ceil(fixed.widthMm * pxPerMm) : this.scroller.clientWidth));
+    const viewLeft = !fixed ? this.scroller.scrollLeft : this.#layoutName() === 'rows' ? this.options.pageStart * this.options.speed * pxPerMm : 0;
+    const scrollLeft = Math.min(viewLeft, Math.max(0, contentWidth - viewWidth));
+    // A fixed viewer's content is its view: nothing beside it to scroll to (nor to widen a printed page).
+    this.content.style.width = `${fixed ? viewWidth : contentWidth}px`;
+    const dpr = this.#pixelRatio();
     this.canvas.style.width = `${viewWidth}px`;
     this.canvas.style.height = `${contentHeight}px`;
     this.canvas.width = Math.round(viewWidth * dpr);
@@ -316,7 +333,8 @@ export class EcgViewer {
         const y = 3 + beatsRow + row * (i + 0.5);
         this.#trace(i, 0, r.duration, MARGIN_MM, y, x0, x1, mm);
       });
-      this.#timeAxis(3 + beatsRow + row * r.leads.length, size.width, x0, x1, mm);
+      // A fixed viewer's paper ends at its view: no label is cut there.
+      this.#timeAxis(3 + beatsRow + row * r.leads.length, this.fixed ? Math.min(size.width, x1) : size.width, x0, x1, mm);
       const shown = (x) => formatClock(Math.min(r.duration, Math.max(0, (x - MARGIN_MM) / speed)), r.duration >= 3600);
       this.canvas.setAttribute('aria-label', `${this.describe()} Showing ${shown(x0)} to ${shown(x1)}.`);
       // The calibration pulse and lead names follow the view so that they are always visible, on a
@@ -345,7 +363,7 @@ export class EcgViewer {
     const step = TIME_LABEL_STEPS.find((s) => s * pxPerSecond >= TIME_LABEL_MIN_PX) ?? TIME_LABEL_STEPS[TIME_LABEL_STEPS.length - 1];
     const withHours = r.duration >= 3600;
     const ctx = this.ctx;
-    const dpr = window.devicePixelRatio || 1;
+    const dpr = this.#pixelRatio();
     ctx.font = `${11 * dpr / mm}px system-ui, sans-serif`;
     ctx.fillStyle = '#111';
     // Once the paper scrolls, the band of the pinned lead names covers the left edge.
@@ -393,7 +411,7 @@ export class EcgViewer {
     const h = this.options.gain;
     const w = 0.2 * this.options.speed;
     ctx.beginPath();
-    ctx.lineWidth = 1.3 / mm * (window.devicePixelRatio || 1);
+    ctx.lineWidth = 1.3 / mm * this.#pixelRatio();
     ctx.strokeStyle = '#111';
     ctx.moveTo(x, y);
     ctx.lineTo(x + 1.5, y);
@@ -407,7 +425,7 @@ export class EcgViewer {
   #separator(x, y, mm) {
     const ctx = this.ctx;
     ctx.beginPath();
-    ctx.lineWidth = 1.3 / mm * (window.devicePixelRatio || 1);
+    ctx.lineWidth = 1.3 / mm * this.#pixelRatio();
     ctx.strokeStyle = '#111';
     ctx.moveTo(x, y - 2.5);
     ctx.lineTo(x, y + 2.5);
@@ -416,7 +434,7 @@ export class EcgViewer {
 
   #label(text, x, y, mm, opaque = false) {
     const ctx = this.ctx;
-    const dpr = window.devicePixelRatio || 1;
+    const dpr = this.#pixelRatio();
     ctx.font = `600 ${13 * dpr / mm}px system-ui, sans-serif`;
     if (opaque) {
       const w = ctx.measureText(text).width;
@@ -445,7 +463,7 @@ export class EcgViewer {
     const last = Math.min(samples.length - 1, Math.ceil(tTo * rate));
     const ctx = this.ctx;
     ctx.beginPath();
-    ctx.lineWidth = 1.25 / mm * (window.devicePixelRatio || 1);
+    ctx.lineWidth = 1.25 / mm * this.#pixelRatio();
     ctx.lineJoin = 'round';
     ctx.strokeStyle = '#101010';
     const xOf = (i) => xs + (i / rate - t0) * speed;
@@ -489,7 +507,7 @@ export class EcgViewer {
     const { times, classes } = beats;
     const speed = this.options.speed;
     const ctx = this.ctx;
-    const dpr = window.devicePixelRatio || 1;
+    const dpr = this.#pixelRatio();
     ctx.font = `700 ${11 * dpr / mm}px system-ui, sans-serif`;
     const from = Math.max(t0, t0 + (vx0 - xs) / speed - 0.5);
     const to = Math.min(t1, t0 + (vx1 - xs) / speed + 0.5);

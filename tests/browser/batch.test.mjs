@@ -5,12 +5,14 @@
 // rhythm`'s verdict.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { cliJson, NO_CLI } from '../js/support.mjs';
 import { findRecords, replicateRecords } from '../../bench/batch.mjs';
-import { MODEL, ROOT, SAMPLES, SKIP, WEB, assertShowsCli, browserForTestFile, percent, pick, settled } from './support.mjs';
+import {
+  MODEL, RHYTHM_MODEL, ROOT, SAMPLES, SKIP, assertShowsCli, browserForTestFile, pageWithRhythmModel, percent, pick, settled,
+} from './support.mjs';
 
 const env = browserForTestFile();
 const FIXTURES = path.join(ROOT, 'tests', 'fixtures');
@@ -199,26 +201,16 @@ test('"Choose a folder…" reads a folder and its subfolders into the table', { 
 
 // The rhythm column needs a rhythm model: the shipped one when the build has it, else the test
 // fixture's hand-set model on a copy of the page that ships it (the same code path).
-const SHIPPED_RHYTHM = path.join(WEB, 'models', 'rhythm-int8.ecgm');
-const FIXTURE_RHYTHM = path.join(FIXTURES, 'rhythm', 'rr-rule-fp32.ecgm');
-
 test('with a rhythm model, each row has the rhythm verdict of `ecglite rhythm --json`', { skip: SKIP || NO_CLI }, async () => {
-  const shipped = existsSync(SHIPPED_RHYTHM);
-  const rhythmModel = shipped ? SHIPPED_RHYTHM : FIXTURE_RHYTHM;
   const records = [path.join(FIXTURES, 'rhythm', 'A00004'), path.join(SAMPLES, '00001_lr'), path.join(FIXTURES, 'mitdb', '205_20s')];
   const files = records.flatMap((b) => [`${b}.hea`, ['dat', 'mat'].map((ext) => `${b}.${ext}`).find(existsSync)]);
-  await env.withSite('ecglite-batch-rhythm-', (site) => {
-    cpSync(WEB, site, { recursive: true, filter: (src) => !src.startsWith(path.join(WEB, 'vendor')) });
-    cpSync(rhythmModel, path.join(site, 'models', 'rhythm-int8.ecgm'));
-    const info = JSON.parse(readFileSync(path.join(WEB, 'build-info.json'), 'utf8'));
-    writeFileSync(path.join(site, 'build-info.json'), JSON.stringify({ ...info, rhythmModel: 'models/rhythm-int8.ecgm' }));
-  }, async (page, url) => {
+  await env.withSite('ecglite-batch-rhythm-', pageWithRhythmModel, async (page, url) => {
     await page.goto(url);
     await page.waitForSelector('body[data-ready="true"]', { timeout: 30000 });
     await pick(page, files);
     const csv = await exportedCsv(page);
     for (const base of records) {
-      const { verdict } = cliJson('rhythm', base, '--no-model', '--rhythm-model', rhythmModel, '--json');
+      const { verdict } = cliJson('rhythm', base, '--no-model', '--rhythm-model', RHYTHM_MODEL, '--json');
       assert.ok(verdict, `${base}: no verdict from the CLI`);
       const line = csv.find((l) => l.record === path.basename(base));
       assert.deepEqual([line.rhythm, line.rhythm_probability, line.rhythm_lead], [verdict.class, String(verdict.probability), verdict.lead_name], base);

@@ -2,7 +2,7 @@
 // by scripts/serve.mjs on 127.0.0.1 (a free port), and a log of every request the page makes.
 import { after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -162,6 +162,17 @@ export async function assertShowsCli(page, file) {
   for (const [name, p] of Object.entries(expected.probabilities)) assert.equal(shown[name], percent(p), `${path.basename(file)} ${name}`);
   const positive = await page.$$eval('#result-body .class-state.positive', (els) => els.map((e) => e.closest('li').dataset.class));
   assert.deepEqual(positive, expected.labels);
+}
+
+/** A rhythm model for the tests: the shipped one when the build has it, else the test fixture's hand-set model. */
+export const RHYTHM_MODEL = [path.join(WEB, 'models', 'rhythm-int8.ecgm'), path.join(ROOT, 'tests', 'fixtures', 'rhythm', 'rr-rule-fp32.ecgm')].find(existsSync);
+
+/** Fills env.withSite()'s directory with a copy of the page (without vendor/) that ships RHYTHM_MODEL: a build with a rhythm model. */
+export function pageWithRhythmModel(site) {
+  cpSync(WEB, site, { recursive: true, filter: (src) => !src.startsWith(path.join(WEB, 'vendor')) });
+  cpSync(RHYTHM_MODEL, path.join(site, 'models', 'rhythm-int8.ecgm'));
+  const info = JSON.parse(readFileSync(path.join(WEB, 'build-info.json'), 'utf8'));
+  writeFileSync(path.join(site, 'build-info.json'), JSON.stringify({ ...info, rhythmModel: 'models/rhythm-int8.ecgm' }));
 }
 
 export function screenshotPath(name) {
