@@ -5,6 +5,8 @@
 // ']') are left out, as ANSI/AAMI EC57 specifies; the gross result with them is printed too.
 // --leads 0,1 restricts the detector to those leads; --resample HZ first resamples every record
 // (reference times scaled to the new rate), to check the detector at other sampling rates.
+// --nst-noisy-only scores only the segments to which the MIT-BIH Noise Stress Test adds noise
+// (nst_noisy_segments: 2 minutes on, 2 off, from minute 5); the detector still sees the whole record.
 #include <dirent.h>
 #include <sys/stat.h>
 
@@ -70,6 +72,8 @@ struct Row {
   QrsScore score_all;  // everything
   double seconds = 0;  // detection CPU time
   double duration_s = 0;
+  SampleIntervals scored;  // with --nst-noisy-only: the scored segments
+  double rate_hz = 0;
 };
 
 std::string pct(double v) {
@@ -92,7 +96,7 @@ std::string score_json(const QrsScore& s) {
 }  // namespace
 
 int cmd_qrs_eval(int argc, char** argv, int first) {
-  const Args args = parse_args(argc, argv, first, {"--json", "--markdown"},
+  const Args args = parse_args(argc, argv, first, {"--json", "--markdown", "--nst-noisy-only"},
                                {"--annotator", "--tolerance-ms", "--leads", "--resample"});
   if (args.positional.size() != 1) throw UsageError("give one directory of records");
   QrsOptions options;
@@ -146,9 +150,17 @@ int cmd_qrs_eval(int argc, char** argv, int first) {
     row.duration_s = record.duration_s();
     const std::int64_t tolerance = std::llround(tolerance_ms / 1000 * record.sampling_rate_hz);
     const std::vector<std::int64_t> ref = reference_beats(ann.annotations);
-    row.score = score_beats(ref, detected, tolerance,
-                            flutter_episodes(ann.annotations, static_cast<std::int64_t>(record.length())));
-    row.score_all = score_beats(ref, detected, tolerance);
+    const auto length = static_cast<std::int64_t>(record.length());
+    SampleIntervals left_out;  // outside the scored segments
+    if (args.has("--nst-noisy-only")) {
+      row.scored = nst_noisy_segments(record.sampling_rate_hz, length);
+      left_out = complement(row.scored, length);
+    }
+    row.rate_hz = record.sampling_rate_hz;
+    SampleIntervals left_out_flutter = flutter_episodes(ann.annotations, length);
+    left_out_flutter.insert(left_out_flutter.end(), left_out.begin(), left_out.end());
+    row.score = score_beats(ref, detected, tolerance, left_out_flutter);
+    row.score_all = score_beats(ref, detected, tolerance, left_out);
     gross += row.score;
     gross_all += row.score_all;
     total_seconds += row.seconds;
@@ -165,8 +177,19 @@ int cmd_qrs_eval(int argc, char** argv, int first) {
       char t[96];
       std::snprintf(t, sizeof t, ", \"detect_cpu_s\": %.4f, \"duration_s\": %.1f", rows[i].seconds,
                     rows[i].duration_s);
+      std::string scored;
+      if (args.has("--nst-noisy-only")) {
+        scored = ", \"scored_s\": [";
+        for (std::size_t k = 0; k < rows[i].scored.size(); ++k) {
+          char seg[64];
+          std::snprintf(seg, sizeof seg, "%s[%.3f, %.3f]", k ? ", " : "", rows[i].scored[k].first / rows[i].rate_hz,
+                        (rows[i].scored[k].second + 1) / rows[i].rate_hz);
+          scored += seg;
+        }
+        scored += "]";
+      }
       out += "    {\"record\": " + json_quote(rows[i].record) + ", \"score\": " + score_json(rows[i].score) +
-             ", \"score_with_flutter\": " + score_json(rows[i].score_all) + t + "}" +
+             ", \"score_with_flutter\": " + score_json(rows[i].score_all) + t + scored + "}" +
              (i + 1 < rows.size() ? ",\n" : "\n");
     }
     char t[64];

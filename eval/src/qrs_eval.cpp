@@ -1,5 +1,6 @@
 // Beat-by-beat comparison of detections with reference annotations (EC57 / WFDB bxb style).
 #include <algorithm>
+#include <cmath>
 #include <cstdlib>
 #include <tuple>
 
@@ -103,6 +104,29 @@ SampleIntervals flutter_episodes(const std::vector<Annotation>& annotations, std
     }
   }
   if (open) out.emplace_back(start, end_sample);
+  return out;
+}
+
+SampleIntervals nst_noisy_segments(double rate_hz, std::int64_t length) {
+  constexpr double kFirstS = 300, kSegmentS = 120;  // nst: noise from 5 min, 2 min on, 2 min off
+  SampleIntervals out;
+  for (int k = 0;; ++k) {
+    const std::int64_t first = std::llround((kFirstS + 2 * k * kSegmentS) * rate_hz);
+    if (first >= length) break;
+    const std::int64_t end = std::llround((kFirstS + (2 * k + 1) * kSegmentS) * rate_hz);
+    out.emplace_back(first, std::min(end, length) - 1);
+  }
+  return out;
+}
+
+SampleIntervals complement(const SampleIntervals& intervals, std::int64_t length) {
+  SampleIntervals out;
+  std::int64_t next = 0;  // first sample not yet covered
+  for (const auto& [first, last] : intervals) {
+    if (first > next && next < length) out.emplace_back(next, std::min(first, length) - 1);
+    next = std::max(next, last + 1);
+  }
+  if (next < length) out.emplace_back(next, length - 1);
   return out;
 }
 

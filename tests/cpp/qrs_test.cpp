@@ -260,3 +260,60 @@ TEST(Qrs, MitdbAll48RecordsMeetTargets) {
               100 * gross.sensitivity(), 100 * gross.positive_predictivity(),
               (long long)gross.false_negatives, (long long)gross.false_positives, 1000 * worst_cpu);
 }
+
+// The MIT-BIH Noise Stress Test schedule: 2-minute noisy segments from minute 5, clipped to the record.
+TEST(Qrs, NstNoisySegmentsAndComplement) {
+  const SampleIntervals noisy = nst_noisy_segments(360, 650000);
+  const SampleIntervals expected = {{108000, 151199}, {194400, 237599}, {280800, 323999}, {367200, 410399},
+                                    {453600, 496799}, {540000, 583199}, {626400, 649999}};
+  EXPECT_EQ(noisy, expected);
+  EXPECT_EQ(nst_noisy_segments(50, 15000), (SampleIntervals{}));  // 5 min: no noise yet
+  EXPECT_EQ(nst_noisy_segments(50, 15001), (SampleIntervals{{15000, 15000}}));
+  EXPECT_EQ(complement({{2, 3}, {6, 9}}, 10), (SampleIntervals{{0, 1}, {4, 5}}));
+  EXPECT_EQ(complement({{0, 3}}, 10), (SampleIntervals{{4, 9}}));
+  EXPECT_EQ(complement({}, 10), (SampleIntervals{{0, 9}}));
+  // Scoring inside the segments only: beats and detections outside them are not counted.
+  const QrsScore s = score_beats({10, 100, 200, 300}, {12, 150, 300}, 5, complement({{50, 250}}, 400));
+  EXPECT_EQ(s.reference_beats, 2);
+  EXPECT_EQ(s.true_positives, 0);
+  EXPECT_EQ(s.false_positives, 1);
+}
+
+// tests/fixtures/nst/sched (scripts/reference/make_nst_fixture.py): every second annotated, no QRS for
+// 40 s inside the clean segment 7:00-9:00; only the noisy segments (5:00-7:00, 9:00-9:20) are scored.
+TEST(Qrs, QrsEvalNstNoisyOnly) {
+  auto whole = run_cli("qrs-eval " + fixture("nst") + " --json");
+  ASSERT_EQ(whole.status, 0) << whole.err;
+  EXPECT_NE(whole.out.find("\"gross\": {\"reference\": 560, \"detected\": 520, \"tp\": 520, \"fn\": 40, \"fp\": 0"),
+            std::string::npos) << whole.out;
+  EXPECT_EQ(whole.out.find("scored_s"), std::string::npos);
+  auto noisy = run_cli("qrs-eval " + fixture("nst") + " --nst-noisy-only --json");
+  ASSERT_EQ(noisy.status, 0) << noisy.err;
+  EXPECT_NE(noisy.out.find("\"gross\": {\"reference\": 140, \"detected\": 140, \"tp\": 140, \"fn\": 0, \"fp\": 0"),
+            std::string::npos) << noisy.out;
+  EXPECT_NE(noisy.out.find("\"scored_s\": [[300.000, 420.000], [540.000, 560.000]]"), std::string::npos) << noisy.out;
+}
+
+// The schedule is the one of the database: 118e06 differs from MIT-BIH 118 by a varying signal
+// exactly in nst_noisy_segments (elsewhere by a constant offset).
+TEST(Qrs, NstdbNoiseIsWhereTheScheduleSays) {
+  ECGLITE_REQUIRE_DATA("nstdb/118e06.hea");
+  ECGLITE_REQUIRE_DATA("mitdb/118.hea");
+  const Record clean = read_wfdb_file(data_dir() + "/mitdb/118").to_record();
+  const Record noisy = read_wfdb_file(data_dir() + "/nstdb/118e06").to_record();
+  ASSERT_EQ(clean.length(), noisy.length());
+  const auto length = static_cast<std::int64_t>(clean.length());
+  const SampleIntervals segments = nst_noisy_segments(360, length);
+  int seconds = 0;
+  for (std::int64_t first = 0; first + 360 <= length; first += 360) {
+    float lo = 1e9f, hi = -1e9f;
+    for (std::int64_t i = first; i < first + 360; ++i) {
+      const float d = noisy.leads[0].samples[i] - clean.leads[0].samples[i];
+      lo = std::min(lo, d);
+      hi = std::max(hi, d);
+    }
+    EXPECT_EQ(hi - lo > 0.01f, overlaps_any(segments, first, first + 359)) << "second " << first / 360;
+    ++seconds;
+  }
+  EXPECT_EQ(seconds, 1805);
+}

@@ -39,4 +39,14 @@ std::vector<std::int64_t> reference_beats(const std::vector<Annotation>& annotat
 // still open at the end runs to `end_sample`.
 SampleIntervals flutter_episodes(const std::vector<Annotation>& annotations, std::int64_t end_sample);
 
+// The segments to which the MIT-BIH Noise Stress Test Database adds noise (WFDB `nst` defaults, as
+// in its 118eNN and 119eNN records): 2-minute segments alternating with 2-minute clean ones from
+// minute 5 (5-7, 9-11, ..., 29-31 min), [first, last] samples clipped to a record of `length`
+// samples at `rate_hz`.
+SampleIntervals nst_noisy_segments(double rate_hz, std::int64_t length);
+
+// The samples of [0, length) outside `intervals` (ascending, [first, last]): for score_beats'
+// `excluded`, to score only inside `intervals`.
+SampleIntervals complement(const SampleIntervals& intervals, std::int64_t length);
+
 }  // namespace ecglite
