@@ -1,13 +1,17 @@
 // `ecglite rhythm RECORD [--json] [--beats] [--model FILE | --no-model] [--rhythm-model FILE |
 //  --no-rhythm-model] [--rhythm-lead N] [--trend SECONDS] [--annotator NAME | --no-annotations]
-//  [--leads i,j] [--export-input FILE.npy] [--rate HZ]`: the rhythm verdict (rhythm model: N, A, O, ~)
+//  [--leads i,j] [--export-input FILE.npy] [--holter-csv FILE] [--rate HZ]`: the rhythm verdict (rhythm model: N, A, O, ~)
 // with per-block classes, AF episodes and AF burden; the long-record summary (duration, beats,
 // mean/min/max heart rate and its trend, S and V beats with couplets and runs, pauses) and, when the
 // record has reference annotations (RECORD.atr, or --annotator), their rhythm episodes. The beat
 // model is found as for `ecglite beats`; without one, beats are not classified. --export-input
 // writes the rhythm model's input (rhythm_signal, float32 [1][channels][samples]) for training.
+// Recordings of kHolterMinSeconds (10 min) or more also get the Holter summary (holter.h): hourly
+// table, longest runs, HRV; --holter-csv writes the hourly table (holter_csv) of any recording.
+#include <cerrno>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <memory>
 #include <string>
 #include <sys/stat.h>
@@ -66,13 +70,63 @@ void print_verdict(const RhythmVerdict& v, double fs) {
   if (classes.size() <= 240) std::printf("per %g s          %s\n", block_s, classes.c_str());
 }
 
+std::string rate(double bpm) {
+  if (std::isnan(bpm)) return "-";
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%.0f", bpm);
+  return buf;
+}
+
+std::string ms(double value, const char* unit = "ms") {
+  if (std::isnan(value)) return "not enough data";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f %s", value, unit);
+  return buf;
+}
+
+void print_run(const char* name, const LongestRun& r) {
+  if (r.beats == 0) return (void)std::printf("%-18snone\n", name);
+  std::printf("%-18s%lld beat%s at %s", name, (long long)r.beats, r.beats == 1 ? "" : "s", clock(r.start_s).c_str());
+  if (r.beats >= 2) std::printf(" (%.1f s, %s bpm)", r.duration_s, rate(r.rate_bpm).c_str());
+  std::printf("\n");
+}
+
+void print_holter(const HolterSummary& h) {
+  std::printf("Holter summary    per hour from the start of the recording (heart rate: min and max of the minutes)\n");
+  std::printf("  hour     start   beats  min mean  max      S      V pauses  AF\n");
+  for (std::size_t k = 0; k < h.hours.size(); ++k) {
+    const HolterHour& r = h.hours[k];
+    std::printf("  %4zu  %8s  %6lld %4s %4s %4s %6lld %6lld %6lld  %s%s\n", k + 1, clock(r.start_s).c_str(),
+                (long long)r.beats, rate(r.min_hr_bpm).c_str(), rate(r.mean_hr_bpm).c_str(), rate(r.max_hr_bpm).c_str(),
+                (long long)r.s_beats, (long long)r.v_beats, (long long)r.pauses,
+                std::isnan(r.af_s) ? "-" : clock(r.af_s).c_str(),
+                r.partial ? ("   (partial hour: " + clock(r.duration_s) + ")").c_str() : "");
+  }
+  print_run("longest S run", h.longest_s_run);
+  print_run("longest V run", h.longest_v_run);
+  const HrvTimeDomain& v = h.hrv;
+  std::printf("HRV (NN)          SDNN %s, SDANN %s (%lld 5-min segments), RMSSD %s, pNN50 %s\n", ms(v.sdnn_ms).c_str(),
+              ms(v.sdann_ms).c_str(), (long long)v.sdann_segments, ms(v.rmssd_ms).c_str(),
+              ms(v.pnn50_percent, "%").c_str());
+  std::printf("                  %lld NN of %lld RR intervals (%s, 300-2000 ms)\n", (long long)v.nn_intervals,
+              (long long)v.rr_intervals,
+              v.nn_from_classes ? "both beats N" : "beats not classified: every beat taken as normal");
+}
+
+void write_text_file(const std::string& path, const std::string& text) {
+  std::unique_ptr<FILE, int (*)(FILE*)> f(std::fopen(path.c_str(), "wb"), &std::fclose);
+  if (!f) throw Error(path + ": cannot write (" + std::strerror(errno) + ")");
+  if (std::fwrite(text.data(), 1, text.size(), f.get()) != text.size() || std::fflush(f.get()) != 0)
+    throw Error(path + ": write error (" + std::strerror(errno) + ")");
+}
+
 }  // namespace
 
 int cmd_rhythm(int argc, char** argv, int first) {
   const Args args =
       parse_args(argc, argv, first, {"--json", "--beats", "--no-model", "--no-annotations", "--no-rhythm-model"},
                  with_record_options({"--model", "--trend", "--annotator", "--leads", "--rhythm-model", "--rhythm-lead",
-                                      "--export-input"}));
+                                      "--export-input", "--holter-csv"}));
   if (args.positional.size() != 1) throw UsageError("give one record");
   RhythmOptions options;
   options.trend_interval_s = args.get_double("--trend", options.trend_interval_s);
@@ -125,6 +179,7 @@ int cmd_rhythm(int argc, char** argv, int first) {
   RhythmAnalysis a = analyze_rhythm(record, model.get(), annotations ? &annotations->annotations : nullptr, options,
                                     rhythm_model.get());
   if (annotations) a.warnings.insert(a.warnings.end(), annotations->warnings.begin(), annotations->warnings.end());
+  if (args.has("--holter-csv")) write_text_file(args.get("--holter-csv"), holter_csv(a.holter));
   if (args.has("--json")) {
     write_output(to_json(a, args.has("--beats")));
     return 0;
@@ -154,6 +209,7 @@ int cmd_rhythm(int argc, char** argv, int first) {
     std::printf("classes           not classified (%s)\n",
                 model ? "no beats detected" : "no beat model: pass --model models/beats-int8.ecgm");
   }
+  if (s.duration_s >= kHolterMinSeconds) print_holter(a.holter);
   std::printf("heart-rate trend  (bpm per %g s)\n", s.trend_interval_s);
   for (std::size_t k = 0; k < s.hr_trend_bpm.size(); ++k) {
     if (std::isnan(s.hr_trend_bpm[k])) std::printf("  %8s  -\n", clock(k * s.trend_interval_s).c_str());

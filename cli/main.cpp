@@ -80,9 +80,10 @@ const Command kCommands[] = {
     {"rhythm", ecglite::cli::cmd_rhythm,
      "rhythm RECORD [--json] [--beats] [--model FILE | --no-model] [--rhythm-model FILE | --no-rhythm-model] "
      "[--rhythm-lead N] [--trend SECONDS] [--annotator NAME | --no-annotations] [--leads i,j] "
-     "[--export-input FILE.npy] [--rate HZ]",
+     "[--export-input FILE.npy] [--holter-csv FILE] [--rate HZ]",
      "rhythm verdict (sinus, atrial fibrillation, other, too noisy) with AF episodes and burden; heart rate and "
-     "its trend, S/V beats, couplets and runs, pauses, reference rhythms",
+     "its trend, S/V beats, couplets and runs, pauses, reference rhythms; from 10 min on a Holter summary "
+     "(hourly table, longest runs, HRV)",
      "  --json                 the summary as JSON\n"
      "  --beats                list every beat too (in JSON: columns samples, classes, probabilities)\n"
      "  --model FILE           the beat model, as for beats\n"
@@ -92,17 +93,21 @@ const Command kCommands[] = {
      "  --no-rhythm-model      no rhythm verdict\n"
      "  --rhythm-lead N        the lead the rhythm model reads, counted from 0 (default: lead I, else the first)\n"
      "  --export-input FILE.npy  the rhythm model's input over the whole record, for training\n"
+     "  --holter-csv FILE      write the Holter summary's hourly table as CSV\n"
      "  --trend SECONDS        heart-rate trend interval, 1 to 3600 (default 10)\n"
      "  --annotator NAME       reference annotations RECORD.NAME (default: RECORD.atr when present)\n"
      "  --no-annotations       do not read reference annotations\n"
      "  --leads i,j            detect beats on these leads only, counted from 0 (default: all)\n" RATE_OPTION},
     {"qrs-eval", ecglite::cli::cmd_qrs_eval,
-     "qrs-eval DIR [--annotator NAME] [--tolerance-ms MS] [--leads i,j] [--resample HZ] [--json] [--markdown]",
+     "qrs-eval DIR [--annotator NAME] [--tolerance-ms MS] [--leads i,j] [--resample HZ] [--nst-noisy-only]"
+     " [--json] [--markdown]",
      "QRS detector vs reference annotations (e.g. MIT-BIH), per record and gross Se and +P",
      "  --annotator NAME       reference annotations (default atr)\n"
      "  --tolerance-ms MS      a detection matches a reference beat within MS (default 150)\n"
      "  --leads i,j            detect on these leads only, counted from 0 (default: all)\n"
      "  --resample HZ          resample every record first (at least 50 Hz)\n"
+     "  --nst-noisy-only       score only the segments the MIT-BIH Noise Stress Test adds noise to\n"
+     "                         (2 min on, 2 min off from minute 5); the detector sees the whole record\n"
      "  --json                 the result as JSON\n"
      "  --markdown             the per-record table as Markdown (docs/QRS.md)\n"},
 };

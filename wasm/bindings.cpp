@@ -443,6 +443,8 @@ val rhythm(const ecglite::Record& record, const val& options) {
     beats.set("probabilities", js_floats(probabilities));
     val result = from_json(ecglite::to_json(a, false));
     result.set("beats", beats);
+    // The hourly table as the CSV `ecglite rhythm --holter-csv` writes (the page's "Export CSV").
+    result.set("holter_csv", ecglite::holter_csv(a.holter));
     return result;
   });
 }

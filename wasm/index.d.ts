@@ -91,7 +91,8 @@ export class EcgRecord {
  * Results: one schema. Model info, classify() (and combine()) and rhythm() hand out the core's own JSON
  * rendering, parsed — the same text `ecglite classify --json` (its "model" and each of its "records")
  * and `ecglite rhythm --json --beats` print — so the field names are snake_case, as in the CLI's JSON,
- * and are documented here once. The JS module adds only `time_ms` (classify(), combine()) and returns
+ * and are documented here once. The JS module adds only `time_ms` (classify(), combine()) and
+ * `holter_csv` (rhythm(): the text of `ecglite rhythm --holter-csv`), and returns
  * three bulk arrays as typed arrays instead of JSON arrays (RhythmSummary: `heart_rate.trend_bpm`,
  * `beats.samples`, `beats.probabilities`). Numbers are exactly the CLI's: probabilities and thresholds to
  * 6 significant digits, heart rates to 0.1 bpm, durations to 1 ms in the rhythm summary.
@@ -356,6 +357,73 @@ export interface RhythmVerdict {
   blocks: { length_s: number; classes: string; probabilities: number[] };
 }
 
+/** One row of the Holter summary's hourly table (core: holter.h). Heart rates are null without data. */
+export interface HolterHour {
+  /** From the start of the recording (the records read carry no clock time). */
+  start_s: number;
+  duration_s: number;
+  /** Shorter than an hour: the recording's last hour. */
+  partial: boolean;
+  beats: number;
+  /** Min and max of the hour's whole minutes (60 / mean RR of a minute, minutes with 2 or more RR intervals). */
+  min_hr_bpm: number | null;
+  /** 60 / mean RR over the hour's RR intervals (an interval counts in the hour of its second beat). */
+  mean_hr_bpm: number | null;
+  max_hr_bpm: number | null;
+  s_beats: number;
+  v_beats: number;
+  /** RR intervals of 2 s or more. */
+  pauses: number;
+  /** Seconds of AF episodes in the hour; null without a rhythm verdict. */
+  af_s: number | null;
+}
+
+/** The longest run of consecutive beats of one class (beats 0: none). */
+export interface LongestRun {
+  beats: number;
+  /** Samples of its first and last beat. */
+  start: number;
+  end: number;
+  start_s: number;
+  duration_s: number;
+  /** 60 (beats - 1) / duration_s; null for a single beat. */
+  rate_bpm: number | null;
+}
+
+/**
+ * The Holter summary (core: holter.h, summarize_holter): hourly table, longest S and V runs, AF burden
+ * (from the verdict), time-domain HRV on normal-to-normal intervals (ESC/NASPE Task Force 1996): NN =
+ * both beats N (every beat without a beat model: `nn_from_classes` false), 300-2000 ms, not across a
+ * stretch without signal. Null = not enough data (recording under 5 min; SDANN needs two whole 5-min
+ * segments, each at least half covered by NN intervals).
+ */
+export interface HolterSummary {
+  hour_s: number;
+  hours: HolterHour[];
+  longest_s_run: LongestRun;
+  longest_v_run: LongestRun;
+  /** As verdict.af_burden; null (and af_episode_count, af_total_s) without a rhythm verdict. */
+  af_burden: number | null;
+  af_episode_count: number | null;
+  af_total_s: number | null;
+  hrv: {
+    nn_from_classes: boolean;
+    rr_intervals: number;
+    nn_intervals: number;
+    mean_nn_ms: number | null;
+    /** Sample standard deviation (n - 1) of the NN intervals. */
+    sdnn_ms: number | null;
+    /** Sample standard deviation of the 5-minute segments' mean NN interval. */
+    sdann_ms: number | null;
+    sdann_segments: number;
+    /** Over successive NN intervals (three normal beats in a row). */
+    rmssd_ms: number | null;
+    /** Successive differences of more than 50 ms, %. */
+    pnn50_percent: number | null;
+    successive_differences: number;
+  };
+}
+
 /**
  * Beats, heart rate, ectopy and pauses of a recording (the core's analyze_rhythm): what
  * `ecglite rhythm --json --beats` prints. Typed arrays, for speed, where the JSON has arrays: a
@@ -367,7 +435,7 @@ export interface RhythmVerdict {
  * heart_rate.mean_bpm/min_bpm/max_bpm/trend_interval_s/trend_bpm, classCounts -> classes, longestRun ->
  * longest_run, pauses -> pauses.count, longestRrS -> pauses.longest_rr_s, signalGaps -> signal_gaps.count,
  * signalGapS -> signal_gaps.total_s, referenceRhythms -> reference_rhythms (startS -> start_s, durationS ->
- * duration_s). New: record, reference_rhythm_totals_s.
+ * duration_s). New: record, reference_rhythm_totals_s, holter (and the module's holter_csv).
  */
 export interface RhythmSummary {
   record: string;
@@ -400,6 +468,8 @@ export interface RhythmSummary {
   /** The rhythm verdict, when a rhythm model was given and the recording is 9 s or longer (else null,
    * with a warning when it is too short). */
   verdict: RhythmVerdict | null;
+  /** Hourly table, longest runs, AF burden, HRV (the CLI's text shows it from 10 minutes on). */
+  holter: HolterSummary;
   /** Non-fatal findings: in the annotation file (e.g. a missing end-of-file word), a recording too short
    * for a rhythm verdict. */
   warnings: string[];
@@ -412,6 +482,8 @@ export interface RhythmSummary {
     /** Probability of each beat's class (0 when unclassified); the CLI prints 6 significant digits. */
     probabilities: Float32Array;
   };
+  /** Module only: the hourly table as CSV, the text `ecglite rhythm --holter-csv FILE` writes (core: holter_csv). */
+  holter_csv: string;
 }
 
 export class EcgLite {

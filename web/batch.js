@@ -4,7 +4,7 @@
 // progress, a cancel button and a CSV export of the same numbers. A row (click, or Enter on its
 // record name) opens that record in the single-record view (app.js asks the worker for it again).
 // The main thread only appends rows, a few times a second, so thousands of records never block it.
-import { $, el, state, formatDuration, percent, plural } from './ui.js';
+import { $, el, state, formatDuration, percent, plural, downloadText } from './ui.js';
 import { verdict } from './results.js';
 import { RHYTHM_VERDICTS } from './long-record.js';
 
@@ -269,12 +269,7 @@ export function batchCsv() {
 }
 
 function exportCsv() {
-  const url = URL.createObjectURL(new Blob([batchCsv()], { type: 'text/csv' }));
-  const link = el('a', { href: url, download: `ecglite-${rows.length}-records.csv` });
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10000);
+  downloadText(batchCsv(), `ecglite-${rows.length}-records.csv`, 'text/csv');
 }
 
 // --- events ---

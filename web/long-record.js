@@ -4,6 +4,7 @@
 import { AF_BAND, BEAT_COLORS, BEAT_CLASS_NAMES } from './viewer.js';
 import { $, el, state, isSelected, formatDuration, plural } from './ui.js';
 import { viewer } from './results.js';
+import { holterSection } from './holter.js';
 
 // Rhythm codes of MIT-BIH style reference annotations (the text of their rhythm-change marks).
 const RHYTHM_NAMES = {
@@ -149,6 +150,8 @@ export function renderRhythm(entry) {
   }
   if (r.annotationsError) lines.push(el('p', { class: 'notice', id: 'annotations-error', text: `Reference annotations not used: ${r.annotationsError}` }));
   for (const w of r.warnings) lines.push(el('p', { class: 'notice', text: `Warning: ${w}` }));
+  const holter = holterSection(r, showMoment);  // null under 10 minutes
+  if (holter) lines.push(holter);
   $('rhythm-body').replaceChildren(...lines);
   // Each value covers an interval and is drawn at its end; the last interval ends with the record.
   const points = Array.from(hr.trend_bpm, (bpm, i) => ({ time: Math.min((i + 1) * hr.trend_interval_s, r.duration_s), bpm }));

@@ -14,6 +14,7 @@ const PRECACHE = [
   'results.js',
   'explain.js',
   'long-record.js',
+  'holter.js',
   'engine.js',
   'report.js',
   'viewer.js',

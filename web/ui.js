@@ -1,6 +1,7 @@
 // What every part of the page shares: its state, two DOM helpers and the number formats. The parts:
 // intake.js (files in, status and problems), batch.js (the table of a drop of several records),
-// results.js (ECG paper, screening result, facts), long-record.js (heart rate and beats), engine.js (the ONNX Runtime Web comparison),
+// results.js (ECG paper, screening result, facts), long-record.js (heart rate and beats), holter.js (the Holter
+// summary of long recordings), engine.js (the ONNX Runtime Web comparison),
 // report.js (the printed report);
 // app.js starts the worker and routes its messages to them.
 
@@ -47,3 +48,13 @@ export function formatDuration(seconds) {
   return m >= 60 ? `${Math.floor(m / 60)} h ${m % 60} min ${s} s` : `${m} min ${s} s`;
 }
 export const plural = (n, word, many = `${word}s`) => `${n.toLocaleString('en')} ${n === 1 ? word : many}`;
+
+// Saves `text` as a file named `name` (the batch table's and the Holter summary's "Export CSV").
+export function downloadText(text, name, type) {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const link = el('a', { href: url, download: name });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10000);
+}

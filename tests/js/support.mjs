@@ -3,7 +3,7 @@
 // get it; the build-wasm step is what CI runs before `node --test tests/js/`.
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -123,4 +123,20 @@ export function maxAbsDiff(a, b) {
     worst = Math.max(worst, Math.abs(a[i] - b[i]));
   }
   return worst;
+}
+
+/**
+ * A synthetic single-lead recording of `minutes` at 200 Hz as CSV (time,II): QRS-like spikes at
+ * RR intervals cycling through 760, 840, 800 ms (a long recording for the Holter summary that needs
+ * no data set). Written to `file`; returns it.
+ */
+export function writeSyntheticLongRecord(file, minutes = 12) {
+  const fs = 200, n = Math.round(minutes * 60 * fs), rr = [152, 168, 160];
+  const spike = new Float64Array(n);
+  for (let s = 100, k = 0; s < n; s += rr[k++ % rr.length])
+    for (let d = -6; d <= 6; d++) if (s + d < n) spike[s + d] = Math.exp(-(((d / fs) / 0.012) ** 2));
+  const lines = ['time,II'];
+  for (let i = 0; i < n; i++) lines.push(`${(i / fs).toFixed(3)},${(spike[i] + 0.01 * Math.sin(7 * i)).toFixed(5)}`);
+  writeFileSync(file, `${lines.join('\n')}\n`);
+  return file;
 }

@@ -10,6 +10,7 @@
 
 #include "ecglite/annotations.h"
 #include "ecglite/beats.h"
+#include "ecglite/holter.h"
 #include "ecglite/model.h"
 #include "ecglite/qrs.h"
 #include "ecglite/record.h"
@@ -82,13 +83,14 @@ struct RhythmAnalysis {
   RhythmSummary summary;
   bool has_verdict = false;           // a rhythm model ran (and the record is long enough)
   RhythmVerdict verdict;
+  HolterSummary holter;               // hourly table, longest runs, AF burden, HRV (holter.h)
   std::vector<std::string> warnings;  // non-fatal findings (the annotation file's are added by the caller that read it)
 };
 
 // Detects beats, classifies them when `beat_model` is given (see beats.h), summarises, adds the
 // reference rhythm episodes of `reference` when given, and the rhythm verdict with AF episodes when
 // `rhythm_model` is given (see rhythm_class.h; a record shorter than kRhythmMinSeconds gets a
-// warning instead).
+// warning instead), and the Holter summary of all that (summarize_holter).
 RhythmAnalysis analyze_rhythm(const Record& record, const Model* beat_model = nullptr,
                               const std::vector<Annotation>* reference = nullptr,
                               const RhythmOptions& options = {}, const Model* rhythm_model = nullptr);
@@ -96,7 +98,7 @@ RhythmAnalysis analyze_rhythm(const Record& record, const Model* beat_model = nu
 // JSON rendering, the one schema of `ecglite rhythm --json` and the wasm module's rhythm() (field
 // names in wasm/index.d.ts, RhythmResult): the summary, the warnings, and with `with_beats` a "beats"
 // object of columns {"samples": [...], "classes": "NNV...", "probabilities": [...]}. NaN trend points
-// are null.
+// and Holter values without enough data are null.
 std::string to_json(const RhythmAnalysis& analysis, bool with_beats = false);
 
 }  // namespace ecglite

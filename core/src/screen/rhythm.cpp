@@ -139,8 +139,8 @@ RhythmAnalysis analyze_rhythm(const Record& record, const Model* beat_model,
     for (std::size_t i = 0; i < samples.size(); ++i) a.beats[i].sample = samples[i];
   }
   const std::int64_t length = static_cast<std::int64_t>(record.length());
-  a.summary = summarize_rhythm(a.beats, record.sampling_rate_hz, length, options,
-                               signal_gaps(record, options.qrs.leads));
+  const SampleIntervals gaps = signal_gaps(record, options.qrs.leads);
+  a.summary = summarize_rhythm(a.beats, record.sampling_rate_hz, length, options, gaps);
   if (reference) a.summary.reference_rhythms = rhythm_episodes(*reference, record.sampling_rate_hz, length);
   if (rhythm_model) {
     if (record.duration_s() >= kRhythmMinSeconds) {
@@ -153,6 +153,9 @@ RhythmAnalysis analyze_rhythm(const Record& record, const Model* beat_model,
       a.warnings.push_back(text);
     }
   }
+  HolterOptions holter;
+  holter.pause_s = options.pause_s;
+  a.holter = summarize_holter(a.beats, record.sampling_rate_hz, length, gaps, a.has_verdict ? &a.verdict : nullptr, holter);
   return a;
 }
 

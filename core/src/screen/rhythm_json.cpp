@@ -4,6 +4,8 @@
 #include "ecglite/json.h"
 #include "json_text.h"
 
+#include <limits>
+
 namespace ecglite {
 
 using json_text::Fixed;
@@ -41,6 +43,41 @@ void verdict_json(json_text::Out& o, const RhythmVerdict& v, double fs) {
     << ", \"probabilities\": [";
   for (std::size_t k = 0; k < v.blocks.size(); ++k) o << (k ? ", " : "") << Number{v.blocks[k].probability};
   o << "]}}";
+}
+
+void run_json(json_text::Out& o, const LongestRun& r) {
+  o << "{\"beats\": " << r.beats << ", \"start\": " << r.start << ", \"end\": " << r.end
+    << ", \"start_s\": " << Fixed{r.start_s, 3} << ", \"duration_s\": " << Fixed{r.duration_s, 3}
+    << ", \"rate_bpm\": " << Fixed{r.rate_bpm, 1} << "}";
+}
+
+// The Holter summary (holter.h): NaN (not enough data, no rhythm verdict) is null.
+void holter_json(json_text::Out& o, const HolterSummary& h) {
+  const double none = std::numeric_limits<double>::quiet_NaN();
+  o << "{\"hour_s\": " << Fixed{h.hour_s, 3} << ", \"hours\": [";
+  for (std::size_t k = 0; k < h.hours.size(); ++k) {
+    const HolterHour& r = h.hours[k];
+    o << (k ? "," : "") << "\n    {\"start_s\": " << Fixed{r.start_s, 3} << ", \"duration_s\": " << Fixed{r.duration_s, 3}
+      << ", \"partial\": " << (r.partial ? "true" : "false") << ", \"beats\": " << r.beats
+      << ", \"min_hr_bpm\": " << Fixed{r.min_hr_bpm, 1} << ", \"mean_hr_bpm\": " << Fixed{r.mean_hr_bpm, 1}
+      << ", \"max_hr_bpm\": " << Fixed{r.max_hr_bpm, 1} << ", \"s_beats\": " << r.s_beats
+      << ", \"v_beats\": " << r.v_beats << ", \"pauses\": " << r.pauses << ", \"af_s\": " << Fixed{r.af_s, 1} << "}";
+  }
+  o << (h.hours.empty() ? "]" : "\n    ]") << ",\n    \"longest_s_run\": ";
+  run_json(o, h.longest_s_run);
+  o << ", \"longest_v_run\": ";
+  run_json(o, h.longest_v_run);
+  o << ",\n    \"af_burden\": " << Fixed{h.has_af ? h.af_burden : none, 4} << ", \"af_episode_count\": ";
+  if (h.has_af) o << h.af_episode_count;
+  else o << "null";
+  o << ", \"af_total_s\": " << Fixed{h.has_af ? h.af_total_s : none, 3};
+  const HrvTimeDomain& v = h.hrv;
+  o << ",\n    \"hrv\": {\"nn_from_classes\": " << (v.nn_from_classes ? "true" : "false")
+    << ", \"rr_intervals\": " << v.rr_intervals << ", \"nn_intervals\": " << v.nn_intervals
+    << ", \"mean_nn_ms\": " << Fixed{v.mean_nn_ms, 1} << ", \"sdnn_ms\": " << Fixed{v.sdnn_ms, 1}
+    << ", \"sdann_ms\": " << Fixed{v.sdann_ms, 1} << ", \"sdann_segments\": " << v.sdann_segments
+    << ", \"rmssd_ms\": " << Fixed{v.rmssd_ms, 1} << ", \"pnn50_percent\": " << Fixed{v.pnn50_percent, 2}
+    << ", \"successive_differences\": " << v.successive_differences << "}}";
 }
 
 }  // namespace
@@ -83,6 +120,8 @@ std::string to_json(const RhythmAnalysis& a, bool with_beats) {
   o << "},\n  \"verdict\": ";
   if (a.has_verdict) verdict_json(o, a.verdict, s.sampling_rate_hz);
   else o << "null";
+  o << ",\n  \"holter\": ";
+  holter_json(o, a.holter);
   o << ",\n  \"warnings\": " << Strings{a.warnings};
   if (with_beats) {
     // Columns, as the JS module hands them out (typed arrays there): sample indices, one class letter
