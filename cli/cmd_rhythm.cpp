@@ -8,10 +8,8 @@
 // writes the rhythm model's input (rhythm_signal, float32 [1][channels][samples]) for training.
 // Recordings of kHolterMinSeconds (10 min) or more also get the Holter summary (holter.h): hourly
 // table, longest runs, HRV; --holter-csv writes the hourly table (holter_csv) of any recording.
-#include <cerrno>
 #include <cmath>
 #include <cstdio>
-#include <cstring>
 #include <memory>
 #include <string>
 #include <sys/stat.h>
@@ -113,13 +111,6 @@ void print_holter(const HolterSummary& h) {
               v.nn_from_classes ? "both beats N" : "beats not classified: every beat taken as normal");
 }
 
-void write_text_file(const std::string& path, const std::string& text) {
-  std::unique_ptr<FILE, int (*)(FILE*)> f(std::fopen(path.c_str(), "wb"), &std::fclose);
-  if (!f) throw Error(path + ": cannot write (" + std::strerror(errno) + ")");
-  if (std::fwrite(text.data(), 1, text.size(), f.get()) != text.size() || std::fflush(f.get()) != 0)
-    throw Error(path + ": write error (" + std::strerror(errno) + ")");
-}
-
 }  // namespace
 
 int cmd_rhythm(int argc, char** argv, int first) {
@@ -179,7 +170,10 @@ int cmd_rhythm(int argc, char** argv, int first) {
   RhythmAnalysis a = analyze_rhythm(record, model.get(), annotations ? &annotations->annotations : nullptr, options,
                                     rhythm_model.get());
   if (annotations) a.warnings.insert(a.warnings.end(), annotations->warnings.begin(), annotations->warnings.end());
-  if (args.has("--holter-csv")) write_text_file(args.get("--holter-csv"), holter_csv(a.holter));
+  if (args.has("--holter-csv")) {
+    const std::string csv = holter_csv(a.holter);
+    write_file(args.get("--holter-csv"), {{csv.data(), csv.size()}});
+  }
   if (args.has("--json")) {
     write_output(to_json(a, args.has("--beats")));
     return 0;

@@ -1,11 +1,6 @@
 #include "npy.h"
 
-#include <cerrno>
-#include <cstdio>
-#include <cstring>
-#include <memory>
-
-#include "ecglite/error.h"
+#include "output.h"
 
 namespace ecglite::cli {
 
@@ -27,13 +22,9 @@ std::string npy_float32_header(const std::vector<std::size_t>& shape) {
 
 void write_npy_float32(const std::string& path, const std::vector<float>& data, const std::vector<std::size_t>& shape) {
   const std::string header = npy_float32_header(shape);
-  std::unique_ptr<FILE, int (*)(FILE*)> f(std::fopen(path.c_str(), "wb"), &std::fclose);
-  if (!f) throw Error(path + ": cannot write (" + std::strerror(errno) + ")");
   static_assert(sizeof(float) == 4, "float32");
   // The data is written in the machine's byte order: every supported target is little-endian.
-  if (std::fwrite(header.data(), 1, header.size(), f.get()) != header.size() ||
-      std::fwrite(data.data(), sizeof(float), data.size(), f.get()) != data.size() || std::fflush(f.get()) != 0)
-    throw Error(path + ": write error (" + std::strerror(errno) + ")");
+  write_file(path, {{header.data(), header.size()}, {data.data(), data.size() * sizeof(float)}});
 }
 
 }  // namespace ecglite::cli

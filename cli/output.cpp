@@ -3,6 +3,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <memory>
 
 #include "../core/src/common/text.h"  // to_valid_utf8: the core's rule for text from outside
 #include "ecglite/error.h"
@@ -17,6 +18,14 @@ namespace {
 }
 
 }  // namespace
+
+void write_file(const std::string& path, std::initializer_list<std::pair<const void*, std::size_t>> parts) {
+  std::unique_ptr<FILE, int (*)(FILE*)> f(std::fopen(path.c_str(), "wb"), &std::fclose);
+  if (!f) throw Error(path + ": cannot write (" + std::strerror(errno) + ")");
+  for (const auto& [data, size] : parts)
+    if (std::fwrite(data, 1, size, f.get()) != size) throw Error(path + ": write error (" + std::strerror(errno) + ")");
+  if (std::fflush(f.get()) != 0) throw Error(path + ": write error (" + std::strerror(errno) + ")");
+}
 
 std::string explain(const Error& e) {
   // Only the kinds whose remedy is a flag: the core's message says the rest in words that fit

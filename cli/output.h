@@ -1,7 +1,10 @@
 // Where the commands' results and messages go. A result that cannot be written (disk full, stdout
 // closed) fails the command with exit 1 and one line, instead of leaving a truncated file and exit 0.
 #pragma once
+#include <cstddef>
+#include <initializer_list>
 #include <string>
+#include <utility>
 
 #include "ecglite/error.h"
 
@@ -10,6 +13,10 @@ namespace ecglite::cli {
 // Writes `text` to stdout; throws Error "cannot write the output (...)" when that fails, so a long
 // output stops at the first failed write.
 void write_output(const std::string& text);
+
+// Writes `parts` one after another to the file `path` (created or replaced); throws Error naming the
+// file when it cannot be opened or written. The one way the commands write a file of their own.
+void write_file(const std::string& path, std::initializer_list<std::pair<const void*, std::size_t>> parts);
 
 // Flushes stdout; throws Error as write_output when this or any earlier write to stdout failed
 // (printf included). main calls it after every command.
