@@ -64,6 +64,7 @@ CANDIDATES = {
     "residual-10s": {"channels": RR, "spec": RESIDUAL, "window": 1000, "epochs": 40},
     "residual-20s": {"channels": RR, "spec": RESIDUAL_20S, "window": 2000, "epochs": 40},
     "residual-20s-80": {"channels": RR, "spec": RESIDUAL_20S, "window": 2000, "epochs": 80},
+    "residual-20s-120": {"channels": RR, "spec": RESIDUAL_20S, "window": 2000, "epochs": 120},
 }
 
 
