@@ -259,6 +259,21 @@ def edf_seeds():
     put(t, "not-edf", b"0       this is not an EDF header")
 
 
+def occlude_seeds():
+    """Mask lists as `ecglite classify --occlude` takes them (fuzz_occlude: parsed against the model's
+    leads, applied to a 12 s record): valid ones, ones crossing a window or the record's end, and
+    refusals (unknown lead, reversed or absurd times, bare separators)."""
+    t = "fuzz_occlude"
+    put(t, "one-stretch", "V1:2-2.5")
+    put(t, "two-masks", "V1:2-2.5,V2:2-4.5;II:0-10")
+    put(t, "across-windows", "I:0-12;aVR:9.5-10.5")
+    put(t, "past-the-end", "V6:11.9-30")
+    put(t, "unknown-lead", "X1:0-1")
+    put(t, "reversed", "II:3-1")
+    put(t, "huge-numbers", "V1:1e308-inf")
+    put(t, "separators", ";;,:")
+
+
 def main():
     if os.path.isdir(ROOT):
         shutil.rmtree(ROOT)
@@ -271,6 +286,7 @@ def main():
     rhythm_seeds()
     model_seeds()
     edf_seeds()
+    occlude_seeds()
     for t in sorted(os.listdir(ROOT)):
         files = os.listdir(os.path.join(ROOT, t))
         size = sum(os.path.getsize(os.path.join(ROOT, t, f)) for f in files)
