@@ -263,16 +263,18 @@ def occlude_seeds():
     """Mask lists as `ecglite classify --occlude` takes them (fuzz_occlude: parsed against the model's
     leads, applied to a 12 s record): valid ones, ones crossing a window or the record's end, and
     refusals (unknown lead, reversed or absurd times, bare separators)."""
-    t = "fuzz_occlude"
-    put(t, "one-stretch", "V1:2-2.5")
-    put(t, "two-masks", "V1:2-2.5,V2:2-4.5;II:0-10")
-    put(t, "across-windows", "I:0-12;aVR:9.5-10.5")
-    put(t, "past-the-end", "V6:11.9-30")
-    put(t, "unknown-lead", "X1:0-1")
-    put(t, "reversed", "II:3-1")
-    put(t, "huge-numbers", "V1:1e308-inf")
-    put(t, "separators", ";;,:")
-
+    masks = {
+        "one-stretch": "V1:2-2.5",
+        "two-masks": "V1:2-2.5,V2:2-4.5;II:0-10",
+        "across-windows": "I:0-12;aVR:9.5-10.5",
+        "past-the-end": "V6:11.9-30",
+        "unknown-lead": "X1:0-1",
+        "reversed": "II:3-1",
+        "huge-numbers": "V1:1e308-inf",
+        "separators": ";;,:",
+    }
+    for name, spec in masks.items():
+        put("fuzz_occlude", name, spec)
 
 def main():
     if os.path.isdir(ROOT):

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <limits>
 
+#include "beat_series.h"
 #include "ecglite/error.h"
 
 namespace ecglite {
@@ -29,27 +30,17 @@ double sample_sd(const std::vector<double>& v) {
 
 LongestRun longest_run(const std::vector<Beat>& beats, char cls, double fs) {
   LongestRun best;
-  std::size_t i = 0;
-  while (i < beats.size()) {
-    if (beats[i].cls != cls) { ++i; continue; }
-    std::size_t j = i;
-    while (j + 1 < beats.size() && beats[j + 1].cls == cls) ++j;
-    const std::int64_t n = static_cast<std::int64_t>(j - i + 1);
-    if (n > best.beats) {
-      best.beats = n;
-      best.start = beats[i].sample;
-      best.end = beats[j].sample;
-    }
-    i = j + 1;
-  }
+  detail::for_each_run(beats, cls, [&](std::size_t first, std::size_t last) {
+    const std::int64_t n = static_cast<std::int64_t>(last - first + 1);
+    if (n <= best.beats) return;
+    best.beats = n;
+    best.start = beats[first].sample;
+    best.end = beats[last].sample;
+  });
   best.start_s = best.start / fs;
   best.duration_s = (best.end - best.start) / fs;
   best.rate_bpm = best.beats >= 2 && best.duration_s > 0 ? 60.0 * (best.beats - 1) / best.duration_s : kNaN;
   return best;
-}
-
-std::size_t bin(double t, double width, std::size_t count) {
-  return std::min(count - 1, static_cast<std::size_t>(std::max(0.0, t / width)));
 }
 
 }  // namespace
@@ -106,7 +97,6 @@ HolterSummary summarize_holter(const std::vector<Beat>& beats, double fs, std::i
   h.hour_s = options.hour_s;
   const double duration = length / fs;
   const std::size_t hours = static_cast<std::size_t>(std::ceil(duration / options.hour_s));
-  const std::size_t minutes = static_cast<std::size_t>(std::ceil(duration / kMinuteS));
   h.hours.resize(hours);
   for (std::size_t k = 0; k < hours; ++k) {
     HolterHour& row = h.hours[k];
@@ -123,14 +113,13 @@ HolterSummary summarize_holter(const std::vector<Beat>& beats, double fs, std::i
   h.hrv.nn_from_classes = classified;
   if (hours == 0) return h;
 
+  detail::RrBins hour_rr(options.hour_s, duration), minute_rr(kMinuteS, duration);
   for (const Beat& b : beats) {
-    HolterHour& row = h.hours[bin(b.sample / fs, options.hour_s, hours)];
+    HolterHour& row = h.hours[hour_rr.bin_of(b.sample / fs)];
     ++row.beats;
     row.s_beats += b.cls == 'S';
     row.v_beats += b.cls == 'V';
   }
-  std::vector<double> hour_sum(hours, 0), minute_sum(minutes, 0);
-  std::vector<std::int64_t> hour_count(hours, 0), minute_count(minutes, 0);
   std::vector<double> nn, nn_end;
   std::vector<bool> successive;
   std::size_t last_nn = 0;
@@ -139,13 +128,9 @@ HolterSummary summarize_holter(const std::vector<Beat>& beats, double fs, std::i
     ++h.hrv.rr_intervals;
     const double rr = (beats[j + 1].sample - beats[j].sample) / fs;
     const double end_s = beats[j + 1].sample / fs;
-    const std::size_t k = bin(end_s, options.hour_s, hours);
-    hour_sum[k] += rr;
-    ++hour_count[k];
-    if (rr >= options.pause_s) ++h.hours[k].pauses;
-    const std::size_t m = bin(end_s, kMinuteS, minutes);
-    minute_sum[m] += rr;
-    ++minute_count[m];
+    hour_rr.add(end_s, rr);
+    minute_rr.add(end_s, rr);
+    if (rr >= options.pause_s) ++h.hours[hour_rr.bin_of(end_s)].pauses;
     const bool normal = !classified || (beats[j].cls == 'N' && beats[j + 1].cls == 'N');
     if (!normal || rr < kMinNnS || rr > kMaxNnS) continue;
     if (!nn.empty()) successive.back() = last_nn + 1 == j;
@@ -154,13 +139,12 @@ HolterSummary summarize_holter(const std::vector<Beat>& beats, double fs, std::i
     successive.push_back(false);
     last_nn = j;
   }
-  for (std::size_t k = 0; k < hours; ++k)
-    if (hour_count[k] > 0 && hour_sum[k] > 0) h.hours[k].mean_hr_bpm = 60.0 * hour_count[k] / hour_sum[k];
-  for (std::size_t m = 0; m < minutes; ++m) {
+  for (std::size_t k = 0; k < hours; ++k) h.hours[k].mean_hr_bpm = hour_rr.rate_bpm(k);
+  for (std::size_t m = 0; m < minute_rr.size(); ++m) {
     // Whole minutes only: the recording's last, shorter minute says little about the rate.
-    if (minute_count[m] < 2 || !(minute_sum[m] > 0) || (m + 1) * kMinuteS > duration) continue;
-    const double hr = 60.0 * minute_count[m] / minute_sum[m];
-    HolterHour& row = h.hours[bin(m * kMinuteS, options.hour_s, hours)];
+    const double hr = minute_rr.rate_bpm(m);
+    if (minute_rr.count(m) < 2 || std::isnan(hr) || (m + 1) * kMinuteS > duration) continue;
+    HolterHour& row = h.hours[hour_rr.bin_of(m * kMinuteS)];
     row.min_hr_bpm = std::isnan(row.min_hr_bpm) ? hr : std::min(row.min_hr_bpm, hr);
     row.max_hr_bpm = std::isnan(row.max_hr_bpm) ? hr : std::max(row.max_hr_bpm, hr);
   }

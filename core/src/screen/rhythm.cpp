@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <limits>
 
+#include "beat_series.h"
 #include "ecglite/error.h"
 
 namespace ecglite {
@@ -15,23 +16,14 @@ namespace {
 
 EctopicCounts count_runs(const std::vector<Beat>& beats, char cls) {
   EctopicCounts c;
-  std::int64_t run = 0;
-  auto close = [&]() {
+  detail::for_each_run(beats, cls, [&](std::size_t first, std::size_t last) {
+    const std::int64_t run = static_cast<std::int64_t>(last - first + 1);
+    c.beats += run;
     if (run == 1) ++c.isolated;
     else if (run == 2) ++c.couplets;
-    else if (run >= 3) ++c.runs;
+    else ++c.runs;
     c.longest_run = std::max(c.longest_run, run);
-    run = 0;
-  };
-  for (const Beat& b : beats) {
-    if (b.cls == cls) {
-      ++c.beats;
-      ++run;
-    } else {
-      close();
-    }
-  }
-  close();
+  });
   return c;
 }
 
@@ -54,9 +46,7 @@ RhythmSummary summarize_rhythm(const std::vector<Beat>& beats, double sampling_r
   s.supraventricular = count_runs(beats, 'S');
   s.ventricular = count_runs(beats, 'V');
 
-  const std::size_t intervals = static_cast<std::size_t>(std::ceil(s.duration_s / options.trend_interval_s));
-  std::vector<double> rr_sum(intervals, 0);
-  std::vector<std::int64_t> rr_count(intervals, 0);
+  detail::RrBins trend(options.trend_interval_s, s.duration_s);
   double measured_sum = 0;
   std::int64_t measured = 0;
   for (const auto& gap : gaps) {
@@ -70,21 +60,15 @@ RhythmSummary summarize_rhythm(const std::vector<Beat>& beats, double sampling_r
     ++measured;
     s.longest_rr_s = std::max(s.longest_rr_s, rr);
     if (rr >= options.pause_s) ++s.pauses;
-    const double end_s = beats[j + 1].sample / sampling_rate_hz;
-    const std::size_t k =
-        std::min(intervals - 1, static_cast<std::size_t>(std::max(0.0, end_s / options.trend_interval_s)));
-    if (intervals) {
-      rr_sum[k] += rr;
-      ++rr_count[k];
-    }
+    trend.add(beats[j + 1].sample / sampling_rate_hz, rr);
   }
-  s.hr_trend_bpm.assign(intervals, std::numeric_limits<double>::quiet_NaN());
+  s.hr_trend_bpm.assign(trend.size(), std::numeric_limits<double>::quiet_NaN());
   bool any = false;
-  for (std::size_t k = 0; k < intervals; ++k) {
-    if (rr_count[k] == 0 || !(rr_sum[k] > 0)) continue;
-    const double hr = 60 * rr_count[k] / rr_sum[k];
+  for (std::size_t k = 0; k < trend.size(); ++k) {
+    const double hr = trend.rate_bpm(k);
+    if (std::isnan(hr)) continue;
     s.hr_trend_bpm[k] = hr;
-    if (rr_count[k] < 2) continue;
+    if (trend.count(k) < 2) continue;
     s.min_hr_bpm = any ? std::min(s.min_hr_bpm, hr) : hr;
     s.max_hr_bpm = any ? std::max(s.max_hr_bpm, hr) : hr;
     any = true;
