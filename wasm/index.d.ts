@@ -119,6 +119,8 @@ export interface ModelInfo {
   /** Samples per network input window. */
   input_length: number;
   window_stride: number;
+  /** How the network's runs over one 10 s window combine: their maximum or mean logit. */
+  window_pooling: 'max' | 'mean';
   sampling_rate_hz: number;
   /** The band-pass filter's [low, high] edges, Hz. */
   band_hz: [number, number];

@@ -52,9 +52,10 @@ constexpr std::size_t kV2 = 7;
 
 // fp32; three classes from one feature, the mean of relu(V2) over the 2.5 s input:
 // UP = 10 * feature - 3, FLAT = 0, DOWN = 3 - 10 * feature.
-Model v2_model() {
+Model v2_model(const std::string& window_pooling = "") {
   Bytes info;
-  info.put<std::uint32_t>(13);
+  info.put<std::uint32_t>(window_pooling.empty() ? 13 : 14);
+  if (!window_pooling.empty()) info.str("window_pooling").put<std::uint8_t>(1).str(window_pooling);
   info.str("name").put<std::uint8_t>(1).str("v2-reader");
   info.str("precision").put<std::uint8_t>(1).str("fp32");
   info.strs("class_names", {"UP", "FLAT", "DOWN"});
@@ -238,6 +239,18 @@ TEST(Explain, MasksGiveTheProbabilitiesOfTheRecordWithThoseStretchesOccluded) {
             ErrorKind::bad_argument);
   for (const char* bad : {"", "V7:1-2", "V1:2", "V1:3-2", "V1:a-2", "V1:2-2.001", "V1:1-2;", ":1-2"})
     EXPECT_EQ(test::thrown_by([&] { parse_occlusions(bad, m.info()); }).kind(), ErrorKind::bad_argument) << bad;
+}
+
+TEST(Explain, AMeanPooledModelIsExplainedWithItsOwnPooling) {
+  const Model m = v2_model("mean");
+  ASSERT_EQ(m.info().window_pooling, "mean");
+  // UP's logit is 10 x (V2's mean over the run) - 3: -1 for the two runs (of 7) holding the 50-sample
+  // plateau, -3 for the others; pooled by their mean, not their maximum (-1).
+  const Explanation e = explain_prepared(m, prepared(1000));
+  EXPECT_NEAR(e.classes[0].probability, sigmoid((2 * -1.0 + 5 * -3.0) / 7), 1e-6);
+  EXPECT_EQ(e.classes[0].probability, probability(m, prepared(1000), 0));
+  const auto occluded = occluded_probabilities(m, prepared(1000), {{{kV2, 300, 350}}});
+  EXPECT_NEAR(occluded[0][0], sigmoid(-3), 1e-6);
 }
 
 TEST(Explain, LeadsInWordsAreRankedRunsOfNeighbouringStandardLeads) {

@@ -45,6 +45,28 @@ void put32(std::vector<std::uint8_t>& b, std::size_t at, std::uint32_t v) { std:
 
 constexpr std::size_t kNodeHeader = 40;  // bytes before a node's tensors
 
+// `b` with one more string entry in its INFO section.
+std::vector<std::uint8_t> with_info_string(std::vector<std::uint8_t> b, const std::string& key,
+                                           const std::string& value) {
+  const std::size_t info = section(b, "INFO");
+  std::uint32_t entries, bytes;
+  std::memcpy(&entries, &b[info], 4);
+  std::memcpy(&bytes, &b[info - 4], 4);
+  std::vector<std::uint8_t> entry;
+  auto put_str = [&](const std::string& s) {
+    const std::uint32_t n = static_cast<std::uint32_t>(s.size());
+    entry.insert(entry.end(), reinterpret_cast<const std::uint8_t*>(&n), reinterpret_cast<const std::uint8_t*>(&n) + 4);
+    entry.insert(entry.end(), s.begin(), s.end());
+  };
+  put_str(key);
+  entry.push_back(1);  // string
+  put_str(value);
+  b.insert(b.begin() + info + bytes, entry.begin(), entry.end());
+  put32(b, info, entries + 1);
+  put32(b, info - 4, bytes + static_cast<std::uint32_t>(entry.size()));
+  return b;
+}
+
 }  // namespace
 
 TEST(ModelFile, WrongMagicSaysItIsNotAModelFile) {
@@ -134,6 +156,14 @@ TEST(ModelFile, MissingMetadataIsNamed) {
   b[info + at + 9] = 'z';
   std::string e = error_of(b);
   EXPECT_NE(e.find("'thresholds' is missing"), std::string::npos) << e;
+}
+
+TEST(ModelFile, WindowPoolingIsReadAndUnknownValuesAreRefused) {
+  const auto b = load("tiny-int8.ecgm");
+  EXPECT_EQ(Model::from_bytes(b).info().window_pooling, "max");  // files without the entry
+  EXPECT_EQ(Model::from_bytes(with_info_string(b, "window_pooling", "mean")).info().window_pooling, "mean");
+  const std::string e = error_of(with_info_string(b, "window_pooling", "median"));
+  EXPECT_NE(e.find("window_pooling 'median' (expected max or mean"), std::string::npos) << e;
 }
 
 TEST(ModelFile, MissingFileNamesThePath) {

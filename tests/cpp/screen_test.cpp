@@ -180,6 +180,28 @@ TEST(Screen, GenuinePtbxlRecordEndToEnd) {
   EXPECT_DOUBLE_EQ(r.sampling_rate_hz, 100);
 }
 
+TEST(Screen, WindowPoolingTakesTheMaximumOrTheMeanLogitOfEachWindow) {
+  ModelInfo info;
+  info.class_names = {"A"};
+  info.class_descriptions = {"a"};
+  info.thresholds = {0.7f};
+  InferencePlan plan;
+  plan.windows = 2;
+  plan.positions_per_window = 2;
+  plan.run_starts = {0, 1, 2, 3};
+  plan.window_of_run = {0, 0, 1, 1};
+  const std::vector<float> logits = {0, 2, -1, 1};
+  const auto sigmoid = [](double z) { return 1 / (1 + std::exp(-z)); };
+  // max: windows 2 and 1; mean: windows 1 and 0; then the mean probability over the windows
+  ClassifyResult r = combine_logits(info, plan, logits);
+  EXPECT_NEAR(r.classes[0].probability, (sigmoid(2) + sigmoid(1)) / 2, 1e-6);
+  EXPECT_TRUE(r.classes[0].positive);
+  info.window_pooling = "mean";
+  r = combine_logits(info, plan, logits);
+  EXPECT_NEAR(r.classes[0].probability, (sigmoid(1) + sigmoid(0)) / 2, 1e-6);
+  EXPECT_FALSE(r.classes[0].positive);
+}
+
 TEST(Screen, PlanAndCombineReproduceClassifyPreparedForOtherEngines) {
   const Model model = tiny("int8");
   const Prepared p = synthetic_prepared(2500, 1000);

@@ -3,6 +3,8 @@
 // page, the benchmark) run the same plan and hand their logits to combine_logits(), so all engines
 // share one aggregation rule.
 #pragma once
+#include <algorithm>
+#include <cmath>
 #include <cstddef>
 #include <string>
 #include <vector>
@@ -37,7 +39,26 @@ void run_logits(const Model& model, const InferencePlan& plan, const std::vector
 // "7 inferences of 2.5 s (7 per window, stride 1.25 s; maximum within each window, mean over windows)"
 std::string describe_inference(const ModelInfo& info, const InferencePlan& plan);
 
-// The aggregation rule: maximum logit over the runs of each 10 s window, sigmoid, mean over the
+// How the runs of one 10 s window combine (ModelInfo::window_pooling): their maximum or mean logit.
+// add() every run's logit, then value().
+class WindowPool {
+ public:
+  explicit WindowPool(const ModelInfo& info) : mean_(info.window_pooling == "mean") {}
+  void add(float logit) {
+    sum_ += logit;
+    max_ = std::max(max_, logit);
+    ++runs_;
+  }
+  float value() const { return mean_ ? static_cast<float>(sum_ / runs_) : max_; }
+
+ private:
+  bool mean_;
+  double sum_ = 0;
+  float max_ = -INFINITY;
+  std::size_t runs_ = 0;
+};
+
+// The aggregation rule: the pooled logit (WindowPool) of each 10 s window, sigmoid, mean over the
 // windows, the model's thresholds. `logits` is [runs][classes].
 ClassifyResult combine_logits(const ModelInfo& info, const InferencePlan& plan, const std::vector<float>& logits);
 

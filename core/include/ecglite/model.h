@@ -17,6 +17,7 @@ struct ModelInfo {
   int input_channels = 12;
   int input_length = 250;               // samples per inference window
   int window_stride = 125;              // sliding-window step within a 10 s window
+  std::string window_pooling = "max";   // how the runs of one 10 s window combine: "max" or "mean" logit
   double sampling_rate_hz = 100;        // preprocessing settings the model was trained with
   double band_low_hz = 0.5, band_high_hz = 40;
   int filter_order = 4;                 // Butterworth order of each band edge

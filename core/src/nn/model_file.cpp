@@ -121,6 +121,10 @@ void parse_info(Cursor c, ModelInfo* info) {
   info->input_channels = static_cast<int>(integer("input_channels", 1, 64));
   info->input_length = static_cast<int>(integer("input_length", 1, kMaxLength));
   info->window_stride = static_cast<int>(integer("window_stride", 1, kMaxLength));
+  // Files written before the choice existed have no entry: they pooled by the maximum.
+  if (auto* p = find("window_pooling", 1, false)) info->window_pooling = p->s;
+  if (info->window_pooling != "max" && info->window_pooling != "mean")
+    fail("window_pooling '" + info->window_pooling + "' (expected max or mean; a newer version of EcgLite may read it)");
   info->sampling_rate_hz = real("sampling_rate_hz");
   info->band_low_hz = real("band_low_hz");
   info->band_high_hz = real("band_high_hz");

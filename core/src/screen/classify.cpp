@@ -1,6 +1,6 @@
 // classify(): preprocessing with the model's settings, then the network over the inference plan
-// (inference_plan.cpp): sliding inference windows inside each 10 s window (max over positions, as
-// the PTB-XL benchmark aggregates), mean over 10 s windows.
+// (inference_plan.cpp): sliding inference windows inside each 10 s window (their maximum or mean
+// logit, as the model file says), mean over 10 s windows.
 #include "ecglite/classify.h"
 
 #include <algorithm>

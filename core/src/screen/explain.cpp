@@ -50,7 +50,7 @@ class Occluder {
     }
     window_sigmoid_.resize(plan_.windows * classes_);
     for (std::size_t w = 0; w < plan_.windows; ++w)
-      for (std::size_t k = 0; k < classes_; ++k) window_sigmoid_[w * classes_ + k] = sigmoid(best_logit(w, k));
+      for (std::size_t k = 0; k < classes_; ++k) window_sigmoid_[w * classes_ + k] = sigmoid(pooled_logit(w, k));
     base_.resize(classes_);
     mean_over_windows(base_.data());
   }
@@ -66,15 +66,15 @@ class Occluder {
     return true;
   }
 
-  // Class probabilities with `mask` applied, written to out[classes]: max over the runs of each
-  // 10 s window, mean over windows, as classify().
+  // Class probabilities with `mask` applied, written to out[classes]: the pooled logit of the runs
+  // of each 10 s window (WindowPool), mean over windows, as classify().
   void probabilities(const OcclusionMask& mask, float* out) {
     with_occluded(mask, [&] {
       for (std::size_t r : rerun_) window_touched_[plan_.window_of_run[r]] = 1;
       for (std::size_t k = 0; k < classes_; ++k) {
         double sum = 0;
         for (std::size_t w = 0; w < plan_.windows; ++w)
-          sum += window_touched_[w] ? sigmoid(best_logit(w, k)) : window_sigmoid_[w * classes_ + k];
+          sum += window_touched_[w] ? sigmoid(pooled_logit(w, k)) : window_sigmoid_[w * classes_ + k];
         out[k] = static_cast<float>(sum / plan_.windows);
       }
       for (std::size_t r : rerun_) window_touched_[plan_.window_of_run[r]] = 0;
@@ -138,11 +138,10 @@ class Occluder {
   }
 
   // The largest logit of class k over the runs of window w, the rerun ones taken fresh.
-  float best_logit(std::size_t w, std::size_t k) const {
-    float best = -INFINITY;
-    for (std::size_t r : runs_of_window_[w])
-      best = std::max(best, (touched_[r] ? fresh_ : logits_)[r * classes_ + k]);
-    return best;
+  float pooled_logit(std::size_t w, std::size_t k) const {
+    WindowPool pool(model_.info());
+    for (std::size_t r : runs_of_window_[w]) pool.add((touched_[r] ? fresh_ : logits_)[r * classes_ + k]);
+    return pool.value();
   }
 
   void mean_over_windows(float* out) const {

@@ -90,7 +90,7 @@ std::string describe_inference(const ModelInfo& info, const InferencePlan& plan)
          text::seconds(info.input_length / info.sampling_rate_hz) + " (" +
          std::to_string(plan.positions_per_window) + " per window, stride " +
          text::seconds(info.window_stride / info.sampling_rate_hz) +
-         "; maximum within each window, mean over windows)";
+         "; " + (info.window_pooling == "mean" ? "mean logit" : "maximum") + " within each window, mean over windows)";
 }
 
 ClassifyResult combine_logits(const ModelInfo& info, const InferencePlan& plan, const std::vector<float>& logits) {
@@ -100,12 +100,11 @@ ClassifyResult combine_logits(const ModelInfo& info, const InferencePlan& plan, 
     throw Error(ErrorKind::bad_argument, "expected " + std::to_string(runs * classes) + " logits (" +
                                              std::to_string(runs) + " runs x " + std::to_string(classes) +
                                              " classes), got " + std::to_string(logits.size()));
-  std::vector<float> best(plan.windows * classes, -INFINITY);
+  std::vector<WindowPool> pools(plan.windows * classes, WindowPool(info));
   for (std::size_t r = 0; r < runs; ++r) {
     const std::size_t w = plan.window_of_run[r];
     if (w >= plan.windows) throw Error(ErrorKind::bad_argument, "inference plan: window index out of range");
-    for (std::size_t k = 0; k < classes; ++k)
-      best[w * classes + k] = std::max(best[w * classes + k], logits[r * classes + k]);
+    for (std::size_t k = 0; k < classes; ++k) pools[w * classes + k].add(logits[r * classes + k]);
   }
   ClassifyResult r;
   r.windows = plan.windows;
@@ -113,7 +112,7 @@ ClassifyResult combine_logits(const ModelInfo& info, const InferencePlan& plan, 
   for (std::size_t k = 0; k < classes; ++k) {
     double sum = 0;
     for (std::size_t w = 0; w < plan.windows; ++w)
-      sum += 1.0 / (1.0 + std::exp(-static_cast<double>(best[w * classes + k])));
+      sum += 1.0 / (1.0 + std::exp(-static_cast<double>(pools[w * classes + k].value())));
     ClassResult c;
     c.name = info.class_names[k];
     c.description = info.class_descriptions[k];

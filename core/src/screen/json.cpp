@@ -155,7 +155,7 @@ std::string to_json(const ModelInfo& m) {
       << ",\"description\":" << Quoted{m.class_descriptions[k]}
       << ",\"threshold\":" << Number{m.thresholds[k]} << "}";
   o << "],\"lead_names\":" << Strings{m.lead_names} << ",\"input_length\":" << m.input_length
-    << ",\"window_stride\":" << m.window_stride
+    << ",\"window_stride\":" << m.window_stride << ",\"window_pooling\":" << Quoted{m.window_pooling}
     << ",\"sampling_rate_hz\":" << Number{m.sampling_rate_hz} << ",\"band_hz\":[" << Number{m.band_low_hz}
     << "," << Number{m.band_high_hz} << "],\"filter_order\":" << m.filter_order
     << ",\"amplitude\":" << Quoted{m.amplitude} << ",\"parameters\":" << m.parameters
