@@ -8,11 +8,14 @@
 // writes the rhythm model's input (rhythm_signal, float32 [1][channels][samples]) for training.
 // Recordings of kHolterMinSeconds (10 min) or more also get the Holter summary (holter.h): hourly
 // table, longest runs, HRV; --holter-csv writes the hourly table (holter_csv) of any recording.
+// The record is read in blocks (open_source, analyze_rhythm on a RecordSource): a 24-hour or 14-day
+// recording is analysed in bounded memory, with progress on stderr when it is a terminal.
 #include <cmath>
 #include <cstdio>
 #include <memory>
 #include <string>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <vector>
 
 #include "args.h"
@@ -24,6 +27,7 @@
 #include "ecglite/annotations.h"
 #include "ecglite/error.h"
 #include "ecglite/read.h"
+#include "ecglite/record_source.h"
 #include "ecglite/rhythm.h"
 
 namespace ecglite::cli {
@@ -111,6 +115,32 @@ void print_holter(const HolterSummary& h) {
               v.nn_from_classes ? "both beats N" : "beats not classified: every beat taken as normal");
 }
 
+// "analysing: 37 % (9 of 24 h)" on stderr, rewritten in place after each block of a long record
+// (only on a terminal: a log or a pipe gets no progress lines).
+class ProgressLine {
+ public:
+  explicit ProgressLine(double duration_s) : duration_s_(duration_s) {}
+  ~ProgressLine() { done(); }  // an error message then starts on its own line
+  bool show(double fraction) {
+    if (fraction >= 1 && !shown_) return true;  // one block: nothing worth a progress line
+    const bool hours = duration_s_ >= 7200;
+    const double total = duration_s_ / (hours ? 3600 : 60);
+    std::fprintf(stderr, "\ranalysing: %3.0f %% (%.0f of %.0f %s)", 100 * fraction, fraction * total, total,
+                 hours ? "h" : "min");
+    std::fflush(stderr);
+    shown_ = true;
+    return true;
+  }
+  void done() {
+    if (shown_) std::fprintf(stderr, "\n");
+    shown_ = false;
+  }
+
+ private:
+  double duration_s_;
+  bool shown_ = false;
+};
+
 }  // namespace
 
 int cmd_rhythm(int argc, char** argv, int first) {
@@ -125,11 +155,13 @@ int cmd_rhythm(int argc, char** argv, int first) {
     throw UsageError("--trend expects an interval of 1 to 3600 seconds");
   if (args.has("--leads")) options.qrs.leads = parse_lead_list(args.get("--leads"));
   const std::string path = args.positional[0];
-  const Record record = RecordReader(args).read(path);
+  // Read in blocks: a 24-hour or multi-day recording needs memory for one block, not the whole.
+  const std::unique_ptr<RecordSource> source = RecordReader(args).open_source(path);
+  const RecordInfo& info = source->info();
   if (args.has("--rhythm-lead")) {
     const std::vector<int> lead = parse_index_list("--rhythm-lead", args.get("--rhythm-lead"), 63, "a lead", "0");
-    if (lead.size() != 1 || lead[0] >= static_cast<int>(record.leads.size()))
-      throw UsageError("--rhythm-lead expects one lead number below " + std::to_string(record.leads.size()) +
+    if (lead.size() != 1 || lead[0] >= static_cast<int>(info.lead_names.size()))
+      throw UsageError("--rhythm-lead expects one lead number below " + std::to_string(info.lead_names.size()) +
                        " (the record's lead count), got '" + args.get("--rhythm-lead") + "'");
     options.rhythm_lead = lead[0];
   }
@@ -142,6 +174,15 @@ int cmd_rhythm(int argc, char** argv, int first) {
   if (!rhythm_model_path.empty()) rhythm_model = std::make_unique<Model>(Model::from_file(rhythm_model_path));
 
   if (args.has("--export-input")) {
+    // The model's input of the whole record at once (training): the record must fit in memory.
+    const std::uint64_t samples = static_cast<std::uint64_t>(info.length) * info.lead_names.size();
+    if (samples > default_limits().max_total_samples)
+      throw Error(ErrorKind::limit, path + ": --export-input needs the whole record in memory, and its " +
+                                        std::to_string(samples) + " samples exceed the limit of " +
+                                        std::to_string(default_limits().max_total_samples) +
+                                        " (export a shorter record, or leave --export-input out: the analysis "
+                                        "itself reads the record in blocks)");
+    const Record record = source->read(0, info.length);
     const RhythmInputSpec spec = rhythm_model ? rhythm_input_spec(rhythm_model->info()) : RhythmInputSpec{};
     const int lead = options.rhythm_lead >= 0 ? options.rhythm_lead : rhythm_lead(record);
     const std::vector<float> input = rhythm_signal(record, lead, detect_qrs(record, options.qrs), spec);
@@ -167,8 +208,12 @@ int cmd_rhythm(int argc, char** argv, int first) {
     }
   }
 
-  RhythmAnalysis a = analyze_rhythm(record, model.get(), annotations ? &annotations->annotations : nullptr, options,
-                                    rhythm_model.get());
+  StreamOptions stream;
+  ProgressLine progress(info.duration_s());
+  if (::isatty(2)) stream.progress = [&progress](double fraction) { return progress.show(fraction); };
+  RhythmAnalysis a = analyze_rhythm(*source, model.get(), annotations ? &annotations->annotations : nullptr, options,
+                                    rhythm_model.get(), stream);
+  progress.done();
   if (annotations) a.warnings.insert(a.warnings.end(), annotations->warnings.begin(), annotations->warnings.end());
   if (args.has("--holter-csv")) {
     const std::string csv = holter_csv(a.holter);
@@ -179,10 +224,10 @@ int cmd_rhythm(int argc, char** argv, int first) {
     return 0;
   }
   const RhythmSummary& s = a.summary;
-  std::printf("record            %s (%zu leads, %.6g Hz)\n", record.name.c_str(), record.leads.size(),
+  std::printf("record            %s (%zu leads, %.6g Hz)\n", info.name.c_str(), info.lead_names.size(),
               s.sampling_rate_hz);
   std::printf("duration          %s (%.1f s)\n", clock(s.duration_s).c_str(), s.duration_s);
-  if (a.has_verdict) print_verdict(a.verdict, record.sampling_rate_hz);
+  if (a.has_verdict) print_verdict(a.verdict, info.sampling_rate_hz);
   else if (!rhythm_model) std::printf("rhythm            no verdict (no rhythm model: pass --rhythm-model models/rhythm-int8.ecgm)\n");
   for (const std::string& w : a.warnings) std::printf("warning           %s\n", w.c_str());
   std::printf("beats             %lld\n", (long long)s.beats);

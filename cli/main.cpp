@@ -83,7 +83,8 @@ const Command kCommands[] = {
      "[--export-input FILE.npy] [--holter-csv FILE] [--rate HZ]",
      "rhythm verdict (sinus, atrial fibrillation, other, too noisy) with AF episodes and burden; heart rate and "
      "its trend, S/V beats, couplets and runs, pauses, reference rhythms; from 10 min on a Holter summary "
-     "(hourly table, longest runs, HRV)",
+     "(hourly table, longest runs, HRV). Long recordings (up to 30 days) are read in blocks of 30 minutes, "
+     "with progress on stderr when it is a terminal",
      "  --json                 the summary as JSON\n"
      "  --beats                list every beat too (in JSON: columns samples, classes, probabilities)\n"
      "  --model FILE           the beat model, as for beats\n"
@@ -92,7 +93,8 @@ const Command kCommands[] = {
      "                         next to or above the executable)\n"
      "  --no-rhythm-model      no rhythm verdict\n"
      "  --rhythm-lead N        the lead the rhythm model reads, counted from 0 (default: lead I, else the first)\n"
-     "  --export-input FILE.npy  the rhythm model's input over the whole record, for training\n"
+     "  --export-input FILE.npy  the rhythm model's input over the whole record, for training (records up to\n"
+     "                         40 M samples: it is held whole)\n"
      "  --holter-csv FILE      write the Holter summary's hourly table as CSV\n"
      "  --trend SECONDS        heart-rate trend interval, 1 to 3600 (default 10)\n"
      "  --annotator NAME       reference annotations RECORD.NAME (default: RECORD.atr when present)\n"

@@ -119,6 +119,23 @@ WfdbHeader RecordReader::read_wfdb_header(const std::string& path) const {
   return parse_wfdb_header(read_header_text(p.header, default_limits()), p.header);
 }
 
+std::unique_ptr<RecordSource> RecordReader::open_source(const std::string& path) const {
+  if (is_csv_path(path)) return memory_record_source(read(path));
+  check_rate_applies(path);
+  if (is_edf_path(path)) {
+    if (is_directory(path)) throw Error(ErrorKind::bad_argument, path + ": is a directory, not an EDF file");
+    return open_edf_source(path.substr(path.find_last_of('/') + 1), make_directory_range_provider(directory_of(path)));
+  }
+  const WfdbPath p = locate_wfdb(path);
+  std::string header = p.header;
+  if (header.empty()) {
+    read_wfdb_header_file(p.core_path);  // the core's path conventions, with their errors
+    header = extension(p.core_path) == "hea" ? p.core_path : p.core_path + ".hea";
+  }
+  return open_wfdb_source(read_header_text(header, default_limits()), header,
+                          make_directory_range_provider(directory_of(header)));
+}
+
 std::string header_path(const std::string& path) {
   const WfdbPath p = locate_wfdb(path);
   if (!p.header.empty()) return p.header;

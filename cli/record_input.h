@@ -2,6 +2,7 @@
 // file without a time column needs) and for the path conventions the core's file layer does not
 // know: a header with an upper-case extension (100.HEA), a directory given as a record.
 #pragma once
+#include <memory>
 #include <set>
 #include <string>
 
@@ -9,6 +10,7 @@
 #include "ecglite/csv.h"
 #include "ecglite/edf.h"
 #include "ecglite/record.h"
+#include "ecglite/record_source.h"
 #include "ecglite/wfdb.h"
 
 namespace ecglite::cli {
@@ -27,6 +29,9 @@ class RecordReader {
   EdfRecord read_edf(const std::string& path) const;
   WfdbRecord read_wfdb(const std::string& path, const WfdbReadOptions& options = {}) const;
   WfdbHeader read_wfdb_header(const std::string& path) const;
+  // The record as a RecordSource (record_source.h): WFDB and EDF/BDF read in ranges, CSV whole. The
+  // same paths and errors as read().
+  std::unique_ptr<RecordSource> open_source(const std::string& path) const;
 
  private:
   void check_rate_applies(const std::string& path) const;

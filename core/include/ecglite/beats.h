@@ -31,7 +31,9 @@ const std::vector<std::string>& beat_class_names();   // N, S, V, F, Q
 //   RR_irregular  median |difference of successive RR intervals| around the beat / local mean RR
 //                 (high in atrial fibrillation, where premature-looking beats are not ectopic)
 //   RR_abs        local mean RR in seconds
-// RR features are clipped to [0, 4].
+// RR features are clipped to [0, 4]. "The record" is what the function is given: analyze_rhythm on a
+// long record gives it one read range at a time (a block with its margins, rhythm.h), so the median
+// QRS amplitude and the local median beat are then those of the range.
 const std::vector<std::string>& beat_channel_names();
 
 struct BeatInputSpec {

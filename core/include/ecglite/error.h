@@ -23,6 +23,7 @@ enum class ErrorKind {
   wrong_model,         // a valid model of the other task (a beat model where a 12-lead model belongs)
   missing_leads,       // the record lacks leads the analysis needs
   no_signal,           // the record has no usable signal (every lead flat, invalid or missing)
+  cancelled,           // the caller stopped a long analysis (its progress callback returned false)
 };
 
 // "needs_rate", "missing_file", ...: the enumerator's name, as the JS Error's `kind` carries it.
@@ -50,6 +51,8 @@ inline const char* kind_name(ErrorKind kind) {
       return "missing_leads";
     case ErrorKind::no_signal:
       return "no_signal";
+    case ErrorKind::cancelled:
+      return "cancelled";
     case ErrorKind::other:
       break;
   }

@@ -9,8 +9,13 @@ namespace ecglite {
 
 struct Limits {
   std::size_t max_signals = 64;                    // signals (leads) per record
-  std::uint64_t max_total_samples = 40'000'000;    // samples summed over all signals (~1 h 12-lead @ 900 Hz)
-  std::uint64_t max_file_bytes = 512ull << 20;     // any single input file
+  // Samples held at once, summed over all signals (~1 h 12-lead @ 900 Hz): a whole record for the
+  // whole-record readers (read_wfdb, read_csv, read_edf), one range for a RecordSource.
+  std::uint64_t max_total_samples = 40'000'000;
+  std::uint64_t max_file_bytes = 512ull << 20;     // any single input file read whole
+  // The longest recording a RecordSource opens (30 days), checked from its header before anything is
+  // allocated: a long analysis holds a few bytes per beat, so only a corrupt header is longer.
+  double max_duration_s = 30 * 86400;
 };
 
 // The limits used when a caller passes none.

@@ -1,9 +1,12 @@
 // Long-record rhythm summary (Holter style) on 1-12 leads: beats, heart rate and its trend, ectopic
 // beats and their runs, pauses, and the reference rhythm episodes when annotations are present.
 // analyze_rhythm() is the whole path the CLI and the wasm module call: detect_qrs, classify_beats
-// when a beat model is given, summarize_rhythm.
+// when a beat model is given, summarize_rhythm. It reads the record from a RecordSource in blocks
+// (StreamOptions), so a 24-hour or 14-day recording needs memory for one block plus a few bytes per
+// beat; a record no longer than one block (with its margins) is analysed whole, in one piece.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -14,6 +17,7 @@
 #include "ecglite/model.h"
 #include "ecglite/qrs.h"
 #include "ecglite/record.h"
+#include "ecglite/record_source.h"
 #include "ecglite/rhythm_class.h"
 
 namespace ecglite {
@@ -87,10 +91,36 @@ struct RhythmAnalysis {
   std::vector<std::string> warnings;  // non-fatal findings (the annotation file's are added by the caller that read it)
 };
 
+// How a long record is read: blocks of block_s, each with margin_s of context on both sides.
+struct StreamOptions {
+  double block_s = 1800;     // frames analysed per block (one MIT-BIH record)
+  double margin_s = 300;     // context read on each side of a block (RR features use +-150 s, the beat model's median beat ~512 beats)
+  // Called after each block with the fraction of the record done (0..1]; return false to cancel: analyze_rhythm then throws Error(ErrorKind::cancelled).
+  std::function<bool(double fraction_done)> progress;
+};
+
 // Detects beats, classifies them when `beat_model` is given (see beats.h), summarises, adds the
 // reference rhythm episodes of `reference` when given, and the rhythm verdict with AF episodes when
 // `rhythm_model` is given (see rhythm_class.h; a record shorter than kRhythmMinSeconds gets a
 // warning instead), and the Holter summary of all that (summarize_holter).
+//
+// A record longer than block_s + 2 margin_s is read block by block: each block [b0, b1) is read with
+// its margins, QRS detection, beat classification (with every beat of the read range, so the
+// features see context), stretches without signal and the rhythm model run on the read range, and
+// only the results inside [b0, b1) are kept (blocks are aligned to the rhythm model's 5 s stride, so
+// its blocks tile the record exactly). The summaries and the whole recording's verdict are then
+// made once from the joined per-beat and per-block results. What the analysis normalises over "the
+// record" (the median QRS amplitude of the beat and rhythm inputs, the median RR of the rhythm
+// model's RR_change) is then normalised over each read range: results equal a whole-record analysis
+// except near the joints of blocks and where these medians differ (docs/LIMITS.md). Memory: one read
+// range (two at once in native builds when a range holds at most 4 M samples) plus ~16 bytes per beat
+// and ~24 per 5 s block. `progress` is called on the calling thread.
+RhythmAnalysis analyze_rhythm(RecordSource& source, const Model* beat_model = nullptr,
+                              const std::vector<Annotation>* reference = nullptr,
+                              const RhythmOptions& options = {}, const Model* rhythm_model = nullptr,
+                              const StreamOptions& stream = {});
+
+// The same for a record in memory (one block for records up to block_s + 2 margin_s: 40 minutes).
 RhythmAnalysis analyze_rhythm(const Record& record, const Model* beat_model = nullptr,
                               const std::vector<Annotation>* reference = nullptr,
                               const RhythmOptions& options = {}, const Model* rhythm_model = nullptr);

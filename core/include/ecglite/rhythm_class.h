@@ -30,7 +30,9 @@ const std::vector<std::string>& rhythm_class_names();
 //   RR         the RR interval (s) a sample lies in, held from one beat to the next
 //   RR_change  |this RR interval - the previous one| / the record's median RR
 // RR channels are clipped to [0, 4]; before the first and after the last beat they hold the
-// nearest interval's value; a record with fewer than 2 beats has RR = 0 everywhere.
+// nearest interval's value; a record with fewer than 2 beats has RR = 0 everywhere. analyze_rhythm
+// on a long record (rhythm.h) gives this one read range at a time: the median QRS amplitude and the
+// median RR are then those of the range (a 30-minute block with 5 minutes on each side).
 const std::vector<std::string>& rhythm_channel_names();
 
 struct RhythmInputSpec {

@@ -17,6 +17,7 @@
 #include "../common/units.h"
 #include "ecglite/error.h"
 #include "ecglite/read.h"
+#include "edf_internal.h"
 
 namespace ecglite {
 
@@ -177,13 +178,13 @@ std::optional<double> parse_tals(const TalContext& c, const std::uint8_t* p, std
   return first_onset;
 }
 
-std::int32_t decode_sample(const std::uint8_t* p, bool bdf) {
+}  // namespace
+
+std::int32_t edf::decode_sample(const std::uint8_t* p, bool bdf) {
   if (!bdf) return static_cast<std::int16_t>(static_cast<std::uint16_t>(p[0] | (p[1] << 8)));
   const std::uint32_t u = p[0] | (p[1] << 8) | (static_cast<std::uint32_t>(p[2]) << 16);
   return static_cast<std::int32_t>(u << 8) >> 8;  // sign-extend 24 bits
 }
-
-}  // namespace
 
 std::string EdfHeader::format_name() const {
   std::string name = bdf ? "BDF" : "EDF";
@@ -387,7 +388,7 @@ EdfRecord read_edf(const Bytes& bytes, const std::string& source, const Limits& 
     for (std::size_t k = 0; k < start.size(); ++k) {
       const std::uint8_t* p = data + static_cast<std::int64_t>(k) * record_bytes + signal_offset[s];
       std::int32_t* o = out.data() + start[k];
-      for (std::int64_t j = 0; j < spr; ++j, p += bps) o[j] = decode_sample(p, h.bdf);
+      for (std::int64_t j = 0; j < spr; ++j, p += bps) o[j] = edf::decode_sample(p, h.bdf);
     }
   }
   if (h.discontinuous) {

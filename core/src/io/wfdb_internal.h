@@ -2,10 +2,13 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "ecglite/record_source.h"
 #include "ecglite/wfdb.h"
 
 namespace ecglite::wfdb {
@@ -52,6 +55,15 @@ std::vector<std::int32_t> decode_flac(const std::uint8_t* data, std::size_t size
 
 // --- wfdb_signals.cpp: one single-segment record (groups, frames, skew, checksums) ---
 
+// Where a record's files come from: whole files (read_wfdb: every sample decoded, checksums verified),
+// or byte ranges (a RecordSource: only the bytes a range of frames needs; no checksums).
+struct SignalFiles {
+  FileProvider whole;
+  std::shared_ptr<const ByteRangeProvider> ranged;  // set: ranged reading
+  // A file read whole (headers, FLAC streams), at most limits.max_file_bytes when ranged.
+  Bytes file(const std::string& name, const Limits& limits) const;
+};
+
 // Linear re-scaling of a segment's samples to the layout's gain and baseline, as WFDB's sigmap does
 // for variable-layout records: out = floor(in * scale + offset), invalid stays invalid.
 struct SampleMap {
@@ -67,7 +79,7 @@ class SegmentReader {
   // for messages. `pad_skew`: frames past the end of a skewed signal are invalid and the length is
   // kept (segments of a multi-segment record); otherwise, as rdsamp, the last `max skew` frames are
   // dropped.
-  SegmentReader(const WfdbHeader& header, std::string name, const FileProvider& files,
+  SegmentReader(const WfdbHeader& header, std::string name, const SignalFiles& files,
                 const Limits& limits, bool pad_skew);
 
   // Frames this record yields (header length, or inferred from the file sizes).
@@ -88,13 +100,19 @@ class SegmentReader {
     int frame_size = 0;         // samples per frame, all signals of the group
     std::int64_t offset = 0;    // byte offset of sample 0
     std::string file_name;
-    Bytes bytes;
+    Bytes bytes;                // whole reading: the file
+    std::int64_t size = 0;      // bytes in the file
+    // Format 8 when ranged: the running value of each signal at the start of raw frames 0,
+    // chunk, 2 chunk, ... decoded so far, so that the next range starts from the nearest one.
+    mutable std::map<std::int64_t, std::vector<std::int64_t>> checkpoints;
     std::vector<std::int32_t> flac_values;  // FLAC formats: the decoded stream, in frame order
     std::int64_t frames = 0;    // whole frames in the file
   };
   // Throws when the file holds fewer frames than the header's `length` (0: unknown).
   void check_length(const Group& g, std::int64_t length, std::int64_t size) const;
   void load_flac(Group& g, std::int64_t length, const Limits& limits, std::uint64_t& decoded_values);
+  // Stream samples [first, first + count) of a ranged group: only their bytes are read.
+  void decode_range(const Group& g, std::int64_t first, std::int64_t count, std::int32_t* out) const;
 
   const WfdbHeader& header_;
   std::string name_;
@@ -105,6 +123,7 @@ class SegmentReader {
   std::int64_t decode_frames_ = 0;  // raw frames decoded (>= num_frames_ + skews as available)
   bool verify_checksums_ = false;
   bool pad_skew_ = false;
+  std::shared_ptr<const ByteRangeProvider> ranged_;  // set: groups are read in byte ranges
 };
 
 // --- wfdb_record.cpp ---
@@ -112,6 +131,9 @@ class SegmentReader {
 // read_wfdb with the header's file name (or path) for messages; "" for "<record name>.hea".
 WfdbRecord read_wfdb_named(const std::string& header_text, const std::string& header_name,
                            const FileProvider& files, const WfdbReadOptions& options);
+// The same with files whole or ranged (see SignalFiles).
+WfdbRecord read_wfdb_named(const std::string& header_text, const std::string& header_name,
+                           const SignalFiles& files, const WfdbReadOptions& options);
 
 // --- wfdb_header.cpp ---
 

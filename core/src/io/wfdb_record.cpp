@@ -57,7 +57,7 @@ void check_output_limit(std::int64_t frames, const std::vector<WfdbSignalSpec>& 
                                       " samples (read a shorter range of samples, or split the record)");
 }
 
-void read_single(WfdbRecord& rec, const std::string& name, const FileProvider& files,
+void read_single(WfdbRecord& rec, const std::string& name, const wfdb::SignalFiles& files,
                  const WfdbReadOptions& options) {
   const WfdbHeader& h = rec.header;
   const std::vector<int> sel = selected_signals(options, static_cast<int>(h.signals.size()), name);
@@ -80,9 +80,9 @@ void read_single(WfdbRecord& rec, const std::string& name, const FileProvider& f
   reader.read(maps, spf, r.from, r.to, options.expand_frames, rec.digital, rec.computed_checksums, rec.warnings);
 }
 
-WfdbHeader read_segment_header(const WfdbSegmentSpec& seg, const FileProvider& files, const Limits& limits) {
+WfdbHeader read_segment_header(const WfdbSegmentSpec& seg, const wfdb::SignalFiles& files, const Limits& limits) {
   const std::string hea = seg.record_name + ".hea";
-  WfdbHeader h = parse_wfdb_header(text_of(files(hea)), hea, limits);
+  WfdbHeader h = parse_wfdb_header(text_of(files.file(hea, limits)), hea, limits);
   if (h.is_multi_segment())
     throw Error(ErrorKind::bad_header, hea + ": a segment cannot itself be a multi-segment record");
   return h;
@@ -123,7 +123,7 @@ std::vector<SampleMap> segment_maps(const WfdbHeader& seg, const std::string& se
   return maps;
 }
 
-void read_multi(WfdbRecord& rec, const std::string& name, const FileProvider& files,
+void read_multi(WfdbRecord& rec, const std::string& name, const wfdb::SignalFiles& files,
                 const WfdbReadOptions& options) {
   WfdbHeader& master = rec.header;
   const std::vector<WfdbSegmentSpec>& segs = master.segments;
@@ -198,6 +198,13 @@ namespace wfdb {
 
 WfdbRecord read_wfdb_named(const std::string& header_text, const std::string& header_name,
                            const FileProvider& files, const WfdbReadOptions& options) {
+  SignalFiles whole;
+  whole.whole = files;
+  return read_wfdb_named(header_text, header_name, whole, options);
+}
+
+WfdbRecord read_wfdb_named(const std::string& header_text, const std::string& header_name,
+                           const SignalFiles& files, const WfdbReadOptions& options) {
   if (options.from < 0 || (options.to && *options.to < options.from))
     throw Error(ErrorKind::bad_argument, (header_name.empty() ? std::string("record") : header_name) +
                                              ": sample range " + std::to_string(options.from) + " to " +

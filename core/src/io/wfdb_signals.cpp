@@ -2,7 +2,9 @@
 // first differences (format 8), invalid sentinels, skew, checksums and frame averaging, with the
 // semantics of the WFDB library's getframe()/getvec() as used by rdsamp.
 #include <algorithm>
+#include <climits>
 #include <cmath>
+#include <iterator>
 #include <string>
 
 #include "ecglite/error.h"
@@ -23,9 +25,22 @@ inline std::int32_t apply_map(std::int32_t v, const SampleMap& m) {
 
 }  // namespace
 
-SegmentReader::SegmentReader(const WfdbHeader& header, std::string name, const FileProvider& files,
+Bytes SignalFiles::file(const std::string& name, const Limits& limits) const {
+  if (!ranged) return whole(name);
+  const std::uint64_t size = ranged->size(name);
+  if (size > limits.max_file_bytes)
+    throw Error(ErrorKind::limit, name + ": " + std::to_string(size) + " bytes exceeds the limit of " +
+                                      std::to_string(limits.max_file_bytes) + " bytes per file");
+  Bytes bytes = ranged->read(name, 0, size);
+  if (bytes.size() != size)
+    throw Error(ErrorKind::missing_file, name + ": read " + std::to_string(bytes.size()) + " of its " +
+                                             std::to_string(size) + " bytes (the file changed while it was read)");
+  return bytes;
+}
+
+SegmentReader::SegmentReader(const WfdbHeader& header, std::string name, const SignalFiles& files,
                              const Limits& limits, bool pad_skew)
-    : header_(header), name_(std::move(name)), pad_skew_(pad_skew) {
+    : header_(header), name_(std::move(name)), pad_skew_(pad_skew), ranged_(files.ranged) {
   const int nsig = static_cast<int>(header.signals.size());
   if ((std::size_t)nsig > limits.max_signals)
     throw Error(ErrorKind::limit, name_ + ": the record has " + std::to_string(nsig) +
@@ -72,12 +87,21 @@ SegmentReader::SegmentReader(const WfdbHeader& header, std::string name, const F
   std::uint64_t decoded_values = 0;                         // FLAC samples held, all files
   for (Group& g : groups_) {
     if (g.format == 0) continue;  // null signal: no file
-    g.bytes = files(g.file_name);
-    if (g.bytes.size() > limits.max_file_bytes)
-      throw Error(ErrorKind::limit, g.file_name + ": " + std::to_string(g.bytes.size()) +
-                                        " bytes exceeds the limit of " + std::to_string(limits.max_file_bytes) +
-                                        " bytes per file");
-    const std::int64_t size = static_cast<std::int64_t>(g.bytes.size());
+    if (ranged_ && !is_flac_format(g.format)) {
+      // Only ranges are held: the file may be larger than max_file_bytes.
+      const std::uint64_t bytes = ranged_->size(g.file_name);
+      if (bytes > static_cast<std::uint64_t>(INT64_MAX / 8))
+        throw Error(ErrorKind::bad_data, g.file_name + ": " + std::to_string(bytes) + " bytes: not a signal file");
+      g.size = static_cast<std::int64_t>(bytes);
+    } else {
+      g.bytes = files.file(g.file_name, limits);
+      if (g.bytes.size() > limits.max_file_bytes)
+        throw Error(ErrorKind::limit, g.file_name + ": " + std::to_string(g.bytes.size()) +
+                                          " bytes exceeds the limit of " + std::to_string(limits.max_file_bytes) +
+                                          " bytes per file");
+      g.size = static_cast<std::int64_t>(g.bytes.size());
+    }
+    const std::int64_t size = g.size;
     if (is_flac_format(g.format)) {
       load_flac(g, length, limits, decoded_values);
       check_length(g, length, size);
@@ -149,6 +173,19 @@ void SegmentReader::load_flac(Group& g, std::int64_t length, const Limits& limit
   g.bytes = Bytes();  // the samples are all that is needed from here on
 }
 
+void SegmentReader::decode_range(const Group& g, std::int64_t first, std::int64_t count, std::int32_t* out) const {
+  // Formats pack 1, 2 (212) or 3 (310, 311) samples in a whole number of bytes: start at a pack.
+  const std::int64_t pack = g.format == 212 ? 2 : (g.format == 310 || g.format == 311) ? 3 : 1;
+  const std::int64_t aligned = first - first % pack;
+  const std::int64_t begin = g.offset + bytes_for_samples(g.format, aligned);
+  const std::int64_t end = g.offset + bytes_for_samples(g.format, first + count);
+  const Bytes bytes = ranged_->read(g.file_name, static_cast<std::uint64_t>(begin), static_cast<std::uint64_t>(end - begin));
+  if (static_cast<std::int64_t>(bytes.size()) != end - begin)
+    throw Error(ErrorKind::bad_data, g.file_name + ": bytes " + std::to_string(begin) + " to " + std::to_string(end) +
+                                         " could not be read (the file is shorter than it was when opened)");
+  decode_samples(g.format, bytes.data(), bytes.size(), first - aligned, count, out);
+}
+
 void SegmentReader::read(const std::vector<SampleMap>& maps, const std::vector<int>& out_spf,
                          std::int64_t from, std::int64_t to, bool expand,
                          std::vector<std::vector<std::int32_t>>& out,
@@ -176,20 +213,45 @@ void SegmentReader::read(const std::vector<SampleMap>& maps, const std::vector<i
     std::vector<std::uint32_t> sum(g.num_signals, 0);
     for (int i = 0; i < g.num_signals; ++i) value[i] = header_.signals[g.first_signal + i].initial_value;
 
-    const std::int64_t chunk_frames = std::max<std::int64_t>(1, 65536 / g.frame_size);
-    for (std::int64_t f0 = 0; f0 < decode_frames_; f0 += chunk_frames) {
-      const std::int64_t nf = std::min(chunk_frames, decode_frames_ - f0);
+    // Raw frames to decode: all of them when reading whole (checksums need every sample); when
+    // ranged, those that feed output frames [from, to) (signal s's output frame t is raw frame
+    // t + skew), from the nearest checkpoint for format 8, whose samples are differences.
+    const bool ranged = ranged_ && !is_flac_format(g.format);
+    const std::int64_t chunk_frames = std::max<std::int64_t>(1, (ranged && g.format != 8 ? 1 << 18 : 65536) / g.frame_size);
+    std::int64_t lo = 0, hi = decode_frames_;
+    if (ranged) {
+      int min_skew = INT32_MAX, max_skew = 0;
+      for (int i = 0; i < g.num_signals; ++i) {
+        min_skew = std::min(min_skew, skew_frames_[g.first_signal + i]);
+        max_skew = std::max(max_skew, skew_frames_[g.first_signal + i]);
+      }
+      lo = std::clamp<std::int64_t>(from + min_skew, 0, decode_frames_);
+      hi = std::clamp<std::int64_t>(to + max_skew, lo, decode_frames_);
+      if (lo == hi) continue;
+      if (g.format == 8) {
+        if (g.checkpoints.empty()) g.checkpoints[0] = value;
+        const auto at = std::prev(g.checkpoints.upper_bound(lo));
+        lo = at->first;
+        value = at->second;
+      }
+    }
+    for (std::int64_t f0 = lo; f0 < hi; f0 += chunk_frames) {
+      const std::int64_t nf = std::min(chunk_frames, hi - f0);
+      if (ranged && g.format == 8 && !g.checkpoints.count(f0)) g.checkpoints[f0] = value;
       const std::int32_t* p;
       if (is_flac_format(g.format)) {
         p = g.flac_values.data() + f0 * g.frame_size;
       } else {
         raw.resize(nf * g.frame_size);
-        decode_samples(g.format, g.bytes.data() + g.offset, g.bytes.size() - g.offset, f0 * g.frame_size,
-                       nf * g.frame_size, raw.data());
+        if (ranged)
+          decode_range(g, f0 * g.frame_size, nf * g.frame_size, raw.data());
+        else
+          decode_samples(g.format, g.bytes.data() + g.offset, g.bytes.size() - g.offset, f0 * g.frame_size,
+                         nf * g.frame_size, raw.data());
         p = raw.data();
       }
       for (std::int64_t f = f0; f < f0 + nf; ++f) {
-        const bool in_checksum = verify_checksums_ && f < header_.length.value_or(0);
+        const bool in_checksum = verify_checksums_ && !ranged && f < header_.length.value_or(0);
         for (int i = 0; i < g.num_signals; ++i) {
           const int s = g.first_signal + i;
           const int spf = header_.signals[s].samples_per_frame;
@@ -232,7 +294,7 @@ void SegmentReader::read(const std::vector<SampleMap>& maps, const std::vector<i
       }
     }
 
-    if (!verify_checksums_) continue;
+    if (!verify_checksums_ || ranged) continue;
     for (int i = 0; i < g.num_signals; ++i) {
       const int s = g.first_signal + i;
       const std::uint16_t computed = static_cast<std::uint16_t>(sum[i] & 0xffff);

@@ -1,6 +1,8 @@
 // Beat classifier input (one lead window + RR features) and classification with a beat model.
 #include "ecglite/beats.h"
 
+#include "beats_internal.h"
+
 #include <algorithm>
 #include <cctype>
 #include <cmath>
@@ -244,25 +246,38 @@ std::vector<float> beat_inputs(const Record& record, const std::vector<std::int6
   return out;
 }
 
-std::vector<Beat> classify_beats(const Model& model, const Record& record,
-                                 const std::vector<std::int64_t>& beats) {
+std::vector<Beat> detail::classify_beats_in(const Model& model, const Record& record,
+                                            const std::vector<std::int64_t>& beats, std::int64_t from,
+                                            std::int64_t to) {
   const BeatInputSpec spec = beat_input_spec(model.info());
-  std::vector<Beat> out(beats.size());
-  for (std::size_t i = 0; i < beats.size(); ++i) out[i].sample = beats[i];
+  std::vector<Beat> out;
   if (beats.empty()) return out;
   const BeatFeatures features(record, beats, spec);
   std::vector<float> input(features.floats_per_beat());
   const auto& names = beat_class_names();
   for (std::size_t i = 0; i < beats.size(); ++i) {
+    if (beats[i] < from || beats[i] >= to) continue;
     features.fill(i, input.data());
     const std::vector<float> logits = model.logits(input.data());
     const std::size_t best = static_cast<std::size_t>(std::max_element(logits.begin(), logits.end()) - logits.begin());
     double sum = 0;
     for (float l : logits) sum += std::exp(double(l) - logits[best]);
-    out[i].cls = names[best][0];
-    out[i].probability = static_cast<float>(1 / sum);
+    Beat b;
+    b.sample = beats[i];
+    b.cls = names[best][0];
+    b.probability = static_cast<float>(1 / sum);
+    out.push_back(b);
   }
   return out;
+}
+
+std::vector<Beat> classify_beats(const Model& model, const Record& record,
+                                 const std::vector<std::int64_t>& beats) {
+  if (beats.empty()) {
+    beat_input_spec(model.info());  // a wrong model is an error even without beats
+    return {};
+  }
+  return detail::classify_beats_in(model, record, beats, INT64_MIN, INT64_MAX);
 }
 
 }  // namespace ecglite

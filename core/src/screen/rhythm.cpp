@@ -102,45 +102,4 @@ std::map<std::string, double> rhythm_durations(const std::vector<RhythmEpisode>&
   return out;
 }
 
-RhythmAnalysis analyze_rhythm(const Record& record, const Model* beat_model,
-                              const std::vector<Annotation>* reference, const RhythmOptions& options,
-                              const Model* rhythm_model) {
-  RhythmAnalysis a;
-  a.record_name = record.name;
-  const std::vector<std::int64_t> samples = detect_qrs(record, options.qrs);
-  // Under a second there is at most one beat: no rate, no rhythm, only a misleading summary.
-  constexpr double kMinSeconds = 1.0;
-  if (record.duration_s() < kMinSeconds) {
-    char text[160];
-    std::snprintf(text, sizeof text, " is %.2f s long; rhythm analysis needs at least %.0f s of signal",
-                  record.duration_s(), kMinSeconds);
-    throw Error(ErrorKind::limit, "record " + record.name + text);
-  }
-  if (beat_model) {
-    a.beats = classify_beats(*beat_model, record, samples);
-  } else {
-    a.beats.resize(samples.size());
-    for (std::size_t i = 0; i < samples.size(); ++i) a.beats[i].sample = samples[i];
-  }
-  const std::int64_t length = static_cast<std::int64_t>(record.length());
-  const SampleIntervals gaps = signal_gaps(record, options.qrs.leads);
-  a.summary = summarize_rhythm(a.beats, record.sampling_rate_hz, length, options, gaps);
-  if (reference) a.summary.reference_rhythms = rhythm_episodes(*reference, record.sampling_rate_hz, length);
-  if (rhythm_model) {
-    if (record.duration_s() >= kRhythmMinSeconds) {
-      a.verdict = classify_rhythm(*rhythm_model, record, samples, options.rhythm_lead);
-      a.has_verdict = true;
-    } else {
-      char text[160];
-      std::snprintf(text, sizeof text, "no rhythm verdict: the recording is %.1f s long, the rhythm model needs %.0f s",
-                    record.duration_s(), kRhythmMinSeconds);
-      a.warnings.push_back(text);
-    }
-  }
-  HolterOptions holter;
-  holter.pause_s = options.pause_s;
-  a.holter = summarize_holter(a.beats, record.sampling_rate_hz, length, gaps, a.has_verdict ? &a.verdict : nullptr, holter);
-  return a;
-}
-
 }  // namespace ecglite

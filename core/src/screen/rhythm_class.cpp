@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "../common/stats.h"
+#include "rhythm_verdict.h"
 #include "single_lead_model.h"
 #include "ecglite/error.h"
 #include "ecglite/preprocess.h"
@@ -18,8 +19,6 @@ namespace {
 constexpr double kAmplitudeHalfWindowS = 0.05;  // QRS amplitude: max |x| within +-50 ms
 constexpr float kEcgMax = 8;                    // the scaled lead is clipped to +-8 QRS amplitudes
 constexpr float kRrMax = 4;                     // RR channels are clipped to [0, 4]
-// Up to this length the recording is judged as a whole, as in training (CinC 2017: 9-61 s).
-constexpr double kWholeRecordingMaxSeconds = 61;
 
 enum class Channel { kEcg, kRr, kRrChange };
 
@@ -158,8 +157,10 @@ std::vector<float> rhythm_signal(const Record& record, int lead, const std::vect
   return out;
 }
 
-RhythmVerdict classify_rhythm(const Model& model, const Record& record, const std::vector<std::int64_t>& beats,
-                              int lead) {
+namespace detail {
+
+RhythmBlocks rhythm_blocks(const Model& model, const Record& record, const std::vector<std::int64_t>& beats, int lead,
+                           std::int64_t keep_from, std::int64_t keep_to) {
   const RhythmInputSpec spec = rhythm_input_spec(model.info());
   if (lead < 0) lead = rhythm_lead(record);
   if (record.duration_s() < kRhythmMinSeconds) {
@@ -174,11 +175,24 @@ RhythmVerdict classify_rhythm(const Model& model, const Record& record, const st
   const std::size_t classes = rhythm_class_names().size();
   if (model.info().class_names.size() != classes) throw Error(ErrorKind::bad_model, "rhythm model: wrong class count");
 
+  // The blocks asked for: those starting in [keep_from, keep_to) (their middles decide the windows run).
+  const double to_record = record.sampling_rate_hz / spec.sampling_rate_hz;
+  const std::int64_t length = static_cast<std::int64_t>(record.length());
+  auto block_start = [&](std::int64_t b) { return std::min<std::int64_t>(length, std::llround(b * spec.stride * to_record)); };
+  const std::int64_t nblocks = (n + spec.stride - 1) / spec.stride;
+  std::int64_t first_block = 0, end_block = nblocks;
+  while (first_block < nblocks && block_start(first_block) < keep_from) ++first_block;
+  while (end_block > first_block && block_start(end_block - 1) >= keep_to) --end_block;
+  auto middle = [&](std::int64_t b) { return (b * spec.stride + std::min<std::int64_t>(n, (b + 1) * spec.stride)) / 2; };
+  const std::int64_t lowest_mid = first_block < end_block ? middle(first_block) : 0;
+  const std::int64_t highest_mid = first_block < end_block ? middle(end_block - 1) : -1;
+
   // Window logits; a window past the end (a recording shorter than one window) is zero-padded.
   const std::vector<std::int64_t> starts = window_starts(n, spec.window, spec.stride);
   std::vector<float> logits(starts.size() * classes);
   std::vector<float> input(channels * static_cast<std::size_t>(spec.window));
   for (std::size_t w = 0; w < starts.size(); ++w) {
+    if (starts[w] > highest_mid || starts[w] + spec.window <= lowest_mid) continue;  // covers no block asked for
     std::fill(input.begin(), input.end(), 0.0f);
     for (std::size_t c = 0; c < channels; ++c) {
       const float* from = signal.data() + c * static_cast<std::size_t>(n) + starts[w];
@@ -192,7 +206,7 @@ RhythmVerdict classify_rhythm(const Model& model, const Record& record, const st
     std::vector<float> m(classes, 0.0f);
     int count = 0;
     for (std::size_t w = 0; w < starts.size(); ++w) {
-      if (!covers(starts[w])) continue;
+      if (starts[w] > highest_mid || starts[w] + spec.window <= lowest_mid || !covers(starts[w])) continue;
       for (std::size_t k = 0; k < classes; ++k) m[k] += logits[w * classes + k];
       ++count;
     }
@@ -200,45 +214,54 @@ RhythmVerdict classify_rhythm(const Model& model, const Record& record, const st
     return m;
   };
 
-  RhythmVerdict v;
+  RhythmBlocks out;
+  RhythmVerdict& v = out.verdict;
   v.lead = lead;
   v.lead_name = record.leads[static_cast<std::size_t>(lead)].name;
   v.model = model.info().name;
   const auto& names = rhythm_class_names();
-  const double to_record = record.sampling_rate_hz / spec.sampling_rate_hz;
-  const std::int64_t length = static_cast<std::int64_t>(record.length());
-  std::vector<double> class_blocks(classes, 0), class_probability(classes, 0);
-  for (std::int64_t b = 0; b * spec.stride < n; ++b) {
+  for (std::int64_t b = first_block; b < end_block; ++b) {
     const std::int64_t lo = b * spec.stride, hi = std::min<std::int64_t>(n, lo + spec.stride);
     const std::int64_t mid = (lo + hi) / 2;
     const std::vector<float> p = softmax(mean_logits([&](std::int64_t s) { return s <= mid && mid < s + spec.window; }).data(), classes);
     RhythmBlock block;
-    block.start = std::min<std::int64_t>(length, std::llround(lo * to_record));
+    block.start = block_start(b);
     block.end = std::min<std::int64_t>(length, std::llround(hi * to_record));
     const std::size_t k = argmax(p);
     block.cls = names[k][0];
     block.probability = p[k];
     v.blocks.push_back(block);
-    class_blocks[k] += 1;
-    for (std::size_t c = 0; c < classes; ++c) class_probability[c] += p[c];
+    out.block_probabilities.insert(out.block_probabilities.end(), p.begin(), p.end());
   }
+  out.whole_probabilities = softmax(mean_logits([](std::int64_t) { return true; }).data(), classes);
+  return out;
+}
+
+void finish_verdict(RhythmVerdict& v, const std::vector<double>& class_probability, const std::vector<float>& whole_probabilities,
+                    double duration_s, double sampling_rate_hz) {
+  const auto& names = rhythm_class_names();
+  const std::size_t classes = names.size();
+  std::vector<double> class_blocks(classes, 0);
+  for (const RhythmBlock& b : v.blocks)
+    for (std::size_t k = 0; k < classes; ++k) class_blocks[k] += b.cls == names[k][0];
   const std::size_t nblocks = v.blocks.size();
-  if (record.duration_s() <= kWholeRecordingMaxSeconds) {
-    v.probabilities = softmax(mean_logits([](std::int64_t) { return true; }).data(), classes);
+  const bool whole = duration_s <= kWholeRecordingMaxSeconds;
+  if (whole) {
+    v.probabilities = whole_probabilities;
   } else {
     v.probabilities.assign(classes, 0.0f);
     for (std::size_t c = 0; c < classes; ++c) v.probabilities[c] = static_cast<float>(class_probability[c] / nblocks);
   }
-  const std::size_t best = record.duration_s() <= kWholeRecordingMaxSeconds
-                               ? argmax(v.probabilities)
-                               : static_cast<std::size_t>(std::max_element(class_blocks.begin(), class_blocks.end()) -
-                                                          class_blocks.begin());
+  const std::size_t best = whole ? argmax(v.probabilities)
+                                 : static_cast<std::size_t>(std::max_element(class_blocks.begin(), class_blocks.end()) -
+                                                            class_blocks.begin());
   v.cls = names[best][0];
   v.probability = v.probabilities[best];
 
   // AF episodes: runs of AF blocks lasting kMinAfEpisodeSeconds or more (shorter runs stay AF blocks).
   double readable = 0, af = 0;
   std::vector<AfEpisode> runs;
+  v.af_episodes.clear();
   for (const RhythmBlock& b : v.blocks) {
     if (b.cls == '~') continue;
     readable += double(b.end - b.start);
@@ -246,14 +269,27 @@ RhythmVerdict classify_rhythm(const Model& model, const Record& record, const st
     if (!runs.empty() && runs.back().end == b.start) runs.back().end = b.end;
     else runs.push_back({b.start, b.end});
   }
-  const double min_samples = kMinAfEpisodeSeconds * record.sampling_rate_hz - 0.5;
+  const double min_samples = kMinAfEpisodeSeconds * sampling_rate_hz - 0.5;
   for (const AfEpisode& e : runs) {
     if (double(e.end - e.start) < min_samples) continue;
     v.af_episodes.push_back(e);
     af += double(e.end - e.start);
   }
   v.af_burden = readable > 0 ? af / readable : 0;
-  return v;
+}
+
+}  // namespace detail
+
+RhythmVerdict classify_rhythm(const Model& model, const Record& record, const std::vector<std::int64_t>& beats,
+                              int lead) {
+  detail::RhythmBlocks blocks = detail::rhythm_blocks(model, record, beats, lead);
+  const std::size_t classes = rhythm_class_names().size();
+  std::vector<double> class_probability(classes, 0);
+  for (std::size_t b = 0; b < blocks.verdict.blocks.size(); ++b)
+    for (std::size_t c = 0; c < classes; ++c) class_probability[c] += blocks.block_probabilities[b * classes + c];
+  detail::finish_verdict(blocks.verdict, class_probability, blocks.whole_probabilities, record.duration_s(),
+                         record.sampling_rate_hz);
+  return std::move(blocks.verdict);
 }
 
 }  // namespace ecglite
