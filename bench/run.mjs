@@ -11,6 +11,8 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 
 import { measureBatch } from './batch.mjs';
+import { measureHolterPage } from './holter-page.mjs';
+import { holterNativeSummary, measureHolterNative } from './holter-native.mjs';
 import { measureLatency, measureRhythm, measureSimdPeak, stats } from './measure.mjs';
 import { measureNative } from './native.mjs';
 import { nodeEnv, ROOT } from './node-env.mjs';
@@ -51,13 +53,18 @@ Progress goes to stderr.
                          records than asked they are repeated under new names, and the report says so)
   --runs N --warmup N    timed runs / warm-up runs per configuration (default 200 / 20; --quick 40 / 5)
   --startups N           cold start-ups per engine (default 15; --quick 2)
-  --no-browser --no-node --no-native --no-batch   skip a part
+  --holter-record FILE   the 24-hour recording dropped on the page (header; default work-cache/long/mitdb24h.hea,
+                         from scripts/make-long-record --mitdb ../shared/data/mitdb; skipped with a note when
+                         absent): drop to Holter summary, peak wasm memory, jump to an hour (bench/holter-page.mjs)
+  --no-holter-native     skip ecglite rhythm on the 24-hour and 14-day records (bench/holter-native.mjs; made
+                         in work-cache/long/ by scripts/make-long-record when ../shared/data/mitdb is present)
+  --no-browser --no-node --no-native --no-batch --no-holter-page   skip a part
   --out FILE             the report (default docs/BENCHMARKS.md; "-" for none)`;
 
 // --- options -------------------------------------------------------------------------------------
 
 function parseArgs(argv) {
-  const o = { json: false, quick: false, browser: true, node: true, native: true, batch: true };
+  const o = { json: false, quick: false, browser: true, node: true, native: true, batch: true, holterPage: true, holterNative: true };
   const value = (i) => {
     if (i + 1 >= argv.length) throw new Error(`${argv[i]} needs a value (see scripts/bench --help)`);
     return argv[i + 1];
@@ -66,7 +73,7 @@ function parseArgs(argv) {
     '--model-int8': 'modelInt8', '--model-fp32': 'modelFp32', '--onnx-int8': 'onnxInt8', '--onnx-fp32': 'onnxFp32',
     '--wasm-dir': 'wasmDir', '--ecglite': 'ecglite', '--records-dir': 'recordsDir', '--native-records': 'nativeRecords',
     '--long-record': 'longRecord', '--rhythm-model': 'rhythmModel', '--batch-records': 'batchRecords', '--batch-dir': 'batchDir',
-    '--runs': 'runs', '--warmup': 'warmup', '--startups': 'startups', '--out': 'out',
+    '--runs': 'runs', '--warmup': 'warmup', '--startups': 'startups', '--out': 'out', '--holter-record': 'holterRecord',
   };
   for (let i = 0; i < argv.length; ++i) {
     const a = argv[i];
@@ -79,6 +86,8 @@ function parseArgs(argv) {
     else if (a === '--no-node') o.node = false;
     else if (a === '--no-native') o.native = false;
     else if (a === '--no-batch') o.batch = false;
+    else if (a === '--no-holter-page') o.holterPage = false;
+    else if (a === '--no-holter-native') o.holterNative = false;
     else if (names[a]) o[names[a]] = value(i++);
     else throw new Error(`unknown option ${a} (see scripts/bench --help)`);
   }
@@ -285,6 +294,36 @@ async function runBatch(o) {
   }
 }
 
+// --- issue 16, browser: a 24-hour recording on the page (bench/holter-page.mjs) -------------------
+
+async function runHolterPage(o) {
+  const { chromium } = await import('playwright-core');
+  const { startServer } = await import('../scripts/serve.mjs');
+  const server = await startServer({ root: path.join(ROOT, 'web'), port: 0 });
+  let browser;
+  try {
+    browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: CHROMIUM_ARGS, timeout: 60000 });
+    return await measureHolterPage(browser, server.url, { record: o.holterRecord, runs: o.quick ? 1 : 3, log });
+  } finally {
+    await browser?.close();
+    await server.close();
+  }
+}
+
+// The summary's fields of that measurement (null when not measured).
+function holterPageSummary(h) {
+  const measured = h && !h.skipped;
+  return {
+    holter_page_record: measured ? h.record : null,
+    holter_page_summary_s: measured ? h.summary_s : null,
+    holter_page_peak_wasm_mb: measured ? h.peak_wasm_mb : null,
+    holter_page_jump_max_ms: measured ? h.jump_max_ms : null,
+    holter_page_skipped: h?.skipped ?? (h ? null : 'not run (--no-holter-page or --no-browser)'),
+  };
+}
+
+// --- end of issue 16, browser ----------------------------------------------------------------------
+
 // --- figures ----------------------------------------------------------------------------------------
 
 // The comparison figures of one runtime (medians; p10 alongside as a low-noise view).
@@ -440,6 +479,15 @@ async function main() {
       log(`batch: not measured: ${result.batch.skipped}`);
     }
   }
+  // issue 16, browser: the 24-hour recording on the page.
+  if (o.browser && o.holterPage) {
+    try {
+      result.holter_page = await runHolterPage(o);
+    } catch (e) {
+      result.holter_page = { skipped: e.message.split('\n')[0] };
+    }
+    if (result.holter_page.skipped) log(`holter page: not measured: ${result.holter_page.skipped}`);
+  }
   if (o.native) {
     const ecglite = o.ecglite ? path.resolve(o.ecglite)
       : ['build/native/ecglite', 'build/main/ecglite'].map((p) => path.join(ROOT, p)).find(fileOk);
@@ -455,6 +503,19 @@ async function main() {
       result.native.records_dir = recordsDir;
     }
     if (result.native.skipped) log(`native: skipped: ${result.native.skipped}`);
+  }
+  // --- issue 16, native: `ecglite rhythm` on 24-hour and 14-day recordings (bench/holter-native.mjs) ---
+  if (o.native && o.holterNative) {
+    const ecglite = o.ecglite ? path.resolve(o.ecglite)
+      : ['build/native/ecglite', 'build/main/ecglite'].map((p) => path.join(ROOT, p)).find(fileOk);
+    try {
+      result.holter_native = !ecglite ? { skipped: 'native ecglite not built (scripts/build --native-only)' }
+        : measureHolterNative({ ecglite, root: ROOT, mitdb: path.resolve(ROOT, '../shared/data/mitdb'),
+          longDir: path.join(ROOT, 'work-cache/long'), quick: o.quick, log });
+    } catch (e) {
+      result.holter_native = { skipped: e.message.split('\n')[0] };
+    }
+    if (result.holter_native.skipped) log(`holter native: not measured: ${result.holter_native.skipped}`);
   }
   load.end = loadAverage();
   result.seconds = (performance.now() - t0) / 1000;
@@ -507,6 +568,8 @@ async function main() {
     batch_longest_task_ms: result.batch?.longest_task_ms ?? null,
     batch_skipped: result.batch?.skipped ?? (result.batch ? null : 'not run (--no-batch or --no-browser)'),
   };
+  Object.assign(summary, holterPageSummary(result.holter_page));  // issue 16, browser
+  Object.assign(summary, holterNativeSummary(result.holter_native));  // issue 16, native
   if (result.chromium && result.node) summary.node = { runtime: result.node.runtime, ...figures(result.node), p10: figures(result.node, 'p10') };
   if (result.native && !result.native.skipped) {
     summary.native_records_per_s = result.native.all_cores.records_per_s;

@@ -18,7 +18,9 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <functional>
 #include <map>
+#include <memory>
 #include <new>
 #include <optional>
 #include <string>
@@ -37,6 +39,7 @@
 #include "ecglite/model.h"
 #include "ecglite/preprocess.h"
 #include "ecglite/record.h"
+#include "ecglite/record_source.h"
 #include "ecglite/rhythm.h"
 #include "ecglite/wfdb.h"
 
@@ -400,52 +403,177 @@ val combine(const ecglite::Model& model, const val& input, const val& logits_js)
 
 // --- long recordings: beats, heart rate, ectopy (core: analyze_rhythm) -------------------------
 
-// options: { beatModel?: Model, rhythmModel?: Model, rhythmLead?: number, annotations?: Uint8Array
-//            (MIT format, e.g. .atr), annotationsName?, trendIntervalS? }
+const ecglite::Model* model_option(const val& options, const char* key, std::optional<ecglite::Model>& holder) {
+  if (options.isUndefined() || options.isNull()) return nullptr;
+  val m = options[key];
+  if (m.isUndefined() || m.isNull()) return nullptr;
+  holder = m.as<ecglite::Model>();
+  return &*holder;
+}
+
+// What rhythm() and rhythmSource() share: the models, the reference annotations and the options.
+struct RhythmArguments {
+  std::optional<ecglite::Model> beat_model_holder, rhythm_model_holder;
+  const ecglite::Model* beat_model = nullptr;
+  const ecglite::Model* rhythm_model = nullptr;
+  std::optional<std::vector<ecglite::Annotation>> reference;
+  std::vector<std::string> annotation_warnings;
+  ecglite::RhythmOptions options;
+
+  // options: { beatModel?: Model, rhythmModel?: Model, rhythmLead?: number, annotations?: Uint8Array
+  //            (MIT format, e.g. .atr), annotationsName?, trendIntervalS? }
+  explicit RhythmArguments(const val& js) {
+    beat_model = model_option(js, "beatModel", beat_model_holder);
+    rhythm_model = model_option(js, "rhythmModel", rhythm_model_holder);
+    const bool has_options = !js.isUndefined() && !js.isNull();
+    if (has_options && !js["annotations"].isUndefined() && !js["annotations"].isNull()) {
+      ecglite::AnnotationFile file = ecglite::parse_annotations(bytes_from_js(js["annotations"]),
+                                                                string_or(js, "annotationsName", "annotations"));
+      reference = std::move(file.annotations);
+      annotation_warnings = std::move(file.warnings);
+    }
+    options.trend_interval_s = number_or(js, "trendIntervalS", options.trend_interval_s);
+    options.rhythm_lead = static_cast<int>(number_or(js, "rhythmLead", options.rhythm_lead));
+  }
+  const std::vector<ecglite::Annotation>* reference_or_null() const { return reference ? &*reference : nullptr; }
+};
+
+// The analysis as JS: the summary through the core's JSON (as `ecglite rhythm --json`); the beats,
+// one per heartbeat of a recording of hours, as typed arrays instead of `--beats`' JSON columns.
+val rhythm_result(ecglite::RhythmAnalysis& a, const std::vector<std::string>& extra_warnings) {
+  a.warnings.insert(a.warnings.end(), extra_warnings.begin(), extra_warnings.end());
+  std::vector<double> samples(a.beats.size());
+  std::vector<float> probabilities(a.beats.size());
+  std::string classes(a.beats.size(), '?');
+  for (std::size_t i = 0; i < a.beats.size(); ++i) {
+    samples[i] = static_cast<double>(a.beats[i].sample);
+    probabilities[i] = a.beats[i].probability;
+    classes[i] = a.beats[i].cls;
+  }
+  val beats = val::object();
+  beats.set("samples", val(emscripten::typed_memory_view(samples.size(), samples.data())).call<val>("slice"));
+  beats.set("classes", classes);
+  beats.set("probabilities", js_floats(probabilities));
+  val result = from_json(ecglite::to_json(a, false));
+  result.set("beats", beats);
+  // The hourly table as the CSV `ecglite rhythm --holter-csv` writes (the page's "Export CSV").
+  result.set("holter_csv", ecglite::holter_csv(a.holter));
+  return result;
+}
+
 val rhythm(const ecglite::Record& record, const val& options) {
   return guarded([&] {
-    const bool has_options = !options.isUndefined() && !options.isNull();
-    std::optional<ecglite::Model> beat_model;
-    if (has_options && !options["beatModel"].isUndefined() && !options["beatModel"].isNull())
-      beat_model = options["beatModel"].as<ecglite::Model>();
-    std::optional<ecglite::Model> rhythm_model;
-    if (has_options && !options["rhythmModel"].isUndefined() && !options["rhythmModel"].isNull())
-      rhythm_model = options["rhythmModel"].as<ecglite::Model>();
-    std::optional<std::vector<ecglite::Annotation>> reference;
-    std::vector<std::string> warnings;
-    if (has_options && !options["annotations"].isUndefined() && !options["annotations"].isNull()) {
-      ecglite::AnnotationFile file = ecglite::parse_annotations(
-          bytes_from_js(options["annotations"]), string_or(options, "annotationsName", "annotations"));
-      reference = std::move(file.annotations);
-      warnings = std::move(file.warnings);
-    }
-    ecglite::RhythmOptions o;
-    o.trend_interval_s = number_or(options, "trendIntervalS", o.trend_interval_s);
-    o.rhythm_lead = static_cast<int>(number_or(options, "rhythmLead", o.rhythm_lead));
-    ecglite::RhythmAnalysis a =
-        ecglite::analyze_rhythm(record, beat_model ? &*beat_model : nullptr, reference ? &*reference : nullptr, o,
-                                rhythm_model ? &*rhythm_model : nullptr);
-    a.warnings.insert(a.warnings.end(), warnings.begin(), warnings.end());
+    RhythmArguments args(options);
+    ecglite::RhythmAnalysis a = ecglite::analyze_rhythm(record, args.beat_model, args.reference_or_null(),
+                                                        args.options, args.rhythm_model);
+    return rhythm_result(a, args.annotation_warnings);
+  });
+}
 
-    // The summary through the core's JSON (as `ecglite rhythm --json`); the beats, one per heartbeat
-    // of a recording of hours, as typed arrays instead of `--beats`' JSON columns.
-    std::vector<double> samples(a.beats.size());
-    std::vector<float> probabilities(a.beats.size());
-    std::string classes(a.beats.size(), '?');
-    for (std::size_t i = 0; i < a.beats.size(); ++i) {
-      samples[i] = static_cast<double>(a.beats[i].sample);
-      probabilities[i] = a.beats[i].probability;
-      classes[i] = a.beats[i].cls;
+// --- recordings read in slices (core: record_source.h) ------------------------------------------
+//
+// A long recording is never copied whole into wasm memory: its files stay on the JS side as
+// { name, size, readRange(offset, length) -> Uint8Array | string } and the core asks for the byte
+// ranges it decodes, synchronously (a File in a Web Worker: FileReaderSync on Blob.slice). A
+// readRange that fails returns its message as a string instead of throwing: a JS exception must not
+// unwind through the wasm frames (see run_guarded). ecglite.mjs wraps the callbacks so.
+
+// The files of a source by name, as JS objects; the provider the core reads them through.
+ecglite::ByteRangeProvider range_provider(const val& files) {
+  auto by_name = std::make_shared<std::map<std::string, val>>();
+  const std::size_t n = files["length"].as<std::size_t>();
+  for (std::size_t i = 0; i < n; ++i) by_name->emplace(files[i]["name"].as<std::string>(), files[i]);
+  auto find = [by_name](const std::string& name) -> const val& {
+    auto it = by_name->find(name);
+    if (it == by_name->end())
+      throw ecglite::Error(ecglite::ErrorKind::missing_file, name + ": not provided (drop it together with the header)");
+    return it->second;
+  };
+  ecglite::ByteRangeProvider provider;
+  provider.size = [find](const std::string& name) -> std::uint64_t {
+    return static_cast<std::uint64_t>(find(name)["size"].as<double>());
+  };
+  provider.read = [find](const std::string& name, std::uint64_t offset, std::uint64_t length) -> ecglite::Bytes {
+    val chunk = find(name).call<val>("readRange", static_cast<double>(offset), static_cast<double>(length));
+    if (chunk.isString())
+      throw ecglite::Error(ecglite::ErrorKind::missing_file, name + ": could not be read (" + chunk.as<std::string>() + ")");
+    return bytes_from_js(chunk);
+  };
+  return provider;
+}
+
+// What JS holds of an opened source: the core's RecordSource behind a copyable handle (Embind
+// copies and deletes handles; the source itself is one).
+struct Source {
+  std::shared_ptr<ecglite::RecordSource> source;
+};
+
+val source_info(const Source& s) {
+  return guarded([&] {
+    const ecglite::RecordInfo& info = s.source->info();
+    val o = val::object();
+    o.set("name", info.name);
+    o.set("samplingRate", info.sampling_rate_hz);
+    o.set("length", static_cast<double>(info.length));
+    o.set("durationS", info.duration_s());
+    val leads = val::array();
+    for (std::size_t i = 0; i < info.lead_names.size(); ++i) {
+      val l = val::object();
+      l.set("name", info.lead_names[i]);
+      l.set("units", i < info.lead_units.size() ? info.lead_units[i] : std::string());
+      l.set("standardName", ecglite::canonical_lead_name(info.lead_names[i]));
+      leads.set(i, l);
     }
-    val beats = val::object();
-    beats.set("samples", val(emscripten::typed_memory_view(samples.size(), samples.data())).call<val>("slice"));
-    beats.set("classes", classes);
-    beats.set("probabilities", js_floats(probabilities));
-    val result = from_json(ecglite::to_json(a, false));
-    result.set("beats", beats);
-    // The hourly table as the CSV `ecglite rhythm --holter-csv` writes (the page's "Export CSV").
-    result.set("holter_csv", ecglite::holter_csv(a.holter));
-    return result;
+    o.set("leads", leads);
+    o.set("comments", js_strings(info.comments));
+    o.set("warnings", js_strings(info.warnings));
+    return o;
+  });
+}
+
+// Frames [from, to) as a Record (the object readWfdb() returns), decoding only what they need.
+val source_read(Source& s, double from, double to) {
+  return guarded([&] {
+    const std::int64_t length = s.source->info().length;
+    if (!(from >= 0 && to >= from && to <= static_cast<double>(length)))
+      throw ecglite::Error(ecglite::ErrorKind::bad_argument,
+                           "frames " + std::to_string(static_cast<long long>(from)) + " to " +
+                               std::to_string(static_cast<long long>(to)) + " are not within the record's 0 to " +
+                               std::to_string(length));
+    return val(s.source->read(static_cast<std::int64_t>(from), static_cast<std::int64_t>(to)));
+  });
+}
+
+// files: [{ name, size, readRange }]; header_text: the .hea file's text; header_name: its file name.
+val open_wfdb_source(const std::string& header_text, const std::string& header_name, const val& files) {
+  return guarded([&] {
+    const std::string name = header_name.empty() ? "header" : header_name;
+    // As read_wfdb above: the header's own file name in its messages.
+    ecglite::parse_wfdb_header(header_text, name);
+    return val(Source{std::shared_ptr<ecglite::RecordSource>(ecglite::open_wfdb_source(header_text, name, range_provider(files)))});
+  });
+}
+
+val open_edf_source(const std::string& file_name, const val& files) {
+  return guarded([&] {
+    return val(Source{std::shared_ptr<ecglite::RecordSource>(ecglite::open_edf_source(file_name, range_provider(files)))});
+  });
+}
+
+// The streamed analysis: analyze_rhythm over the source in blocks (stream: { blockS?, marginS? }),
+// calling on_progress(fraction) after each step; on_progress returning false cancels (kind
+// "cancelled"). ecglite.mjs wraps on_progress so that it never throws.
+val rhythm_source(Source& s, const val& options, const val& stream, const val& on_progress) {
+  return guarded([&] {
+    RhythmArguments args(options);
+    ecglite::StreamOptions o;
+    o.block_s = number_or(stream, "blockS", o.block_s);
+    o.margin_s = number_or(stream, "marginS", o.margin_s);
+    if (!on_progress.isUndefined() && !on_progress.isNull())
+      o.progress = [on_progress](double fraction) { return on_progress(fraction).as<bool>(); };
+    ecglite::RhythmAnalysis a = ecglite::analyze_rhythm(*s.source, args.beat_model, args.reference_or_null(),
+                                                        args.options, args.rhythm_model, o);
+    return rhythm_result(a, args.annotation_warnings);
   });
 }
 
@@ -467,6 +595,7 @@ EMSCRIPTEN_BINDINGS(ecglite) {
       .function("summary", &record_summary)
       .function("samples", &lead_samples);
   class_<ecglite::Model>("Model").function("info", &model_info);
+  class_<Source>("Source").function("info", &source_info).function("read", &source_read);
 
   function("parseHeader", &parse_header);
   function("readWfdb", &read_wfdb);
@@ -480,4 +609,7 @@ EMSCRIPTEN_BINDINGS(ecglite) {
   function("networkLogits", &network_logits);
   function("combine", &combine);
   function("rhythm", &rhythm);
+  function("openWfdbSource", &open_wfdb_source);
+  function("openEdfSource", &open_edf_source);
+  function("rhythmSource", &rhythm_source);
 }

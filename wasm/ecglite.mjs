@@ -5,7 +5,7 @@
 // lifetimes, and pairs dropped files into records (the rules: files.mjs). The web page imports this
 // very file. Types: index.d.ts.
 
-import { baseName, groupFiles } from './files.mjs';
+import { baseName, fileKind, groupFiles } from './files.mjs';
 
 // The file-name rules, for a page: what its file picker offers, which file is a CSV export.
 export { ACCEPTED_FILES, ANNOTATORS, CSV_EXTENSIONS, fileKind } from './files.mjs';
@@ -177,6 +177,101 @@ export class EcgModel {
   }
 }
 
+// --- recordings read in slices ---------------------------------------------------------------------
+//
+// A long recording (a 24-hour Holter record is 94 MB) is not copied into wasm memory: the core reads
+// the byte ranges it decodes through "range files", { name, size, readRange(offset, length) ->
+// Uint8Array }, called synchronously. rangeFileFromBlob() makes one of a File in a Web Worker,
+// rangeFileFromBytes() of bytes already in memory; anything with those three members will do (Node:
+// fs.readSync on a file descriptor).
+
+/** A range file over bytes in memory. */
+export function rangeFileFromBytes(name, bytes) {
+  const data = toBytes(bytes, String(name));
+  return {
+    name: String(name),
+    size: data.byteLength,
+    readRange: (offset, length) => data.subarray(offset, Math.min(data.byteLength, offset + length)),
+  };
+}
+
+/**
+ * A range file over a Blob or File, read slice by slice with FileReaderSync: in a Web Worker only
+ * (browsers allow synchronous reads there, never on the page's main thread).
+ */
+export function rangeFileFromBlob(blob, name = blob?.name) {
+  if (typeof FileReaderSync !== 'function')
+    throw failure('bad_argument', `${name}: reading a File in slices needs FileReaderSync, which only Web Workers have (open the source in a worker)`, TypeError);
+  const reader = new FileReaderSync();
+  return {
+    name: String(name),
+    size: blob.size,
+    readRange: (offset, length) => new Uint8Array(reader.readAsArrayBuffer(blob.slice(offset, Math.min(blob.size, offset + length)))),
+  };
+}
+
+// The files handed to the core: checked here, their readRange wrapped so that it never throws (a JS
+// exception must not unwind through wasm frames): a failure comes back as its message, a string,
+// which the core reports as an error naming the file; a short or oversized answer is cut or refused.
+function rangeFilesArg(files, what) {
+  const list = files instanceof Map ? [...files.values()] : Array.isArray(files) ? files : Object.values(files ?? {});
+  return list.map((f, i) => {
+    if (f === null || typeof f !== 'object' || typeof f.name !== 'string' || typeof f.readRange !== 'function' || !(Number(f.size) >= 0))
+      throw failure('bad_argument', `${what}: files[${i}]: expected { name, size, readRange(offset, length) } (rangeFileFromBlob(), rangeFileFromBytes())`, TypeError);
+    const name = baseName(f.name);
+    const size = Number(f.size);
+    return {
+      name,
+      size,
+      readRange(offset, length) {
+        try {
+          const bytes = toBytes(f.readRange(offset, Math.min(length, Math.max(0, size - offset))), name);
+          if (bytes.byteLength > length) return bytes.subarray(0, length);
+          return bytes;
+        } catch (error) {
+          return String(error?.message ?? error);
+        }
+      },
+    };
+  });
+}
+
+/**
+ * A recording opened for reading in slices (openSource(), openWfdbSource(), openEdfSource()): what
+ * its header says (`name`, `samplingRate`, `length` in frames, `durationS`, `leads`, `comments`,
+ * `warnings`, as an EcgRecord has them), read(from, to) for any stretch, and rhythm() over all of it
+ * with bounded memory. Only the files' ranges being decoded are ever in wasm memory.
+ */
+export class EcgSource {
+  #raw;
+  constructor(raw, files) {
+    this.#raw = raw;
+    this.files = files.map((f) => f.name);
+    Object.assign(this, check(raw.info()));
+    registry?.register(this, raw, this);
+  }
+  /** Frames [from, to) of every lead as an EcgRecord (dispose() it when drawn). */
+  read(from, to) {
+    const a = indexArg(from, `${this.name}: read from`);
+    const b = indexArg(to, `${this.name}: read to`);
+    if (b < a || b > this.length)
+      throw failure('bad_argument', `${this.name}: frames ${a} to ${b} are not within the record's 0 to ${this.length}`);
+    return new EcgRecord(check(this.#handle().read(a, b)));
+  }
+  dispose() {
+    if (this.#raw && !this.#raw.isDeleted()) {
+      registry?.unregister(this);
+      this.#raw.delete();
+    }
+  }
+  #handle() {
+    if (!this.#raw || this.#raw.isDeleted()) throw failure('bad_argument', `${this.name}: the source was disposed`);
+    return this.#raw;
+  }
+  /** @internal */
+  get _raw() { return this.#handle(); }
+}
+
 const now = () => (typeof performance === 'object' ? performance.now() : Date.now());
 
 export class EcgLite {
@@ -239,6 +334,44 @@ export class EcgLite {
     const r = new EcgRecord(record);
     r.annotations = annotations;
     return r;
+  }
+
+  /**
+   * Opens a WFDB record for reading in slices: `header` is the .hea file's text or bytes, `files`
+   * the range files ({ name, size, readRange }) of the signal files (and segment headers) it names.
+   */
+  openWfdbSource(header, files, headerName = 'header') {
+    headerName = String(headerName);
+    const list = rangeFilesArg(files, 'openWfdbSource');
+    return new EcgSource(check(this.#core.openWfdbSource(this.#fileArg(header, headerName, true), headerName, list)), list);
+  }
+
+  /** Opens an EDF/EDF+/BDF file for reading in slices: `file` is its range file. */
+  openEdfSource(file) {
+    const list = rangeFilesArg([file], 'openEdfSource');
+    return new EcgSource(check(this.#core.openEdfSource(list[0].name, list)), list);
+  }
+
+  /**
+   * Opens the record among range files: the WFDB header (.hea) with the files it names, or an EDF/BDF
+   * file. Headers are read whole (they are small); nothing else is read until the core asks.
+   */
+  openSource(files) {
+    const list = rangeFilesArg(files, 'openSource');
+    const header = list.find((f) => fileKind(f.name) === 'header');
+    if (header) {
+      const text = header.readRange(0, header.size);
+      if (typeof text === 'string') throw failure('missing_file', `${header.name}: could not be read (${text})`);
+      return this.openWfdbSource(text, list.filter((f) => f !== header), header.name);
+    }
+    const edf = list.find((f) => fileKind(f.name) === 'edf');
+    if (edf) return this.openEdfSource(edf);
+    throw failure('bad_argument', `openSource: no WFDB header (.hea) or EDF/BDF file among ${list.map((f) => f.name).join(', ') || 'no files'} (CSV files are read whole with readCsv())`);
+  }
+
+  /** The module's linear memory now, in bytes: it only grows, so this is also its peak. */
+  get memoryBytes() {
+    return this.#core.HEAPU8?.buffer.byteLength ?? 0;
   }
 
   /** Builds a record from samples already in memory: { name, samplingRate, leads: [{ name, units, samples }] }. */
@@ -335,10 +468,16 @@ export class EcgLite {
    * its rhythm episodes), annotationsName, trendIntervalS (default 10) }. The result is what
    * `ecglite rhythm --json --beats` prints (one schema, snake_case: wasm/index.d.ts), with the
    * heart-rate trend as a Float64Array (NaN where the JSON has null) and the beat columns as typed arrays.
+   *
+   * Given an EcgSource instead of a record, the recording is analysed in blocks with bounded memory
+   * (the same result), and three more options apply: onProgress(fraction) is called after each step
+   * (return false to cancel: rhythm() then throws an Error of kind 'cancelled'), blockS and marginS
+   * (the blocks' length and overlap, s; the core's defaults when left out).
    */
-  rhythm(record, options = {}) {
+  rhythm(recording, options = {}) {
     const { beatModel, rhythmModel, rhythmLead, annotations, annotationsName, trendIntervalS } = options ?? {};
     const name = String(annotationsName ?? 'annotations');
+    const streamed = recording instanceof EcgSource;
     const raw = {
       beatModel: beatModel == null ? null : modelArg(beatModel, 'rhythm: beatModel'),
       rhythmModel: rhythmModel == null ? null : modelArg(rhythmModel, 'rhythm: rhythmModel'),
@@ -352,13 +491,37 @@ export class EcgLite {
     }
     if (rhythmLead !== undefined && rhythmLead !== null) {
       raw.rhythmLead = Number(rhythmLead);
-      const leads = recordArg(record, 'rhythm') && record.leads.length;
+      const leads = (streamed ? recording._raw : recordArg(recording, 'rhythm')) && recording.leads.length;
       if (!(Number.isInteger(raw.rhythmLead) && raw.rhythmLead >= 0 && raw.rhythmLead < leads))
         throw failure('bad_argument', `rhythm: rhythmLead ${String(rhythmLead)} is not a lead of this record (0 to ${leads - 1})`);
     }
-    const result = check(this.#core.rhythm(recordArg(record, 'rhythm'), raw));
+    const result = streamed ? this.#rhythmOfSource(recording, raw, options ?? {}) : check(this.#core.rhythm(recordArg(recording, 'rhythm'), raw));
     result.heart_rate.trend_bpm = Float64Array.from(result.heart_rate.trend_bpm, (bpm) => bpm ?? NaN);
     return result;
+  }
+
+  // The streamed analysis. onProgress must not throw into the core: an exception it throws stops
+  // the analysis (as a cancel would) and is rethrown here once the core has returned.
+  #rhythmOfSource(source, raw, { onProgress, blockS, marginS }) {
+    const stream = {};
+    for (const [key, value] of [['blockS', blockS], ['marginS', marginS]]) {
+      if (value === undefined) continue;
+      stream[key] = Number(value);
+      if (!(stream[key] >= 0 && Number.isFinite(stream[key]))) throw failure('bad_argument', `rhythm: ${key} ${String(value)} is not a number of seconds`);
+    }
+    if (onProgress !== undefined && typeof onProgress !== 'function') throw failure('bad_argument', 'rhythm: onProgress must be a function', TypeError);
+    let thrown = null;
+    const progress = onProgress && ((fraction) => {
+      try {
+        return onProgress(fraction) !== false;
+      } catch (error) {
+        thrown = error;
+        return false;
+      }
+    });
+    const result = this.#core.rhythmSource(source._raw, raw, stream, progress ?? null);
+    if (thrown) throw thrown;
+    return check(result);
   }
 
   /**

@@ -26,11 +26,12 @@ export interface CreateOptions {
  * - `missing_leads`: the record lacks leads the analysis needs.
  * - `no_signal`: the record has no usable signal (every lead flat, invalid or missing).
  * - `bad_argument`: an argument the call cannot take (wrong type, out of range, a disposed record).
+ * - `cancelled`: rhythm() of an EcgSource whose onProgress returned false.
  * - `other`: none of these (an internal error).
  */
 export type ErrorKind =
   | 'needs_rate' | 'missing_file' | 'unsupported_format' | 'bad_header' | 'bad_data' | 'limit'
-  | 'bad_model' | 'wrong_model' | 'missing_leads' | 'no_signal' | 'bad_argument' | 'other';
+  | 'bad_model' | 'wrong_model' | 'missing_leads' | 'no_signal' | 'bad_argument' | 'cancelled' | 'other';
 
 /**
  * Every Error the module throws (a TypeError for an argument of the wrong type) carries these.
@@ -323,6 +324,54 @@ export interface RhythmEpisode {
   duration_s: number;
 }
 
+/**
+ * A file the core reads in slices (EcgSource): its name, its size in bytes, and a synchronous
+ * readRange(offset, length) giving those bytes (fewer only at the end of the file). A failure may be
+ * thrown: it becomes an Error of kind `missing_file` naming the file.
+ */
+export interface RangeFile {
+  name: string;
+  size: number;
+  readRange(offset: number, length: number): Uint8Array;
+}
+
+/** A range file over bytes in memory. */
+export function rangeFileFromBytes(name: string, bytes: BytesLike): RangeFile;
+/** A range file over a Blob or File, read slice by slice with FileReaderSync: Web Workers only. */
+export function rangeFileFromBlob(blob: Blob, name?: string): RangeFile;
+
+/**
+ * A recording opened for reading in slices (openSource(), openWfdbSource(), openEdfSource()): what its
+ * header says, any stretch on request, and rhythm() over all of it with bounded memory. Only the byte
+ * ranges being decoded are ever in wasm memory, so a 24-hour Holter record (94 MB) opens.
+ */
+export class EcgSource {
+  readonly name: string;
+  readonly samplingRate: number;
+  /** Frames (samples per lead). */
+  readonly length: number;
+  readonly durationS: number;
+  readonly leads: LeadInfo[];
+  readonly comments: string[];
+  readonly warnings: string[];
+  /** The names of the files it reads. */
+  readonly files: string[];
+  /** Frames [from, to) of every lead, decoding only those (dispose() the record when done). */
+  read(from: number, to: number): EcgRecord;
+  /** Frees the source now (otherwise when it is garbage-collected). */
+  dispose(): void;
+}
+
+/** rhythm() of an EcgSource: the same options, and how the analysis goes. */
+export interface StreamRhythmOptions extends RhythmOptions {
+  /** Called after each step with the fraction done (0-1); return false to cancel (rhythm() then throws kind `cancelled`). */
+  onProgress?: (fraction: number) => boolean | void;
+  /** The blocks the recording is analysed in, seconds (the core's default: 1800). */
+  blockS?: number;
+  /** Their overlap on each side, seconds (default 300), enough for the result to equal the whole record's. */
+  marginS?: number;
+}
+
 export interface RhythmOptions {
   /** A beat classifier (models/beats-int8.ecgm); without it beats are detected but unclassified ('?'). */
   beatModel?: EcgModel | null;
@@ -517,6 +566,16 @@ export class EcgLite {
   /** The rhythm verdict (with a rhythmModel), beats, heart rate and its trend, S/V ectopy, pauses; reference
    * rhythm episodes when annotations are given. */
   rhythm(record: EcgRecord, options?: RhythmOptions): RhythmSummary;
+  /** The same for a recording read in slices, in blocks with bounded memory; the same result. */
+  rhythm(source: EcgSource, options?: StreamRhythmOptions): RhythmSummary;
+  /** A WFDB record read in slices: its header (text or bytes) and the range files it names. */
+  openWfdbSource(header: string | BytesLike, files: RangeFile[] | Map<string, RangeFile> | Record<string, RangeFile>, headerName?: string): EcgSource;
+  /** An EDF/EDF+/BDF file read in slices. */
+  openEdfSource(file: RangeFile): EcgSource;
+  /** The record among range files: a WFDB header (.hea) with the files it names, or an EDF/BDF file. */
+  openSource(files: RangeFile[] | Map<string, RangeFile> | Record<string, RangeFile>): EcgSource;
+  /** The module's wasm memory now, in bytes (it only grows: also its peak). */
+  readonly memoryBytes: number;
   /** The beat classifier shipped with the package (models/beats-int8.ecgm), when it is. */
   loadDefaultBeatModel(): Promise<EcgModel>;
   /** The rhythm model shipped in the package (models/rhythm-int8.ecgm), for rhythm()'s rhythmModel. */

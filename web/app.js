@@ -8,9 +8,9 @@
 //   report.js       the printed report of the record shown (one landscape page)
 //   ui.js           what they share: page state, DOM helpers, number formats
 import { $, state, isSelected, formatCount } from './ui.js';
-import { describeDone, finishBusy, groupedProblems, setStatus, setupIntake, showProblems } from './intake.js';
-import { announceResult, renderFacts, renderResult, setupViewer, showRecord } from './results.js';
-import { addBatchRow, finishBatch, markOpened, requestRecord, setupBatch, startBatch } from './batch.js';
+import { describeDone, finishBusy, groupedProblems, setStatus, setupIntake, showAnalysisProgress, showProblems } from './intake.js';
+import { announceResult, hideRecordPanels, renderFacts, renderResult, setupViewer, showRecord, viewer } from './results.js';
+import { addBatchRow, finishBatch, markOpened, requestRecord, resetBatch, setupBatch, startBatch } from './batch.js';
 import { attachBeats, renderRhythm, setupLongRecord } from './long-record.js';
 import { offerEngines, onnxWanted, renderComparison, requestOnnx, setupEngine } from './engine.js';
 import { setupReport } from './report.js';
@@ -23,6 +23,32 @@ function startWorker() {
     showProblems([`The analysis module failed to start: ${event.message || 'unknown error'}. Reload the page; if it persists, this browser may lack WebAssembly SIMD support.`]);
   };
   state.worker = worker;
+}
+
+// Cancel of a long record's analysis. The analysis is one synchronous call into wasm, which nothing
+// can interrupt: the worker is terminated and a fresh one started (it loads the module and the
+// model again, a second or so); whatever the old one was doing is dropped, the page stays usable.
+function cancelAnalysis() {
+  const entry = state.entries[state.selected];
+  state.worker.onmessage = null;
+  state.worker.terminate();
+  state.requestId++;  // no answer of the old worker's drop is waited for
+  state.ready = false;
+  document.body.dataset.ready = 'false';
+  state.restarted = true;
+  startWorker();
+  state.entries = [];
+  state.selected = -1;
+  hideRecordPanels();
+  resetBatch();
+  finishBusy(`Cancelled: ${entry ? `${entry.name} was` : 'the recording was'} not analysed. Drop it again to start over.`);
+  $('announce').textContent = 'Analysis cancelled.';
+  $('choose').focus();  // the Cancel button is gone: keyboard users continue from "Choose files…"
+}
+
+// The wasm memory the worker reported last (it only grows: its peak), for tests and scripts/bench.
+function noteMemory(bytes) {
+  if (bytes > Number(document.body.dataset.wasmMemory || 0)) document.body.dataset.wasmMemory = String(bytes);
 }
 
 function entryByKey(key) { return state.entries.find((e) => e.key === key); }
@@ -42,7 +68,9 @@ function onWorkerMessage(msg) {
       : `EcgLite ${msg.version} · no model loaded`;
     if (!m) showProblems([`Recordings can be viewed but not classified: ${msg.modelError}`]);
     offerEngines(state.buildInfo);
-    if (!state.busy) setStatus('Ready. Drop a recording or try a sample.');
+    // After a cancel the status keeps saying what was cancelled.
+    if (!state.busy && !state.restarted) setStatus('Ready. Drop a recording or try a sample.');
+    state.restarted = false;
     return;
   }
   if (msg.type === 'fatal') {
@@ -63,10 +91,23 @@ function onWorkerMessage(msg) {
     case 'progress':
       setStatus(msg.text, null);
       break;
+    case 'analysis-progress':
+      if (isSelected(entryByKey(msg.key))) showAnalysisProgress(msg);
+      break;
+    case 'window': {
+      if (msg.error) {
+        showProblems([...state.problems, `This part of the recording could not be read: ${msg.error}`]);
+        break;
+      }
+      noteMemory(msg.memoryBytes);
+      if (isSelected(entryByKey(msg.key))) viewer.setWindow(msg.from, msg.leads);
+      break;
+    }
     case 'record': {
       const entry = entryByKey(msg.key);
       entry.summary = msg.summary;
       entry.leads = msg.leads;
+      entry.window = msg.window;  // a long record: the leads hold the stretch from msg.window.from
       if (state.selected < 0 || isSelected(entry)) select(state.entries.indexOf(entry));
       break;
     }
@@ -79,7 +120,10 @@ function onWorkerMessage(msg) {
     case 'rhythm': {
       const entry = entryByKey(msg.key);
       entry.rhythm = msg.rhythm;
+      if (msg.rhythm.memoryBytes) noteMemory(msg.rhythm.memoryBytes);
       if (isSelected(entry)) { renderRhythm(entry); attachBeats(entry); renderFacts(entry); }
+      // A long record's analysis again from another lead ends here: its progress bar goes.
+      if (!state.busy && entry.window) setStatus(describeDone());
       break;
     }
     case 'result':
@@ -140,5 +184,6 @@ setupIntake();
 setupBatch(select);
 setupEngine();
 setupReport();
+$('cancel-analysis').addEventListener('click', cancelAnalysis);
 startWorker();
 registerServiceWorker();

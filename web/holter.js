@@ -9,10 +9,12 @@ export const HOLTER_MIN_SECONDS = 600;
 const rate = (bpm) => (bpm == null ? '–' : String(Math.round(bpm)));
 const ms = (v) => (v == null ? 'not enough data' : `${v.toFixed(1)} ms`);
 
-function runLine(name, r) {
-  if (!r.beats) return `${name}: none`;
-  if (r.beats === 1) return `${name}: 1 beat at ${formatDuration(r.start_s)}`;
-  return `${name}: ${plural(r.beats, 'beat')} at ${formatDuration(r.start_s)} (${r.duration_s.toFixed(1)} s, ${rate(r.rate_bpm)} bpm)`;
+// "Longest V run: 12 beats at 1 h 2 min 3 s (4.1 s, 176 bpm)", its time a button that shows it on the ECG.
+function runLine(id, name, r, showMoment) {
+  if (!r.beats) return el('p', { id, text: `${name}: none` });
+  const at = el('button', { type: 'button', class: 'link', onclick: () => showMoment(r.start_s),
+    title: 'Show it on the ECG', text: `${plural(r.beats, 'beat')} at ${formatDuration(r.start_s)}` });
+  return el('p', { id }, `${name}: `, at, r.beats === 1 ? '' : ` (${r.duration_s.toFixed(1)} s, ${rate(r.rate_bpm)} bpm)`);
 }
 
 function hourlyTable(h, showMoment) {
@@ -51,8 +53,8 @@ export function holterSection(r, showMoment) {
     el('h3', { id: 'holter-h', text: 'Holter summary' }),
     hourlyTable(h, showMoment),
     el('p', {}, exportButton),
-    el('p', { id: 'holter-runs-s', text: runLine('Longest S run', h.longest_s_run) }),
-    el('p', { id: 'holter-runs-v', text: runLine('Longest V run', h.longest_v_run) }),
+    runLine('holter-runs-s', 'Longest S run', h.longest_s_run, showMoment),
+    runLine('holter-runs-v', 'Longest V run', h.longest_v_run, showMoment),
   ];
   if (h.af_burden != null)
     parts.push(el('p', { id: 'holter-af', text: `AF burden ${(100 * h.af_burden).toFixed(1)} % (${plural(h.af_episode_count, 'episode')}, ${formatDuration(h.af_total_s)})` }));

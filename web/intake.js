@@ -13,12 +13,18 @@ const SAMPLES = {
   'csv-06003': ['samples/ptbxl-06003.csv'],
 };
 const isCsv = (file) => fileKind(file.name) === 'csv';
+// Signal and EDF files from this size on go to the worker as File objects, never read here: the worker
+// reads the long recordings they hold in slices (a 24-hour Holter record is about 94 MB). CSV exports
+// are read whole either way.
+const LARGE_FILE_BYTES = 16 << 20;
+const isLarge = (file) => file.size >= LARGE_FILE_BYTES && ['signal', 'edf'].includes(fileKind(file.name));
 
 // --- status, progress and problems ---
 
 export function setStatus(text, progress) {
   $('status').textContent = text;
   const line = $('progress-line');
+  $('cancel-analysis').hidden = true;
   if (progress === undefined) {
     line.hidden = true;
   } else {
@@ -57,6 +63,25 @@ export function groupedProblems({ problems, ignored, unusedAnnotations }) {
   if (others.length) all.push(`Not used: ${others.join(', ')} (not a header, signal or CSV file).`);
   return all;
 }
+
+// A long record's analysis: the bar moves with every message, the words (an aria-live region: each
+// change is read out) once a second — "Analysing: 37 % — about 12 s left"; Cancel beside the bar.
+let progressSaidAt = 0;
+export function showAnalysisProgress({ fraction, remainingS }) {
+  const now = performance.now();
+  const bar = $('progress');
+  if (fraction > 0 && fraction < 1 && now - progressSaidAt < 1000 && !$('progress-line').hidden && !$('cancel-analysis').hidden) {
+    bar.value = fraction;
+    return;
+  }
+  progressSaidAt = now;
+  const left = remainingS === null || !(fraction > 0) ? 'working out the time left'
+    : remainingS < 1 ? 'almost done' : `about ${formatRemaining(remainingS)} left`;
+  setStatus(`Analysing: ${Math.floor(100 * fraction)} % — ${left}`, fraction);
+  $('cancel-analysis').hidden = false;
+}
+
+const formatRemaining = (s) => (s < 90 ? `${Math.round(s)} s` : `${Math.round(s / 60)} min`);
 
 export function finishBusy(text) {
   state.busy = false;
@@ -112,7 +137,8 @@ async function openFiles(files, notes = []) {
   hideRecordPanels();
   resetBatch();
   $('announce').textContent = '';
-  const total = files.reduce((n, f) => n + f.size, 0);
+  const large = files.filter(isLarge);
+  const total = files.reduce((n, f) => n + (isLarge(f) ? 0 : f.size), 0);
   let loaded = 0;
   let shownAt = 0;
   const loading = () => {  // a few times a second: thousands of small files must not flood the status line
@@ -124,12 +150,14 @@ async function openFiles(files, notes = []) {
   const payload = [];
   const maxBytes = state.limits?.maxFileBytes ?? Infinity;  // the core's limit, checked before reading
   // Files refused or unreadable here stay listed when the worker reports its own findings.
-  state.intakeProblems = notes.concat(files.filter((f) => f.size > maxBytes).map((f) =>
+  state.intakeProblems = notes.concat(files.filter((f) => f.size > maxBytes && !isLarge(f)).map((f) =>
     `${f.name}: ${formatBytes(f.size)} is more than the ${formatBytes(maxBytes)} a file may have here; ` +
     'split the recording or export a shorter part'));
   showProblems(state.intakeProblems);
+  // Large files are passed on unread (a File is cloned by reference, not copied).
+  for (const file of large) payload.push({ name: file.name, file });
   for (const file of files) {
-    if (file.size > maxBytes) continue;
+    if (file.size > maxBytes || isLarge(file)) continue;
     try {
       const buffer = await readFile(file, (n) => {
         loaded += n;
@@ -142,7 +170,7 @@ async function openFiles(files, notes = []) {
     }
   }
   if (id !== state.requestId) return;
-  state.worker.postMessage({ type: 'open', id, files: payload, csvOptions: csvOptions() }, payload.map((f) => f.buffer));
+  state.worker.postMessage({ type: 'open', id, files: payload, csvOptions: csvOptions() }, payload.filter((f) => f.buffer).map((f) => f.buffer));
 }
 
 function csvOptions() {

@@ -23,10 +23,13 @@ export function showRecord(entry) {
   $('facts').hidden = false;
   $('result').hidden = false;
   const s = entry.summary;
+  // A long recording comes as a window of its samples (entry.window): the viewer asks the worker for
+  // the stretch it shows (requestWindow) as the view moves.
   viewer.setRecord({
     name: s.name,
     samplingRate: s.samplingRate,
     leads: s.leads.map((l, i) => ({ ...l, samples: entry.leads[i] })),
+    ...(entry.window ? { windowed: true, frames: s.length, offset: entry.window.from } : {}),
   });
   updateViewerControls();
   renderResult(entry);
@@ -161,17 +164,25 @@ function updateViewerControls() {
       'would be at the chosen gain, and no calibration pulse is drawn for them.';
   }
   const pageControl = $('page-control');
-  const long = record?.leads.length && viewer.layout === 'standard' && record.leads[0].samples.length / record.samplingRate > PAGE_SECONDS + 1e-9;
+  const long = record?.leads.length && viewer.layout === 'standard' && record.frames / record.samplingRate > PAGE_SECONDS + 1e-9;
   pageControl.hidden = !long;
   if (long) {
-    const duration = record.leads[0].samples.length / record.samplingRate;
+    const duration = record.frames / record.samplingRate;
     const range = $('page-start');
     range.max = String(Math.max(0, Math.floor((duration - PAGE_SECONDS) / 2.5) * 2.5));
   }
 }
 
+// The stretch of a long recording the paper is about to show: asked of the worker, which answers with
+// a 'window' message (app.js hands it to viewer.setWindow()).
+function requestWindow(from, to) {
+  const entry = state.entries[state.selected];
+  if (!entry?.window) return;
+  state.worker.postMessage({ type: 'window', id: state.requestId, key: entry.key, from, to });
+}
+
 export function setupViewer() {
-  viewer = new EcgViewer($('scroller'), { onChange: updateViewerControls });
+  viewer = new EcgViewer($('scroller'), { onChange: updateViewerControls, onWindowNeeded: requestWindow });
   setupExplain(viewer);
   $('layout').addEventListener('change', (e) => viewer.set({ layout: e.target.value }));
   $('speed').addEventListener('change', (e) => viewer.set({ speed: Number(e.target.value) }));

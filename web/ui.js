@@ -26,13 +26,15 @@ export const state = {
   modelInfo: null,      // its model's info (the worker's 'ready' message)
   buildInfo: {},
   requestId: 0,
-  entries: [],          // { key, name, kind, files, summary?, leads?, result?, resultError?, resultErrorKind?, rhythm?, other: {} }
+  entries: [],          // { key, name, kind, files, long, summary?, leads?, window?, result?, resultError?, resultErrorKind?, rhythm?, other: {} }
+                        // (window: a long record's leads hold only frames from window.from on: viewer.js)
   selected: -1,
   lastFiles: null,      // the last set of files, re-read when the CSV options change
   intakeProblems: [],   // files refused or unreadable before they reached the worker
   problems: [],         // what is shown under the drop zone: { message, kind?, reason? } (asProblem)
   trend: null,          // the heart-rate trend drawn last, redrawn when its canvas changes size
   busy: false,
+  restarted: false,     // the worker was restarted by a cancel: its 'ready' leaves the status as it is
   batch: false,         // the drop has several records: batch.js's table, one record shown at a time
 };
 

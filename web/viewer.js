@@ -9,6 +9,13 @@
 // only as wide as the visible part and is redrawn from the scroll position, so a 30-minute record
 // costs no more than a 10-second one.
 //
+// A recording of hours is drawn from windows: the page holds only the samples of a stretch around the
+// view (record.windowed: the samples cover frames [record.offset, record.offset + their length) of
+// record.frames), and when the view leaves that stretch the viewer asks for another one
+// (onWindowNeeded(from, to), frames) and draws it once setWindow() hands it over. 24 hours at
+// 50 mm/s would be wider than a browser lets an element be: past MAX_SCROLL_PX the scroll bar's
+// positions are spread over the paper (scrollScale > 1 paper pixels per scrolled pixel).
+//
 // Leads whose units are not a voltage (NU: derived PTB-XL data is z-scored) have no mV scale: they
 // are drawn so that a typical beat is as tall as 1 mV would be, and get no calibration pulse.
 //
@@ -31,6 +38,8 @@ const TIME_LABEL_STEPS = [1, 2, 5, 10, 30, 60, 300];  // s; labels use the first
 const TIME_LABEL_MIN_PX = 70;                         // at least this many CSS px apart
 // Atrial fibrillation episodes on the strip and on the heart-rate trend.
 const AF_BAND = 'rgba(230, 150, 40, 0.3)';
+// Chromium caps an element's width at about 33.5 million CSS px; stay well below.
+const MAX_SCROLL_PX = 16e6;
 const BEAT_COLORS = { N: '#1b7f3b', S: '#b35600', V: '#c8102e', F: '#7b3294', Q: '#555555', '?': '#3b5b92' };
 
 export const BEAT_CLASS_NAMES = {
@@ -95,7 +104,7 @@ function baseline(samples) {
 }
 
 export class EcgViewer {
-  constructor(scroller, { onChange, fixed = null } = {}) {
+  constructor(scroller, { onChange, onWindowNeeded, fixed = null } = {}) {
     this.scroller = scroller;            // element with overflow-x: auto
     this.content = document.createElement('div');
     this.content.className = 'ecg-content';
@@ -109,6 +118,9 @@ export class EcgViewer {
     this.options = { layout: 'standard', speed: 25, gain: 10, zoom: 1, pageStart: 0 };
     this.record = null;
     this.onChange = onChange;
+    this.onWindowNeeded = onWindowNeeded;
+    this.windowAsked = null;             // { from, to }: the window last asked for (windowed records)
+    this.scrollScale = 1;                // paper px per scrolled px (> 1 only past MAX_SCROLL_PX)
     this.pending = false;
     // Drawn under each lead's trace (explain.js's shading): overlay(ctx, { lead, t0, t1, xs, y, height,
     // speed, vx0, vx1 }), in mm of paper, as #trace gets them.
@@ -142,8 +154,8 @@ export class EcgViewer {
     else if (e.key === '0') this.set({ zoom: 1 });
     else if (e.key === 'Home') s.scrollLeft = 0;
     else if (e.key === 'End') s.scrollLeft = s.scrollWidth;
-    else if (e.key === 'PageDown') s.scrollLeft += page;
-    else if (e.key === 'PageUp') s.scrollLeft -= page;
+    else if (e.key === 'PageDown') s.scrollLeft += page / this.scrollScale;
+    else if (e.key === 'PageUp') s.scrollLeft -= page / this.scrollScale;
     else return;
     e.preventDefault();
   }
@@ -156,9 +168,16 @@ export class EcgViewer {
 
   /** record: { name, samplingRate, leads: [{ name, standardName, units, samples: Float32Array }],
    *  beats?: { times: Float64Array (s, ascending), classes: string (one letter per beat),
-   *           af?: [{ start, end }] (s: atrial fibrillation episodes) } } */
+   *           af?: [{ start, end }] (s: atrial fibrillation episodes) },
+   *  windowed?: true, frames?: number, offset?: number (a long record: the samples are frames
+   *           [offset, offset + length) of `frames`; see setWindow()) } */
   setRecord(record) {
     this.record = record;
+    if (record) {
+      record.offset ??= 0;
+      record.frames ??= record.leads[0]?.samples.length ?? 0;
+    }
+    this.windowAsked = null;
     this.baselines = record ? record.leads.map((l) => baseline(l.samples)) : [];
     const toMv = record ? record.leads.map((l) => toMillivolts(l.units)) : [];
     this.unitless = toMv.map((f) => f === undefined);
@@ -174,6 +193,34 @@ export class EcgViewer {
     this.options.pageStart = 0;
     this.scroller.scrollLeft = 0;
     this.requestDraw();
+  }
+
+  /** A windowed record's new stretch: `leads[i]` holds frames [offset, offset + its length) of lead i. */
+  setWindow(offset, leads) {
+    const r = this.record;
+    if (!r?.windowed || leads.length !== r.leads.length) return;
+    r.offset = offset;
+    r.leads.forEach((lead, i) => { lead.samples = leads[i]; });
+    this.requestDraw();
+  }
+
+  // Asks for the stretch around seconds [t0, t1] when the samples held do not cover it: the visible
+  // span and as much again on each side, so that scrolling a little further needs nothing new.
+  #needWindow(t0, t1) {
+    const r = this.record;
+    if (!r.windowed || !this.onWindowNeeded) return;
+    const rate = r.samplingRate;
+    const a = Math.max(0, Math.floor(t0 * rate) - 1);
+    const b = Math.min(r.frames, Math.ceil(t1 * rate) + 2);
+    const held = r.leads[0].samples.length;
+    if (a >= r.offset && b <= r.offset + held) return;
+    const asked = this.windowAsked;
+    if (asked && a >= asked.from && b <= asked.to) return;
+    const span = Math.max(b - a, Math.round(10 * rate));
+    const from = Math.max(0, a - span);
+    const to = Math.min(r.frames, b + span);
+    this.windowAsked = { from, to };
+    this.onWindowNeeded(from, to);
   }
 
   setOverlay(overlay) {
@@ -193,7 +240,7 @@ export class EcgViewer {
     // Keep the same moment at the left edge when speed or zoom change the scale.
     if ('speed' in options || 'zoom' in options || 'layout' in options) {
       requestAnimationFrame(() => {
-        if (this.#layoutName() === 'rows') this.scroller.scrollLeft = Math.max(0, before * this.options.speed * this.#pxPerMm());
+        if (this.#layoutName() === 'rows') this.scroller.scrollLeft = Math.max(0, before * this.options.speed * this.#pxPerMm() / this.scrollScale);
       });
     }
     this.onChange?.(this.describe());
@@ -206,11 +253,19 @@ export class EcgViewer {
 
   #pxPerMm() { return CSS_PX_PER_MM * this.options.zoom; }
 
+  // Paper px per scrolled px for paper `widthMm` wide: 1 unless the paper is wider than MAX_SCROLL_PX.
+  // The scroll range (content less view) is what is spread, so that the paper's end is still reached.
+  #scaleFor(widthMm) {
+    if (this.fixed) return 1;
+    const view = this.scroller.clientWidth;
+    return Math.max(1, (widthMm * this.#pxPerMm() - view) / (MAX_SCROLL_PX - view));
+  }
+
   #pixelRatio() { return this.fixed?.pixelRatio ?? (window.devicePixelRatio || 1); }
 
   #timeAtViewStart() {
     if (!this.record || this.#layoutName() !== 'rows') return 0;
-    return Math.max(0, this.scroller.scrollLeft / this.#pxPerMm() / this.options.speed);
+    return Math.max(0, this.scroller.scrollLeft * this.scrollScale / this.#pxPerMm() / this.options.speed);
   }
 
   /**
@@ -219,7 +274,9 @@ export class EcgViewer {
    */
   showTime(seconds) {
     if (!this.record?.leads.length || this.#layoutName() !== 'rows') return false;
-    this.scroller.scrollLeft = Math.max(0, (seconds - 1) * this.options.speed * this.#pxPerMm());
+    this.scroller.scrollLeft = Math.max(0, (seconds - 1) * this.options.speed * this.#pxPerMm() / this.#scaleFor(this.#contentSizeMm().width));
+    // Drawn at once (not at the next frame): a jump shows the moment it lands on.
+    this.draw();
     return true;
   }
 
@@ -264,8 +321,10 @@ export class EcgViewer {
     if (this.#layoutName() === 'standard') {
       return { width: pageWidthMm(this.options.speed), height: 4 * row + 6 };
     }
-    return { width: MARGIN_MM + r.duration * this.options.speed + 4, height: r.leads.length * row + 3 + (r.beats ? 5 : 0) + TIME_AXIS_MM };
+    return { width: MARGIN_MM + this.#duration() * this.options.speed + 4, height: r.leads.length * row + 3 + (r.beats ? 5 : 0) + TIME_AXIS_MM };
   }
+
+  #duration() { return this.record.frames / this.record.samplingRate; }
 
   draw() {
     const r = this.record;
@@ -278,19 +337,20 @@ export class EcgViewer {
       delete this.canvas.dataset.timeLabels;
       return;
     }
-    r.duration = r.leads[0].samples.length / r.samplingRate;
+    r.duration = this.#duration();
     const pxPerMm = this.#pxPerMm();
     const size = this.#contentSizeMm();
     const contentWidth = Math.ceil(size.width * pxPerMm);
+    this.scrollScale = this.#scaleFor(size.width);
     const contentHeight = Math.ceil(size.height * pxPerMm);
     this.content.style.height = `${contentHeight}px`;
 
     const fixed = this.fixed;
     const viewWidth = Math.min(contentWidth, Math.max(1, fixed ? Math.ceil(fixed.widthMm * pxPerMm) : this.scroller.clientWidth));
-    const viewLeft = !fixed ? this.scroller.scrollLeft : this.#layoutName() === 'rows' ? this.options.pageStart * this.options.speed * pxPerMm : 0;
+    const viewLeft = !fixed ? this.scroller.scrollLeft * this.scrollScale : this.#layoutName() === 'rows' ? this.options.pageStart * this.options.speed * pxPerMm : 0;
     const scrollLeft = Math.min(viewLeft, Math.max(0, contentWidth - viewWidth));
     // A fixed viewer's content is its view: nothing beside it to scroll to (nor to widen a printed page).
-    this.content.style.width = `${fixed ? viewWidth : contentWidth}px`;
+    this.content.style.width = `${fixed ? viewWidth : Math.ceil(viewWidth + (contentWidth - viewWidth) / this.scrollScale)}px`;
     const dpr = this.#pixelRatio();
     this.canvas.style.width = `${viewWidth}px`;
     this.canvas.style.height = `${contentHeight}px`;
@@ -307,6 +367,8 @@ export class EcgViewer {
 
     const row = this.#rowHeightMm();
     const speed = this.options.speed;
+    if (this.#layoutName() === 'standard') this.#needWindow(this.options.pageStart, this.options.pageStart + PAGE_SECONDS);
+    else this.#needWindow((x0 - MARGIN_MM) / speed, (x1 - MARGIN_MM) / speed);
     if (this.#layoutName() === 'standard') {
       const t0 = this.options.pageStart;
       GRID_ROWS.forEach((names, ri) => {
@@ -349,7 +411,10 @@ export class EcgViewer {
         this.#label(lead.name, x0 + 1, y - row * 0.5 + 3.5, mm, true);
       });
     }
-    // Lets tests (and anyone scripting the page) read which times the visible paper is labelled with.
+    // Lets tests (and anyone scripting the page) read which frames a windowed record holds now
+    // ("from to") and which times the visible paper is labelled with.
+    if (r.windowed) this.canvas.dataset.window = `${r.offset} ${r.offset + r.leads[0].samples.length}`;
+    else delete this.canvas.dataset.window;
     if (this.timeLabels.length) this.canvas.dataset.timeLabels = this.timeLabels.join(' ');
     else delete this.canvas.dataset.timeLabels;
   }
@@ -452,6 +517,7 @@ export class EcgViewer {
     const r = this.record;
     this.overlay?.(this.ctx, { lead: r.leads[index], t0, t1, xs, y, height: this.#rowHeightMm(), speed: this.options.speed, vx0, vx1 });
     const samples = r.leads[index].samples;
+    const offset = r.offset;  // the frame samples[0] holds (0 unless the record is windowed)
     const rate = r.samplingRate;
     const speed = this.options.speed;
     const gain = this.options.gain * this.scale[index];
@@ -459,8 +525,9 @@ export class EcgViewer {
     const tFrom = Math.max(t0, t0 + (vx0 - xs) / speed - 1 / rate);
     const tTo = Math.min(t1, t0 + (vx1 - xs) / speed + 1 / rate);
     if (tTo <= tFrom) return;
-    const first = Math.max(0, Math.floor(tFrom * rate));
-    const last = Math.min(samples.length - 1, Math.ceil(tTo * rate));
+    const first = Math.max(offset, Math.floor(tFrom * rate));
+    const last = Math.min(offset + samples.length - 1, Math.ceil(tTo * rate));
+    if (last < first) return;
     const ctx = this.ctx;
     ctx.beginPath();
     ctx.lineWidth = 1.25 / mm * this.#pixelRatio();
@@ -472,7 +539,7 @@ export class EcgViewer {
     let pen = false;
     if (samplesPerPixel <= 1.5) {
       for (let i = first; i <= last; i++) {
-        const v = samples[i];
+        const v = samples[i - offset];
         if (!Number.isFinite(v)) { pen = false; continue; }
         if (pen) ctx.lineTo(xOf(i), yOf(v)); else ctx.moveTo(xOf(i), yOf(v));
         pen = true;
@@ -486,7 +553,7 @@ export class EcgViewer {
         let lo = Infinity;
         let hi = -Infinity;
         for (let i = a; i <= b; i++) {
-          const v = samples[i];
+          const v = samples[i - offset];
           if (Number.isFinite(v)) { if (v < lo) lo = v; if (v > hi) hi = v; }
         }
         if (lo > hi) { pen = false; continue; }

@@ -1,28 +1,36 @@
 // The page's Web Worker: owns the EcgLite wasm module (and ONNX Runtime Web when chosen), so that
 // reading and classifying a long recording never blocks the page. It speaks plain messages:
 //
-//   page -> worker  { type: 'open', id, files: [{ name, buffer }], csvOptions }
+//   page -> worker  { type: 'open', id, files: [{ name, buffer } | { name, file }], csvOptions } (large
+//                     files as File objects, never read whole: long records are read in slices)
 //                   { type: 'onnx', id, key, precision }
 //                   { type: 'rhythm', id, key, rhythmLead } (the rhythm again, read from another lead)
 //                   { type: 'show', id, key } (batch: read one record again for the single-record view)
 //                   { type: 'cancel', id } (batch: stop after the record being screened)
 //                   { type: 'explain', id, key } (the occlusion map of an opened record: explain.js)
+//                   { type: 'window', id, key, from, to } (a long record: frames [from, to) for the paper)
 //   worker -> page  { type: 'ready', version, limits, model, buildInfo } | { type: 'fatal', message }
-//                   { type: 'grouped', id, records: [{ key, name, kind, files }], problems, ignored,
+//                   { type: 'grouped', id, records: [{ key, name, kind, files, long }], problems, ignored,
 //                     unusedAnnotations, batch } (as groupFiles() returns them; batch: more than one
 //                     record, screened one by one into 'batch-row's instead of being opened)
 //                   { type: 'batch-row', id, key, row: { name, leads, durationS, samplingRate, warnings,
 //                     result | classifyError, rhythm (the rhythm model's verdict or null), rhythmError }
 //                     | { name, readError } }
 //                   { type: 'progress', id, text }
-//                   { type: 'record', id, key, summary, leads: [Float32Array] (transferred) }
+//                   { type: 'record', id, key, summary, leads: [Float32Array] (transferred), window }
+//                     (a long record: window = { from }, the leads hold only the stretch from there)
+//                   { type: 'window', id, key, from, leads: [Float32Array] (transferred), memoryBytes }
+//                     | { type: 'window', id, key, error } (the stretch could not be read)
+//                   { type: 'analysis-progress', id, key, fraction, elapsedS, remainingS } (a long record's
+//                     analysis; the page's Cancel terminates this worker: the analysis cannot be interrupted)
 //                   { type: 'record-error', id, key, message, kind, reason } (the module's error: its
 //                     kind, and its message without the module's JS advice)
-//                   { type: 'rhythm', id, key, rhythm } (beats as typed arrays, transferred)
+//                   { type: 'rhythm', id, key, rhythm } (beats as typed arrays, transferred; a long
+//                     record's with analysisMs and memoryBytes, the wasm memory's size, i.e. its peak)
 //                   { type: 'result', id, key, engine, result } | { type: 'result-error', id, key, engine, message, kind }
 //                   { type: 'done', id, cancelled }
 //                   { type: 'explanation', id, key, explanation } | { type: 'explanation', id, key, error }
-import { createEcgLite } from './ecglite.mjs';
+import { createEcgLite, rangeFileFromBlob, rangeFileFromBytes } from './ecglite.mjs';
 
 let ecg = null;
 let model = null;
@@ -39,7 +47,8 @@ function loadOptionalModels() {
   return optionalModels;
 }
 let buildInfo = {};
-const records = new Map(); // key -> EcgRecord of the current drop
+const records = new Map(); // key -> EcgRecord of the current drop (a long record's: its first minute)
+const sources = new Map(); // key -> EcgSource of a long record of the current drop (read in slices)
 const groups = new Map(); // key -> its files (groupFiles), for the annotations when the rhythm is read again
 let nextKey = 1;
 
@@ -63,13 +72,152 @@ const ready = (async () => {
   throw error;
 });
 
+// --- long recordings: files kept as File objects, read in slices ---
+
+// A record longer than this (by its header) is read in slices even when its files came as bytes.
+const LONG_RECORD_S = 3600;
+// The files the page sent as File objects stand in groupFiles() for an empty Uint8Array of their own,
+// found here again: groupFiles() only reads headers, and passes the other files' bytes through.
+const blobs = new Map(); // placeholder Uint8Array -> File
+
+function dropped(f) {
+  if (!f.file) return { name: f.name, bytes: new Uint8Array(f.buffer) };
+  const placeholder = new Uint8Array(0);
+  blobs.set(placeholder, f.file);
+  return { name: f.name, bytes: placeholder };
+}
+
+// [name, bytes] of the files a group reads (not its annotations, which are small and read whole).
+const groupFileEntries = (group) => (group.kind === 'wfdb' ? Object.entries(group.files) : [[group.fileName, group.bytes]]);
+
+// Read in slices: a WFDB or EDF record that came as File objects, or whose header says it is long.
+function isLong(group) {
+  if (group.kind === 'csv') return false;
+  if (groupFileEntries(group).some(([, bytes]) => blobs.has(bytes))) return true;
+  if (group.kind !== 'wfdb') return false;
+  try {
+    const h = ecg.parseHeader(group.header, group.headerName);
+    return h.length !== null && h.length / h.samplingFrequency > LONG_RECORD_S;
+  } catch {
+    return false;  // reading it says what is wrong
+  }
+}
+
+// The group with every File read whole (FileReaderSync: allowed in workers), for the readers that
+// take bytes: a CSV file, or a long record screened in a batch (the core's limits apply).
+function withBytes(group) {
+  const read = (bytes) => (blobs.has(bytes) ? new Uint8Array(new FileReaderSync().readAsArrayBuffer(blobs.get(bytes))) : bytes);
+  if (group.kind !== 'wfdb') return { ...group, bytes: read(group.bytes) };
+  return { ...group, files: Object.fromEntries(Object.entries(group.files).map(([name, bytes]) => [name, read(bytes)])) };
+}
+
+const readWhole = (group) => ecg.readGroup(withBytes(group), lastCsvOptions);
+
+function openSource(group) {
+  const files = groupFileEntries(group).map(([name, bytes]) =>
+    (blobs.has(bytes) ? rangeFileFromBlob(blobs.get(bytes), name) : rangeFileFromBytes(name, bytes)));
+  return group.kind === 'wfdb' ? ecg.openWfdbSource(group.header, files, group.headerName) : ecg.openEdfSource(files[0]);
+}
+
+// What the paper shows first, and what the 12-lead model reads (its input is short): the first minute.
+const FIRST_WINDOW_S = 60;
+
+// A long record: opened as a source, its first minute drawn and classified, then the whole analysed
+// in blocks with progress; the paper asks for the stretches it shows ('window').
+async function openLongRecord({ id, key }, say) {
+  const group = groups.get(key);
+  let source = sources.get(key);
+  if (!source) {
+    say(`Opening ${group.name}…`);
+    try {
+      source = openSource(group);
+    } catch (error) {
+      post({ type: 'record-error', id, key, message: error.message, kind: error.kind, reason: error.reason });
+      return;
+    }
+    sources.set(key, source);
+  }
+  let first = records.get(key);
+  if (!first) {
+    try {
+      first = source.read(0, Math.min(source.length, Math.round(FIRST_WINDOW_S * source.samplingRate)));
+    } catch (error) {
+      post({ type: 'record-error', id, key, message: error.message, kind: error.kind, reason: error.reason });
+      return;
+    }
+    records.set(key, first);
+  }
+  const leads = first.allSamples();
+  const { files, ...summary } = source;  // the source's facts, as a record summary (its file names: the entry's already)
+  post({ type: 'record', id, key, summary, leads, window: { from: 0 } }, leads.map((l) => l.buffer));
+  classifyRecord(id, key, first, `classified from the first ${formatSeconds(first.durationS)} of the recording (the screening model reads short resting ECGs)`);
+  say(`Analysing ${group.name}…`);
+  await analyseRhythm({ id, key });
+}
+
+const formatSeconds = (s) => (s >= 60 && s % 60 === 0 ? `${s / 60} min` : `${Number(s.toFixed(1))} s`);
+
+// Frames [from, to) of a long record for the paper, as transferred Float32Arrays.
+function readWindow({ id, key, from, to }) {
+  const source = sources.get(key);
+  if (!source) return;
+  const a = Math.max(0, Math.min(source.length, Math.floor(from)));
+  const b = Math.max(a, Math.min(source.length, Math.ceil(to)));
+  let stretch;
+  try {
+    stretch = source.read(a, b);
+  } catch (error) {
+    post({ type: 'window', id, key, error: error.message });
+    return;
+  }
+  const leads = stretch.allSamples();
+  stretch.dispose();
+  post({ type: 'window', id, key, from: a, leads, memoryBytes: ecg.memoryBytes }, leads.map((l) => l.buffer));
+}
+
+// Window requests are answered outside the queue (a scroll must not wait for an explanation), the
+// latest only: those that piled up while the worker was busy are out of date.
+let windowWanted = null;
+function wantWindow(data) {
+  const scheduled = windowWanted !== null;
+  windowWanted = data;
+  if (scheduled) return;
+  setTimeout(() => {
+    const latest = windowWanted;
+    windowWanted = null;
+    ready.then(() => readWindow(latest));
+  }, 0);
+}
+
+// Progress of a long analysis for the page, a few times a second at most: the fraction done, the
+// time so far and the time left at that pace.
+function progressReporter(id, key) {
+  const started = performance.now();
+  let postedAt = -Infinity;
+  let postedFraction = -1;
+  const report = (fraction) => {
+    const now = performance.now();
+    if (fraction < 1 && now - postedAt < 100 && fraction - postedFraction < 0.02) return true;
+    postedAt = now;
+    postedFraction = fraction;
+    const elapsedS = (now - started) / 1000;
+    post({ type: 'analysis-progress', id, key, fraction, elapsedS, remainingS: fraction > 0 ? (elapsedS * (1 - fraction)) / fraction : null });
+    return true;
+  };
+  report(0);
+  return report;
+}
+
 async function open({ id, files, csvOptions }) {
   await stopBatch();
   for (const record of records.values()) record.dispose();
   records.clear();
+  for (const source of sources.values()) source.dispose();
+  sources.clear();
   groups.clear();
+  blobs.clear();
   lastCsvOptions = csvOptions;
-  const grouped = ecg.groupFiles(files.map((f) => ({ name: f.name, bytes: new Uint8Array(f.buffer) })));
+  const grouped = ecg.groupFiles(files.map(dropped));
   const entries = grouped.records.map((group) => ({ key: nextKey++, group }));
   for (const { key, group } of entries) groups.set(key, group);
   post({
@@ -81,6 +229,7 @@ async function open({ id, files, csvOptions }) {
       kind: group.kind,
       files: group.fileName ? [group.fileName]
         : [group.headerName, ...Object.keys(group.files), ...(group.annotations ? [group.annotations.name] : [])],
+      long: isLong(group),
     })),
     problems: grouped.problems,
     ignored: grouped.ignored,
@@ -105,11 +254,16 @@ async function openRecord({ id, key }, { progress = true } = {}) {
   if (!group) return;
   const say = (text) => { if (progress) post({ type: 'progress', id, text }); };
   for (const [k, r] of records) if (k !== key) { r.dispose(); records.delete(k); }
+  for (const [k, s] of sources) if (k !== key) { s.dispose(); sources.delete(k); }
+  if (isLong(group)) {
+    await openLongRecord({ id, key }, say);
+    return;
+  }
   let record = records.get(key);
   if (!record) {
     say(`Reading ${group.name}…`);
     try {
-      record = ecg.readGroup(group, lastCsvOptions);
+      record = readWhole(group);
     } catch (error) {
       post({ type: 'record-error', id, key, message: error.message, kind: error.kind, reason: error.reason });
       return;
@@ -121,15 +275,23 @@ async function openRecord({ id, key }, { progress = true } = {}) {
   post({ type: 'record', id, key, summary, leads }, leads.map((l) => l.buffer));
 
   say(`Classifying ${group.name}…`);
-  try {
-    if (!model) throw new Error(modelError);
-    post({ type: 'result', id, key, engine: 'ecglite', result: ecg.classify(model, record) });
-  } catch (error) {
-    post({ type: 'result-error', id, key, engine: 'ecglite', message: error.message, kind: error.kind });
-  }
+  classifyRecord(id, key, record);
 
   say(`Detecting beats in ${group.name}…`);
   await analyseRhythm({ id, key });
+}
+
+// The 12-lead model's result for `record`; `note` (a long record's: which part was read) is added to
+// its warnings.
+function classifyRecord(id, key, record, note) {
+  try {
+    if (!model) throw new Error(modelError);
+    const result = ecg.classify(model, record);
+    if (note) result.warnings.push(note);
+    post({ type: 'result', id, key, engine: 'ecglite', result });
+  } catch (error) {
+    post({ type: 'result-error', id, key, engine: 'ecglite', message: error.message, kind: error.kind });
+  }
 }
 
 // --- batch: many records, one table row each ---
@@ -173,7 +335,7 @@ async function screen(current, entries) {
 function screenRecord(group, rhythmModel) {
   let record;
   try {
-    record = ecg.readGroup(group, lastCsvOptions);
+    record = readWhole(group);
   } catch (error) {
     return { name: group.name, readError: error.message };
   }
@@ -203,18 +365,22 @@ function screenRecord(group, rhythmModel) {
 
 // Beats, heart rate and the rhythm verdict of an opened record, from `rhythmLead` (the default lead
 // when undefined): run after reading, and again when the user picks another lead for the verdict.
+// A long record is analysed from its source, in blocks, with progress messages.
 async function analyseRhythm({ id, key, rhythmLead }) {
-  const record = records.get(key);
+  const source = sources.get(key);
+  const record = source ?? records.get(key);
   const group = groups.get(key);
   if (!record) return;
   try {
     const { beatModel, rhythmModel } = await loadOptionalModels();
+    const started = performance.now();
     const analyse = (annotations) => ecg.rhythm(record, {
       beatModel,
       rhythmModel,
       rhythmLead,
       annotations: annotations?.bytes,
       annotationsName: annotations?.name,
+      ...(source ? { onProgress: progressReporter(id, key) } : {}),
     });
     // The reference annotations only add rhythm episodes: if they cannot be read, the beats are
     // still detected and classified, and the page says why the annotations were left out.
@@ -228,6 +394,7 @@ async function analyseRhythm({ id, key, rhythmLead }) {
     }
     rhythm.annotationsFile = annotationsError ? null : group.annotations?.name ?? null;
     rhythm.annotationsError = annotationsError;
+    if (source) Object.assign(rhythm, { analysisMs: performance.now() - started, memoryBytes: ecg.memoryBytes });
     post({ type: 'rhythm', id, key, rhythm }, [rhythm.beats.samples.buffer, rhythm.heart_rate.trend_bpm.buffer]);
   } catch (error) {
     post({ type: 'rhythm', id, key, rhythm: { error: error.message } });
@@ -319,6 +486,10 @@ let queue = Promise.resolve();
 self.onmessage = ({ data }) => {
   if (data.type === 'cancel') {  // not queued: the batch it stops is what the queue would wait for
     if (batch?.id === data.id) batch.cancelled = true;
+    return;
+  }
+  if (data.type === 'window') {
+    wantWindow(data);
     return;
   }
   queue = queue.then(async () => {

@@ -61,7 +61,7 @@ test('index.d.ts: an embedding written against the declarations type-checks (str
   withInstalledPackage((project) => {
     writeFileSync(path.join(project, 'embed.ts'), `
 import createEcgLite, { EcgLite, EcgLiteError, EcgRecord, ClassifyResult, RhythmSummary, ErrorKind, GroupedFiles, FileKind,
-  fileKind, ACCEPTED_FILES, ANNOTATORS, CSV_EXTENSIONS } from 'ecglite';
+  fileKind, ACCEPTED_FILES, ANNOTATORS, CSV_EXTENSIONS, EcgSource, RangeFile, rangeFileFromBytes } from 'ecglite';
 export async function screen(files: { name: string; bytes: Uint8Array }[]): Promise<string[]> {
   const ecg: EcgLite = await createEcgLite();
   const model = await ecg.loadDefaultModel();
@@ -94,6 +94,17 @@ export async function screen(files: { name: string; bytes: Uint8Array }[]): Prom
   const input = ecg.networkInput(model, ecg.recordFromLeads({ samplingRate: 100, leads: [{ name: 'I', samples: [0] }] }));
   ecg.combine(model, input, new Float32Array(input.dims[0] * 5));
   return out.concat(kinds);
+}
+// A long recording read in slices: range files, a source, its stretches and its streamed analysis.
+export async function holter(header: Uint8Array, dat: Uint8Array): Promise<number> {
+  const ecg: EcgLite = await createEcgLite();
+  const files: RangeFile[] = [rangeFileFromBytes('x.hea', header), rangeFileFromBytes('x.dat', dat)];
+  const source: EcgSource = ecg.openSource(files);
+  const part: EcgRecord = source.read(0, 10 * source.samplingRate);
+  const r: RhythmSummary = ecg.rhythm(source, { beatModel: await ecg.loadDefaultBeatModel(), blockS: 1800, onProgress: (f: number) => f < 1 });
+  part.dispose();
+  source.dispose();
+  return r.holter.hours.length + ecg.memoryBytes + source.durationS;
 }
 `);
     run(TSC, ['--noEmit', '--strict', '--target', 'es2022', '--module', 'nodenext', '--moduleResolution', 'nodenext', 'embed.ts'], project);

@@ -140,3 +140,53 @@ export function writeSyntheticLongRecord(file, minutes = 12) {
   writeFileSync(file, `${lines.join('\n')}\n`);
   return file;
 }
+
+/**
+ * A synthetic WFDB Holter-style record of `hours` (2 leads, MLII and V5, `rate` Hz, format 16 or
+ * 212, checksums and initial values right): QRS- and T-like waves at RR intervals cycling through
+ * 95 %, 105 % and 100 % of a base that goes from 800 to 900 ms over the recording, so that hours
+ * differ. Writes DIR/NAME.hea and NAME.dat; returns the header's path. A long record for the
+ * sliced-reading path that needs no data set.
+ */
+export function writeSyntheticHolter(dir, { name = 'holter', hours = 2.5, rate = 360, format = 212 } = {}) {
+  const n = Math.round(hours * 3600 * rate);
+  const gain = 200;  // adu per mV
+  const lead = new Float32Array(n);
+  const wave = (centre, width, height) => {
+    const reach = Math.ceil(3 * width * rate);
+    for (let d = -reach; d <= reach; d++) {
+      const i = centre + d;
+      if (i >= 0 && i < n) lead[i] += height * Math.exp(-(((d / rate) / width) ** 2));
+    }
+  };
+  const pattern = [0.95, 1.05, 1];
+  for (let s = Math.round(0.3 * rate), k = 0; s < n; k++) {
+    wave(s, 0.012, 1.2);
+    wave(s + Math.round(0.25 * rate), 0.04, 0.25);
+    const base = 0.8 + 0.1 * (s / n);
+    s += Math.round(pattern[k % pattern.length] * base * rate);
+  }
+  const adu = (v) => Math.max(-2048, Math.min(2047, Math.round(v * gain)));
+  const signals = [(i) => adu(lead[i] + 0.01 * Math.sin(0.7 * i)), (i) => adu(0.6 * lead[i] - 0.01 * Math.cos(0.3 * i))];
+  const bytes = Buffer.alloc(format === 212 ? n * 3 : n * 4);
+  const checksums = [0, 0];
+  for (let i = 0; i < n; i++) {
+    const a = signals[0](i), b = signals[1](i);
+    checksums[0] += a;
+    checksums[1] += b;
+    if (format === 212) {
+      bytes[3 * i] = a & 0xff;
+      bytes[3 * i + 1] = ((a >> 8) & 0x0f) | (((b >> 8) & 0x0f) << 4);
+      bytes[3 * i + 2] = b & 0xff;
+    } else {
+      bytes.writeInt16LE(a, 4 * i);
+      bytes.writeInt16LE(b, 4 * i + 2);
+    }
+  }
+  const int16 = (v) => ((v & 0xffff) << 16) >> 16;
+  const line = (k, desc) => `${name}.dat ${format} ${gain} 12 0 ${signals[k](0)} ${int16(checksums[k])} 0 ${desc}`;
+  writeFileSync(path.join(dir, `${name}.dat`), bytes);
+  const header = path.join(dir, `${name}.hea`);
+  writeFileSync(header, `${name} 2 ${rate} ${n}\n${line(0, 'MLII')}\n${line(1, 'V5')}\n# synthetic: ${hours} h, format ${format}\n`);
+  return header;
+}
