@@ -14,6 +14,7 @@
 #include "ecglite/error.h"
 #include "ecglite/read.h"
 #include "record_source_internal.h"
+#include "wfdb_internal.h"
 
 namespace ecglite {
 
@@ -101,14 +102,6 @@ std::string directory_of(const std::string& path) {
 
 std::string file_name_of(const std::string& path) { return path.substr(path.find_last_of('/') + 1); }
 
-// A record's own files: plain names in its directory (a header could otherwise name any file).
-void check_plain_name(const std::string& name) {
-  if (name.empty() || name == "." || name == ".." || name.find_first_of("/\\") != std::string::npos ||
-      name.find('\0') != std::string::npos)
-    throw Error(ErrorKind::bad_header, "'" + name +
-                                           "': not a plain file name (a WFDB header must name files in its own "
-                                           "directory, without a path)");
-}
 
 }  // namespace
 
@@ -118,7 +111,7 @@ std::unique_ptr<RecordSource> memory_record_source(Record record) {
 
 ByteRangeProvider make_directory_range_provider(const std::string& directory) {
   auto path_of = [directory](const std::string& name) {
-    check_plain_name(name);
+    wfdb::check_plain_name(name);
     return directory + "/" + name;
   };
   auto cannot_open = [](const std::string& path, int err) {

@@ -19,14 +19,6 @@ bool ends_with(const std::string& s, const std::string& suffix) {
   return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
-// A header names files relative to its record; a path there could read anything on disk.
-void check_plain_name(const std::string& name) {
-  if (name.empty() || name == "." || name == ".." || name.find_first_of("/\\") != std::string::npos ||
-      name.find('\0') != std::string::npos)
-    throw Error(ErrorKind::bad_header, "'" + name +
-                                           "': not a plain file name (a WFDB header must name files in its own "
-                                           "directory, without a path)");
-}
 
 // A record's own files: what to do when one is missing.
 Bytes read_wfdb_part(const std::string& path, const Limits& limits) {
@@ -97,7 +89,7 @@ FileProvider make_memory_provider(std::map<std::string, Bytes> files) {
 
 FileProvider make_directory_provider(const std::string& directory, const Limits& limits) {
   return [directory, limits](const std::string& name) -> Bytes {
-    check_plain_name(name);
+    wfdb::check_plain_name(name);
     return read_wfdb_part(directory + "/" + name, limits);
   };
 }
@@ -114,5 +106,18 @@ WfdbHeader read_wfdb_header_file(const std::string& path, const Limits& limits) 
   const Bytes header = read_wfdb_part(rp.header, limits);
   return parse_wfdb_header(std::string(header.begin(), header.end()), rp.header, limits);
 }
+
+namespace wfdb {
+
+// A header names files relative to its record; a path there could read anything on disk.
+void check_plain_name(const std::string& name) {
+  if (name.empty() || name == "." || name == ".." || name.find_first_of("/\\") != std::string::npos ||
+      name.find('\0') != std::string::npos)
+    throw Error(ErrorKind::bad_header, "'" + name +
+                                           "': not a plain file name (a WFDB header must name files in its own "
+                                           "directory, without a path)");
+}
+
+}  // namespace wfdb
 
 }  // namespace ecglite

@@ -150,6 +150,10 @@ std::string clean_text_line(const std::string& raw);
 // "signal 2 (V1)" for messages.
 std::string signal_label(const WfdbSignalSpec& s, int index);
 
+// Error(bad_header) unless `name` is a plain file name: the files a header names must lie in the
+// record's own directory (a path there could read anything on disk).
+void check_plain_name(const std::string& name);
+
 // Error text for FLAC formats 508/516/524 in a build without libFLAC, naming `what`.
 std::string unsupported_format_message(const std::string& what, int format);
 

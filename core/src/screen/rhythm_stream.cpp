@@ -10,6 +10,7 @@
 
 #include "ecglite/error.h"
 #include "ecglite/rhythm.h"
+#include "../io/record_source_internal.h"
 #include "beats_internal.h"
 #include "rhythm_verdict.h"
 
@@ -20,30 +21,13 @@ namespace {
 // A record in memory seen as a source without a copy when it is analysed in one piece.
 class RecordView : public RecordSource {
  public:
-  explicit RecordView(const Record& record) : record_(record) {
-    info_.name = record.name;
-    info_.sampling_rate_hz = record.sampling_rate_hz;
-    for (const Lead& lead : record.leads) {
-      info_.lead_names.push_back(lead.name);
-      info_.lead_units.push_back(lead.units);
-    }
-    info_.length = static_cast<std::int64_t>(record.length());
-    info_.comments = record.comments;
-    info_.warnings = record.warnings;
-  }
+  explicit RecordView(const Record& record) : record_(record), info_(source::info_of(record)) {}
   const RecordInfo& info() const override { return info_; }
   Record read(std::int64_t from, std::int64_t to) override {
     if (from < 0 || to < from || to > info_.length)
       throw Error(ErrorKind::bad_argument, record_.name + ": samples " + std::to_string(from) + " to " +
                                                std::to_string(to) + " are outside the record");
-    Record out;
-    out.name = record_.name;
-    out.sampling_rate_hz = record_.sampling_rate_hz;
-    out.comments = record_.comments;
-    out.warnings = record_.warnings;
-    for (const Lead& lead : record_.leads)
-      out.leads.push_back({lead.name, lead.units, std::vector<float>(lead.samples.begin() + from, lead.samples.begin() + to)});
-    return out;
+    return source::slice(record_, from, to);
   }
   const Record& whole() const { return record_; }
 
