@@ -4,9 +4,16 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+
+// The wasm module runs in one thread (the page's worker): no thread code is compiled into it.
+#if defined(__EMSCRIPTEN__) && !defined(__EMSCRIPTEN_PTHREADS__)
+#define ECGLITE_BLOCK_THREADS 0
+#else
+#define ECGLITE_BLOCK_THREADS 1
 #include <exception>
 #include <mutex>
 #include <thread>
+#endif
 
 #include "ecglite/error.h"
 #include "ecglite/rhythm.h"
@@ -136,15 +143,12 @@ constexpr double kParallelRangeSamples = 4e6;
 // Blocks analysed at once: native builds use 2 threads when ranges are small enough (the analysis of
 // one block is independent of the others; the source is read by one at a time); the wasm module runs
 // in one thread (the page's worker).
+#if ECGLITE_BLOCK_THREADS
 unsigned parallel_blocks(double range_samples) {
-#if defined(__EMSCRIPTEN__) && !defined(__EMSCRIPTEN_PTHREADS__)
-  (void)range_samples;
-  return 1;
-#else
   if (range_samples > kParallelRangeSamples) return 1;
   return std::max(1u, std::min(2u, std::thread::hardware_concurrency()));
-#endif
 }
+#endif
 
 }  // namespace
 
@@ -205,6 +209,14 @@ RhythmAnalysis analyze_rhythm(RecordSource& source, const Model* beat_model, con
         break;
       }
     }
+    auto analyse = [&](const Block& b, const Record& record) {
+      return analyse_block(record, b.r0, b.b0, b.b1, false, beat_model, options, rhythm_model, want_verdict);
+    };
+    auto finish = [&](const Block& b, Joined part) {
+      join(joined, std::move(part));
+      report(static_cast<double>(b.b1) / static_cast<double>(length));
+    };
+#if ECGLITE_BLOCK_THREADS
     // Waves of parallel_blocks() blocks; results joined in order, progress after each.
     double range_samples = 0;
     for (const Block& b : blocks)
@@ -223,25 +235,23 @@ RhythmAnalysis analyze_rhythm(RecordSource& source, const Model* beat_model, con
             std::lock_guard<std::mutex> lock(reading);
             record = source.read(b.r0, b.r1);
           }
-          parts[i] = analyse_block(record, b.r0, b.b0, b.b1, false, beat_model, options, rhythm_model, want_verdict);
+          parts[i] = analyse(b, record);
         } catch (...) {
           errors[i] = std::current_exception();
         }
       };
-#if defined(__EMSCRIPTEN__) && !defined(__EMSCRIPTEN_PTHREADS__)
-      for (std::size_t i = 0; i < count; ++i) work(i);
-#else
       std::vector<std::thread> threads;
       for (std::size_t i = 1; i < count; ++i) threads.emplace_back(work, i);
       work(0);
       for (std::thread& t : threads) t.join();
-#endif
       for (std::size_t i = 0; i < count; ++i) {
         if (errors[i]) std::rethrow_exception(errors[i]);
-        join(joined, std::move(parts[i]));
-        report(static_cast<double>(blocks[first + i].b1) / static_cast<double>(length));
+        finish(blocks[first + i], std::move(parts[i]));
       }
     }
+#else
+    for (const Block& b : blocks) finish(b, analyse(b, source.read(b.r0, b.r1)));
+#endif
   }
 
   a.beats = std::move(joined.beats);
