@@ -105,6 +105,7 @@ class ModelMeta:
     lead_names: Sequence[str] = tuple(LEAD_NAMES)
     input_length: int = 250
     window_stride: int = 125
+    window_pooling: str = "max"  # how the runs of one 10 s window combine: "max" or "mean" logit
     sampling_rate_hz: float = 100.0
     band_low_hz: float = 0.5
     band_high_hz: float = 40.0
@@ -587,7 +588,7 @@ def ecgm_bytes(graph: Graph, meta: ModelMeta) -> bytes:
         "class_names": list(meta.class_names), "class_descriptions": list(meta.class_descriptions),
         "thresholds": thresholds, "lead_names": list(meta.lead_names),
         "input_channels": graph.input_channels, "input_length": graph.input_length,
-        "window_stride": int(meta.window_stride), "sampling_rate_hz": float(meta.sampling_rate_hz),
+        "window_stride": int(meta.window_stride), "window_pooling": meta.window_pooling, "sampling_rate_hz": float(meta.sampling_rate_hz),
         "band_low_hz": float(meta.band_low_hz), "band_high_hz": float(meta.band_high_hz),
         "filter_order": int(meta.filter_order), "amplitude": meta.amplitude, "parameters": graph.parameters(),
         "macs_per_window": graph.macs(),

@@ -153,7 +153,8 @@ def shuffled_model(source: str, target: str, which: str, rng: np.random.Generato
         name=f"{info['name']}-shuffled-{which}", description=f"{info['name']} with permuted weights ({which})",
         class_names=info["class_names"], class_descriptions=info["class_descriptions"],
         thresholds=info["thresholds"], lead_names=info["lead_names"], input_length=int(info["input_length"]),
-        window_stride=int(info["window_stride"]), sampling_rate_hz=info["sampling_rate_hz"],
+        window_stride=int(info["window_stride"]), window_pooling=info.get("window_pooling", "max"),
+        sampling_rate_hz=info["sampling_rate_hz"],
         band_low_hz=info["band_low_hz"], band_high_hz=info["band_high_hz"],
         filter_order=int(info["filter_order"]), amplitude=info.get("amplitude", "z-score"))
     ecgm.write_graph(target, graph, meta)
@@ -203,6 +204,19 @@ def deletion_table(falls: dict, classes: list[str]) -> tuple[list[str], int]:
     return lines, met_count
 
 
+def pooling_note(model_path: str) -> str:
+    """Why the two maps differ or agree: how `classify` pools a window's runs (the model's window_pooling)."""
+    if ecgm.read_ecgm(model_path)[0].get("window_pooling", "max") == "mean":
+        return ("`classify` pools each 10 s window's 2.5 s runs by their mean logit (the model's window_pooling), "
+                "so a cell's fall of the record's probability follows the falls of the runs that hold it, and the "
+                "two maps agree; the shipped map stays the windows' falls, which do not depend on the pooling "
+                "(core/include/ecglite/explain.h).")
+    return ("`classify` takes each 10 s window's maximum over its 2.5 s runs, so evidence repeated in every beat is "
+            "redundant: a single cell changes the record's probability only inside the best run, its top cells "
+            "cluster there, and occluding them moves the maximum to another run. This is why the shipped map is "
+            "made of the windows' falls (core/include/ecglite/explain.h).")
+
+
 def report(args, command: str, n_fold: int, positives: dict, classes: list[str], falls: dict, corr: dict,
            timing: dict, limited: bool) -> str:
     today = datetime.date.today().isoformat()
@@ -237,10 +251,7 @@ def report(args, command: str, n_fold: int, positives: dict, classes: list[str],
     lines += [
         "For comparison, the same test with the cells ranked by their own fall of the record's probability (each "
         "cell occluded alone and the record classified again, with `--occlude`): the map one might expect first. "
-        f"Target met for {record_met} of {len(classes)} classes. `classify` takes each 10 s window's maximum over "
-        "its 2.5 s runs, so evidence repeated in every beat is redundant: a single cell changes the record's "
-        "probability only inside the best run, its top cells cluster there, and occluding them moves the maximum to "
-        "another run. This is why the shipped map is made of the windows' falls (core/include/ecglite/explain.h).",
+        f"Target met for {record_met} of {len(classes)} classes. " + pooling_note(args.model),
         "",
     ] + record
     lines += [
