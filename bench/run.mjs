@@ -279,36 +279,29 @@ async function runChromium(cfg, o, recordings) {
   }
 }
 
-// The page itself (web/, as scripts/build-wasm leaves it) with many records dropped at once.
-async function runBatch(o) {
+// measure(browser, url) on the page itself (web/, as scripts/build-wasm leaves it), served and in
+// a fresh Chromium.
+async function onThePage(measure) {
   const { chromium } = await import('playwright-core');
   const { startServer } = await import('../scripts/serve.mjs');
   const server = await startServer({ root: path.join(ROOT, 'web'), port: 0 });
   let browser;
   try {
     browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: CHROMIUM_ARGS, timeout: 60000 });
-    return await measureBatch(browser, server.url, { count: o.batchRecords, batchDir: o.batchDir, log });
+    return await measure(browser, server.url);
   } finally {
     await browser?.close();
     await server.close();
   }
 }
+
+// Many records dropped at once.
+const runBatch = (o) => onThePage((browser, url) => measureBatch(browser, url, { count: o.batchRecords, batchDir: o.batchDir, log }));
 
 // --- issue 16, browser: a 24-hour recording on the page (bench/holter-page.mjs) -------------------
 
-async function runHolterPage(o) {
-  const { chromium } = await import('playwright-core');
-  const { startServer } = await import('../scripts/serve.mjs');
-  const server = await startServer({ root: path.join(ROOT, 'web'), port: 0 });
-  let browser;
-  try {
-    browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: CHROMIUM_ARGS, timeout: 60000 });
-    return await measureHolterPage(browser, server.url, { record: o.holterRecord, runs: o.quick ? 1 : 3, log });
-  } finally {
-    await browser?.close();
-    await server.close();
-  }
-}
+const runHolterPage = (o) => onThePage((browser, url) =>
+  measureHolterPage(browser, url, { record: o.holterRecord, runs: o.quick ? 1 : 3, log }));
 
 // The summary's fields of that measurement (null when not measured).
 function holterPageSummary(h) {
