@@ -110,16 +110,29 @@ function instrument() {
  * task that handed the files over), sort_ms and sort_longest_task_ms (the full table re-sorted by a
  * class column), csv_ms (building the CSV export) }.
  */
-export async function measureBatch(browser, url, { count, batchDir, log = () => {} }) {
-  const input = batchRecords(count, batchDir);
+/**
+ * measure(page, errors) on a fresh 1280 x 900 page of `url` (the EcgLite page) in `browser`, once its
+ * module is ready, with `script` run before the page's own (the measurement's instrumentation);
+ * `errors` collects the page's uncaught errors. The page's context is closed afterwards.
+ */
+export async function onReadyPage(browser, url, script, measure) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   try {
     const page = await context.newPage();
     const errors = [];
     page.on('pageerror', (e) => errors.push(String(e)));
-    await page.addInitScript(instrument);
+    await page.addInitScript(script);
     await page.goto(url);
     await page.waitForSelector('body[data-ready="true"]', { timeout: 60000 });
+    return await measure(page, errors);
+  } finally {
+    await context.close();
+  }
+}
+
+export async function measureBatch(browser, url, { count, batchDir, log = () => {} }) {
+  const input = batchRecords(count, batchDir);
+  return onReadyPage(browser, url, instrument, async (page, errors) => {
     log(`Chromium: batch of ${input.label}`);
     await page.setInputFiles('#file-input', input.files);
     await page.waitForFunction(() => window.__bench.completedAt != null, null, { timeout: 30 * 60000, polling: 500 });
@@ -166,10 +179,7 @@ export async function measureBatch(browser, url, { count, batchDir, log = () => 
       sort_longest_task_ms: longest(sorting),
       csv_ms: after.csvMs,
     };
-  } finally {
-    await context.close();
-    input.cleanup();
-  }
+  }).finally(() => input.cleanup());
 }
 
 // Alone: node bench/batch.mjs [--records N] [--batch-dir DIR]

@@ -11,6 +11,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { onReadyPage } from './batch.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 /** Where scripts/make-long-record leaves the 24-hour record. */
@@ -82,14 +83,7 @@ const median = (v) => { const s = [...v].sort((a, b) => a - b); return s.length 
  * long_tasks, progress_updates, jump_ms: { hour: ms } (click to drawn), jump_max_ms, jump_median_ms }.
  */
 async function runOnce(browser, url, files, rate) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  try {
-    const page = await context.newPage();
-    const errors = [];
-    page.on('pageerror', (e) => errors.push(String(e)));
-    await page.addInitScript(instrument);
-    await page.goto(url);
-    await page.waitForSelector('body[data-ready="true"]', { timeout: 60000 });
+  return onReadyPage(browser, url, instrument, async (page, errors) => {
     await page.setInputFiles('#file-input', files);
     await page.waitForSelector('#holter-hours', { timeout: 600000 });
     await page.waitForFunction(() => document.body.dataset.busy === 'false', null, { timeout: 60000 });
@@ -112,9 +106,7 @@ async function runOnce(browser, url, files, rate) {
       jump_max_ms: Math.max(...jumps),
       jump_median_ms: median(jumps),
     };
-  } finally {
-    await context.close();
-  }
+  });
 }
 
 /**
