@@ -64,6 +64,7 @@ class Index:
     stats: dict
     y_aux: np.ndarray = None  # [N, statements] multi-hot of every SCP statement (auxiliary targets)
     aux_names: list = None
+    likelihood: np.ndarray = None  # [N, 5] the cardiologist's likelihood (%) of each positive class, 0 if negative
 
 
 def read_index(data_dir: str) -> Index:
@@ -78,7 +79,7 @@ def read_index(data_dir: str) -> Index:
     diag = scp[scp["diagnostic"] == 1]["diagnostic_class"].dropna().to_dict()
     statements = list(scp.index)
     column = {k: i for i, k in enumerate(statements)}
-    ids, paths, ys, folds, aux = [], [], [], [], []
+    ids, paths, ys, folds, aux, lik = [], [], [], [], [], []
     missing = no_class = 0
     labelled_rows: dict[int, int] = {}  # per fold, whether the files are present or not
     for ecg_id, row in db.iterrows():
@@ -96,6 +97,9 @@ def read_index(data_dir: str) -> Index:
         ids.append(int(ecg_id))
         paths.append(base)
         ys.append([1.0 if c in labels else 0.0 for c in CLASSES])
+        # PTB-XL writes 0 where the likelihood is unknown: counted as certain
+        lik.append([max((codes[k] or 100.0) for k in codes if diag.get(k) == c) if c in labels else 0.0
+                    for c in CLASSES])
         folds.append(int(row["strat_fold"]))
         a = np.zeros(len(statements), dtype=np.float32)
         a[[column[k] for k in codes if k in column]] = 1
@@ -105,7 +109,8 @@ def read_index(data_dir: str) -> Index:
              "database_labelled_rows_per_fold": dict(sorted(labelled_rows.items()))}
     return Index(np.array(ids, dtype=np.int64), paths, np.array(ys, dtype=np.float32).reshape(-1, len(CLASSES)),
                  np.array(folds, dtype=np.int64), stats,
-                 np.array(aux, dtype=np.float32).reshape(-1, len(statements)), statements)
+                 np.array(aux, dtype=np.float32).reshape(-1, len(statements)), statements,
+                 np.array(lik, dtype=np.float32).reshape(-1, len(CLASSES)))
 
 
 def _sha256_file(path: str) -> str:
@@ -159,6 +164,7 @@ class Dataset:
     paths: list[str]
     stats: dict
     y_aux: np.ndarray = None  # [N, statements]: every SCP statement (auxiliary training targets)
+    likelihood: np.ndarray = None  # [N, 5] likelihood (%) of each positive class (Index.likelihood)
 
     def split(self, val_fold: int, train_folds=None):
         """Indices (train, validation): validation = `val_fold`; train = the other folds present
@@ -172,7 +178,7 @@ class Dataset:
     def subset(self, idx) -> "Dataset":
         idx = np.asarray(idx)
         return Dataset(self.x[idx], self.y[idx], self.folds[idx], self.ecg_ids[idx],
-                       [self.paths[i] for i in idx], dict(self.stats), self.y_aux[idx])
+                       [self.paths[i] for i in idx], dict(self.stats), self.y_aux[idx], self.likelihood[idx])
 
 
 def load_dataset(data_dir: str, ecglite: str, per_fold_limit: int | None = None,
@@ -202,7 +208,8 @@ def load_dataset(data_dir: str, ecglite: str, per_fold_limit: int | None = None,
     stats["data_dir"] = os.path.abspath(data_dir)
     idx = sel[ok]
     stats["auxiliary_statements"] = len(ix.aux_names)
-    return Dataset(x[ok], ix.y[idx], ix.folds[idx], ix.ecg_ids[idx], [ix.paths[i] for i in idx], stats, ix.y_aux[idx])
+    return Dataset(x[ok], ix.y[idx], ix.folds[idx], ix.ecg_ids[idx], [ix.paths[i] for i in idx], stats, ix.y_aux[idx],
+                   ix.likelihood[idx])
 
 
 if __name__ == "__main__":

@@ -156,8 +156,11 @@ def render(m: dict) -> str:
           f"weight decay {cfg['weight_decay']:g}" + (f", EMA of the weights ({cfg['ema']:g})" if cfg.get("ema") else "")
           + f"; {r['train_seconds'] / 60:.0f} min on one core.")
     ts = p["training"][st["arch"]]
-    a(f"- Distillation teacher, chosen on fold {vf} among the single teachers and the ensembles of the best: "
-      f"**{choice['chosen']}** (" + ", ".join(f"{k} {v:.4f}" for k, v in choice["val_macro_auc"].items()) + ").")
+    with_students = any(k.startswith("student") for k in choice["val_macro_auc"])
+    a(f"- Distillation teacher, chosen on fold {vf} among the single teachers"
+      + (", the ensembles of the best and the ensemble of the students trained on labels (run on the student's own "
+         "crop): " if with_students else " and the ensembles of the best: ")
+      + f"**{choice['chosen']}** (" + ", ".join(f"{k} {v:.4f}" for k, v in choice["val_macro_auc"].items()) + ").")
     a(f"- Student (`{st['arch']}`, the engine's layer vocabulary): {_student_text(st['spec'])}; {ts['epochs']} epochs, "
       f"lr {ts['lr']:g}.")
     a(f"- Distillation: {p['distillation']}; alpha {ts['kd_alpha']:g}, T {ts['kd_temperature']:g}.")
@@ -251,10 +254,11 @@ def render(m: dict) -> str:
         a(f"- The best teacher ({ranked[0]}, {best_t:.4f}) and the chosen one ({choice['chosen']}, "
           f"{ens_auc:.4f}) are no better on fold {vf} than the {st['parameters']:,}-parameter student trained on "
           f"labels alone ({pl['mean']:.4f}): at this compute budget the larger networks do not beat the student, "
-          "so there is little to distil. The distillation used here (teacher logits stored for clean crops at "
+          "so there is little to distil." + ("" if choice.get("online") else
+          " The distillation used here (teacher logits stored for clean crops at "
           "16 positions per record, the student's crops restricted to those positions) may cost accuracy by "
           "itself; distilling with the teacher run on the student's own augmented crop (`train.py --teacher`) "
-          "is the comparison to make next.")
+          "is the comparison to make next."))
     ship_key = "distilled" if kind == "kd" else "plain"
     i8 = fm[f"{ship_key}_{int8_key}"]["mean"] - fm[f"{ship_key}_fp32"]["mean"]
     a(f"- int8 ({q['method']}) changes the shipped kind's mean fold-{vf} macro AUC by {i8:+.4f}; the int8 file "

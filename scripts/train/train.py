@@ -52,6 +52,19 @@ class TrainConfig:
     kd_alpha: float = 0.7       # weight of the soft-target loss
     kd_temperature: float = 2.0
     aux_weight: float = 0.0     # weight of the auxiliary loss on every SCP statement (needs aux_classes)
+    # training targets from the likelihoods PTB-XL gives each statement: "" hard multi-hot labels
+    # (the benchmark's), "half" a positive of likelihood L (%) -> 0.5 + L/200, "linear" -> L/100
+    soft_labels: str = ""
+
+
+def training_targets(y: np.ndarray, likelihood: np.ndarray, soft_labels: str) -> np.ndarray:
+    """[N, 5] targets for the loss: the hard labels, or positives softened by their likelihood."""
+    if not soft_labels:
+        return y
+    if soft_labels not in ("half", "linear"):
+        raise SystemExit(f"soft_labels: unknown rule {soft_labels!r} (\"\", \"half\" or \"linear\")")
+    p = likelihood / 100.0
+    return np.where(y > 0, 0.5 + 0.5 * p if soft_labels == "half" else p, 0.0).astype(np.float32)
 
 
 def set_seed(seed: int) -> None:
@@ -313,7 +326,7 @@ def main(argv=None) -> None:
     import noise
     bank = noise.load_bank(data.find_ecglite(a.ecglite), log=lambda s: print(s, flush=True)) if cfg.real_noise else None
     tlogits = load_crop_logits(a.teacher_logits, ds.ecg_ids[tr_idx])
-    hist = fit(m, ds.x[tr_idx], ds.y[tr_idx], cfg, ds.x[va_idx], ds.y[va_idx], teacher,
+    hist = fit(m, ds.x[tr_idx], training_targets(ds.y[tr_idx], ds.likelihood[tr_idx], cfg.soft_labels), cfg, ds.x[va_idx], ds.y[va_idx], teacher,
                log=lambda s: print(s, flush=True), noise_bank=bank, teacher_logits=tlogits, yaux=ds.y_aux[tr_idx])
     logits = predict_logits(m, ds.x[va_idx])
     p = 1 / (1 + np.exp(-logits))
