@@ -118,7 +118,7 @@ def render(m: dict) -> str:
         a(f"| EcgLite student, fp32 | {st['parameters']:,} | {_f(test['shipped_fp32']['macro_auc'], 3)} |")
         ens = test["teacher_ensemble"]
         a(f"| EcgLite teacher ({'+'.join(ens['members'])}) | "
-          f"{sum(tch[t]['parameters'] for t in ens['members']):,} | {_f(ens['summary']['macro_auc'], 3)} |")
+          f"{sum(tch[t]['parameters'] if t in tch else st['parameters'] for t in ens['members']):,} | {_f(ens['summary']['macro_auc'], 3)} |")
         for name, v in BENCHMARK:
             a(f"| benchmark: {name} | | {v:.3f} |")
         a("")
@@ -313,8 +313,11 @@ def render(m: dict) -> str:
     tm = m["timing"]
     a(f"This card: {m['generated_by']}, {m['date']}; Python {m['environment']['python']}, torch "
       f"{m['environment']['torch']} (CPU, {tm['parallel_jobs']} parallel jobs x {tm['threads_per_job']} thread), "
-      f"total {tm['total_seconds'] / 60:.1f} min on a 2-core machine. Run-to-run differences of a few thousandths "
-      "of macro AUC are expected (thread scheduling).")
+      + (f"total {tm['total_seconds'] / 60:.1f} min on a 2-core machine. " if not tm.get("resumed") else
+         f"{tm['total_seconds'] / 60:.1f} min on a 2-core machine after `--resume` reused the training jobs, which "
+         "had run while other jobs shared the 2 cores (up to six at once), so the training times above overstate "
+         "a run on idle cores (the full run before this one took 45 min). ")
+      + "Run-to-run differences of a few thousandths of macro AUC are expected (thread scheduling).")
     a("")
     return "\n".join(L)
 
