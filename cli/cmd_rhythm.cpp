@@ -13,6 +13,7 @@
 #include <cmath>
 #include <cstdio>
 #include <memory>
+#include <optional>
 #include <string>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -25,6 +26,7 @@
 #include "output.h"
 #include "record_input.h"
 #include "ecglite/annotations.h"
+#include "ecglite/clock_time.h"
 #include "ecglite/error.h"
 #include "ecglite/read.h"
 #include "ecglite/record_source.h"
@@ -42,6 +44,15 @@ std::string clock(double seconds) {
   return buf;
 }
 
+// The clock time `seconds` into a recording that started at `start` ("14:03:59", "+1 d" on the next
+// day); "" when the file gives no start time.
+std::string clock_at(const std::optional<ClockTime>& start, double seconds) {
+  if (!start) return "";
+  const ClockTime t = start->plus(seconds);
+  const long long day = t.day_offset(*start);
+  return t.time_of_day() + (day > 0 ? " (+" + std::to_string(day) + " d)" : "");
+}
+
 void print_counts(const char* name, const EctopicCounts& c) {
   std::printf("%-18s%lld beats: %lld isolated, %lld couplets, %lld runs of 3 or more (longest %lld)\n", name,
               (long long)c.beats, (long long)c.isolated, (long long)c.couplets, (long long)c.runs,
@@ -57,7 +68,7 @@ const char* rhythm_words(char cls) {
   }
 }
 
-void print_verdict(const RhythmVerdict& v, double fs) {
+void print_verdict(const RhythmVerdict& v, double fs, const std::optional<ClockTime>& start) {
   std::printf("rhythm            %s (%c, probability %.2f; lead %s, model %s)\n", rhythm_words(v.cls), v.cls,
               v.probability, v.lead_name.c_str(), v.model.c_str());
   if (v.blocks.size() < 2) return;
@@ -66,9 +77,12 @@ void print_verdict(const RhythmVerdict& v, double fs) {
   const double block_s = (v.blocks[0].end - v.blocks[0].start) / fs;
   std::printf("AF burden         %.1f %% of the readable time (%zu episode%s)\n", 100 * v.af_burden,
               v.af_episodes.size(), v.af_episodes.size() == 1 ? "" : "s");
-  for (const AfEpisode& e : v.af_episodes)
-    std::printf("  AF episode      %s to %s (%s)\n", clock(e.start / fs).c_str(), clock(e.end / fs).c_str(),
+  for (const AfEpisode& e : v.af_episodes) {
+    std::printf("  AF episode      %s to %s (%s)", clock(e.start / fs).c_str(), clock(e.end / fs).c_str(),
                 clock((e.end - e.start) / fs).c_str());
+    if (start) std::printf(", clock %s to %s", clock_at(start, e.start / fs).c_str(), clock_at(start, e.end / fs).c_str());
+    std::printf("\n");
+  }
   if (classes.size() <= 240) std::printf("per %g s          %s\n", block_s, classes.c_str());
 }
 
@@ -86,26 +100,31 @@ std::string ms(double value, const char* unit = "ms") {
   return buf;
 }
 
-void print_run(const char* name, const LongestRun& r) {
+void print_run(const char* name, const LongestRun& r, const std::optional<ClockTime>& start) {
   if (r.beats == 0) return (void)std::printf("%-18snone\n", name);
   std::printf("%-18s%lld beat%s at %s", name, (long long)r.beats, r.beats == 1 ? "" : "s", clock(r.start_s).c_str());
+  if (start) std::printf(", clock %s", clock_at(start, r.start_s).c_str());
   if (r.beats >= 2) std::printf(" (%.1f s, %s bpm)", r.duration_s, rate(r.rate_bpm).c_str());
   std::printf("\n");
 }
 
 void print_holter(const HolterSummary& h) {
   std::printf("Holter summary    per hour from the start of the recording (heart rate: min and max of the minutes)\n");
-  std::printf("  hour     start   beats  min mean  max      S      V pauses  AF\n");
+  // The clock column only when the file gives a start time ("14:03:59", "01:03:59 (+1 d)").
+  std::printf(h.start_time ? "  hour     start  clock           beats  min mean  max      S      V pauses  AF\n"
+                           : "  hour     start   beats  min mean  max      S      V pauses  AF\n");
   for (std::size_t k = 0; k < h.hours.size(); ++k) {
     const HolterHour& r = h.hours[k];
-    std::printf("  %4zu  %8s  %6lld %4s %4s %4s %6lld %6lld %6lld  %s%s\n", k + 1, clock(r.start_s).c_str(),
+    std::printf("  %4zu  %8s  ", k + 1, clock(r.start_s).c_str());
+    if (h.start_time) std::printf("%-15s", clock_at(h.start_time, r.start_s).c_str());
+    std::printf("%6lld %4s %4s %4s %6lld %6lld %6lld  %s%s\n",
                 (long long)r.beats, rate(r.min_hr_bpm).c_str(), rate(r.mean_hr_bpm).c_str(), rate(r.max_hr_bpm).c_str(),
                 (long long)r.s_beats, (long long)r.v_beats, (long long)r.pauses,
                 std::isnan(r.af_s) ? "-" : clock(r.af_s).c_str(),
                 r.partial ? ("   (partial hour: " + clock(r.duration_s) + ")").c_str() : "");
   }
-  print_run("longest S run", h.longest_s_run);
-  print_run("longest V run", h.longest_v_run);
+  print_run("longest S run", h.longest_s_run, h.start_time);
+  print_run("longest V run", h.longest_v_run, h.start_time);
   const HrvTimeDomain& v = h.hrv;
   std::printf("HRV (NN)          SDNN %s, SDANN %s (%lld 5-min segments), RMSSD %s, pNN50 %s\n", ms(v.sdnn_ms).c_str(),
               ms(v.sdann_ms).c_str(), (long long)v.sdann_segments, ms(v.rmssd_ms).c_str(),
@@ -227,7 +246,12 @@ int cmd_rhythm(int argc, char** argv, int first) {
   std::printf("record            %s (%zu leads, %.6g Hz)\n", info.name.c_str(), info.lead_names.size(),
               s.sampling_rate_hz);
   std::printf("duration          %s (%.1f s)\n", clock(s.duration_s).c_str(), s.duration_s);
-  if (a.has_verdict) print_verdict(a.verdict, info.sampling_rate_hz);
+  if (a.holter.start_time) {
+    std::string start = a.holter.start_time->iso();
+    if (start.size() > 10 && start[10] == 'T') start[10] = ' ';
+    std::printf("start time        %s (from the file; clock times below are this plus the elapsed time)\n", start.c_str());
+  }
+  if (a.has_verdict) print_verdict(a.verdict, info.sampling_rate_hz, a.holter.start_time);
   else if (!rhythm_model) std::printf("rhythm            no verdict (no rhythm model: pass --rhythm-model models/rhythm-int8.ecgm)\n");
   for (const std::string& w : a.warnings) std::printf("warning           %s\n", w.c_str());
   std::printf("beats             %lld\n", (long long)s.beats);

@@ -30,6 +30,7 @@
 #include "ecglite/annotations.h"
 #include "ecglite/beats.h"
 #include "ecglite/classify.h"
+#include "ecglite/clock_time.h"
 #include "ecglite/csv.h"
 #include "ecglite/edf.h"
 #include "ecglite/error.h"
@@ -137,6 +138,9 @@ val guarded(const F& f) {
 
 // --- records -------------------------------------------------------------------------------------
 
+// A record's clock start (ClockTime::iso, as the rhythm JSON's holter.start_time), null when the file has none.
+val start_time_js(const std::optional<ecglite::ClockTime>& t) { return t ? val(t->iso()) : val::null(); }
+
 val record_summary(const ecglite::Record& r) {
   val o = val::object();
   o.set("name", r.name);
@@ -154,6 +158,7 @@ val record_summary(const ecglite::Record& r) {
   o.set("leads", leads);
   o.set("comments", js_strings(r.comments));
   o.set("warnings", js_strings(r.warnings));
+  o.set("startTime", start_time_js(r.start_time));
   return o;
 }
 
@@ -228,23 +233,29 @@ val read_csv(const std::string& text, const val& options, const std::string& sou
   });
 }
 
-// An EDF/EDF+/BDF file: { record, annotations: [{ onset_s, duration_s (null when none), text, sample }] }
-// (sample: at the record's rate, as WFDB notes are placed).
+// EDF+ annotations as JS: [{ onset_s, duration_s (null when none), text, sample }] (sample: at
+// `sampling_rate_hz`, as WFDB notes are placed).
+val edf_annotations_js(const ecglite::EdfRecord& edf, double sampling_rate_hz) {
+  const std::vector<ecglite::Annotation> notes = edf.wfdb_annotations(sampling_rate_hz);
+  val annotations = val::array();
+  for (std::size_t i = 0; i < edf.annotations.size(); ++i) {
+    const ecglite::EdfAnnotation& a = edf.annotations[i];
+    val o = val::object();
+    o.set("onset_s", a.onset_s);
+    o.set("duration_s", a.duration_s ? val(*a.duration_s) : val::null());
+    o.set("text", a.text);
+    o.set("sample", static_cast<double>(notes[i].sample));
+    annotations.set(i, o);
+  }
+  return annotations;
+}
+
+// An EDF/EDF+/BDF file: { record, annotations } (edf_annotations_js).
 val read_edf(const val& bytes, const std::string& source_name) {
   return guarded([&] {
     const ecglite::EdfRecord edf = ecglite::read_edf(bytes_from_js(bytes), source_name.empty() ? "EDF" : source_name);
     ecglite::Record record = edf.to_record();
-    const std::vector<ecglite::Annotation> notes = edf.wfdb_annotations(record.sampling_rate_hz);
-    val annotations = val::array();
-    for (std::size_t i = 0; i < edf.annotations.size(); ++i) {
-      const ecglite::EdfAnnotation& a = edf.annotations[i];
-      val o = val::object();
-      o.set("onset_s", a.onset_s);
-      o.set("duration_s", a.duration_s ? val(*a.duration_s) : val::null());
-      o.set("text", a.text);
-      o.set("sample", static_cast<double>(notes[i].sample));
-      annotations.set(i, o);
-    }
+    val annotations = edf_annotations_js(edf, record.sampling_rate_hz);
     val o = val::object();
     o.set("record", val(std::move(record)));
     o.set("annotations", annotations);
@@ -506,7 +517,19 @@ ecglite::ByteRangeProvider range_provider(const val& files) {
 // copies and deletes handles; the source itself is one).
 struct Source {
   std::shared_ptr<ecglite::RecordSource> source;
+  // An EDF/BDF source's file and its byte ranges, for its annotations (empty for WFDB).
+  std::string edf_file;
+  ecglite::ByteRangeProvider edf_files;
 };
+
+// The EDF+ annotations of a source, read in ranges (read_edf_annotations): as readEdf()'s; [] for WFDB.
+val source_annotations(Source& s) {
+  return guarded([&] {
+    if (s.edf_file.empty()) return val::array();
+    const ecglite::EdfRecord notes = ecglite::read_edf_annotations(s.edf_file, s.edf_files);
+    return edf_annotations_js(notes, s.source->info().sampling_rate_hz);
+  });
+}
 
 val source_info(const Source& s) {
   return guarded([&] {
@@ -527,6 +550,7 @@ val source_info(const Source& s) {
     o.set("leads", leads);
     o.set("comments", js_strings(info.comments));
     o.set("warnings", js_strings(info.warnings));
+    o.set("startTime", start_time_js(info.start_time));
     return o;
   });
 }
@@ -550,13 +574,14 @@ val open_wfdb_source(const std::string& header_text, const std::string& header_n
     const std::string name = header_name.empty() ? "header" : header_name;
     // As read_wfdb above: the header's own file name in its messages.
     ecglite::parse_wfdb_header(header_text, name);
-    return val(Source{std::shared_ptr<ecglite::RecordSource>(ecglite::open_wfdb_source(header_text, name, range_provider(files)))});
+    return val(Source{std::shared_ptr<ecglite::RecordSource>(ecglite::open_wfdb_source(header_text, name, range_provider(files))), {}, {}});
   });
 }
 
 val open_edf_source(const std::string& file_name, const val& files) {
   return guarded([&] {
-    return val(Source{std::shared_ptr<ecglite::RecordSource>(ecglite::open_edf_source(file_name, range_provider(files)))});
+    const ecglite::ByteRangeProvider provider = range_provider(files);
+    return val(Source{std::shared_ptr<ecglite::RecordSource>(ecglite::open_edf_source(file_name, provider)), file_name, provider});
   });
 }
 
@@ -595,7 +620,7 @@ EMSCRIPTEN_BINDINGS(ecglite) {
       .function("summary", &record_summary)
       .function("samples", &lead_samples);
   class_<ecglite::Model>("Model").function("info", &model_info);
-  class_<Source>("Source").function("info", &source_info).function("read", &source_read);
+  class_<Source>("Source").function("info", &source_info).function("read", &source_read).function("annotations", &source_annotations);
 
   function("parseHeader", &parse_header);
   function("readWfdb", &read_wfdb);

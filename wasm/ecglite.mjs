@@ -239,8 +239,8 @@ function rangeFilesArg(files, what) {
 /**
  * A recording opened for reading in slices (openSource(), openWfdbSource(), openEdfSource()): what
  * its header says (`name`, `samplingRate`, `length` in frames, `durationS`, `leads`, `comments`,
- * `warnings`, as an EcgRecord has them), read(from, to) for any stretch, and rhythm() over all of it
- * with bounded memory. Only the files' ranges being decoded are ever in wasm memory.
+ * `warnings`, `startTime`, as an EcgRecord has them), read(from, to) for any stretch, rhythm() over all
+ * of it with bounded memory, and readAnnotations() for an EDF+ file's annotations. Only the files' ranges being decoded are ever in wasm memory.
  */
 export class EcgSource {
   #raw;
@@ -249,6 +249,13 @@ export class EcgSource {
     this.files = files.map((f) => f.name);
     Object.assign(this, check(raw.info()));
     registry?.register(this, raw, this);
+  }
+  /**
+   * The EDF+ annotations of an EDF/BDF source, as readEdf()'s `record.annotations` ([] for a WFDB
+   * record or a plain EDF file): the file's data records are read a few MB at a time, never whole.
+   */
+  readAnnotations() {
+    return check(this.#handle().annotations());
   }
   /** Frames [from, to) of every lead as an EcgRecord (dispose() it when drawn). */
   read(from, to) {

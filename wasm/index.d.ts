@@ -79,6 +79,12 @@ export class EcgRecord {
   readonly comments: string[];
   /** Non-fatal findings of the reader, e.g. a checksum mismatch. */
   readonly warnings: string[];
+  /**
+   * Clock time of the first sample when the file states one (WFDB base time and date, EDF start date
+   * and time), ISO 8601 without a zone: "2020-05-12T12:33:59", "12:33:59.250" without a date; null
+   * otherwise (also when it is no real time: a warning says so). A read(from, to) starts at `from`.
+   */
+  readonly startTime: string | null;
   /** readEdf() only: the EDF+ annotations, in file order. */
   readonly annotations?: EdfAnnotation[];
   /** Physical samples of one lead (by index, source name or standard name); NaN marks invalid samples. */
@@ -354,10 +360,18 @@ export class EcgSource {
   readonly leads: LeadInfo[];
   readonly comments: string[];
   readonly warnings: string[];
+  /** As EcgRecord.startTime: the clock time of frame 0, or null. */
+  readonly startTime: string | null;
   /** The names of the files it reads. */
   readonly files: string[];
   /** Frames [from, to) of every lead, decoding only those (dispose() the record when done). */
   read(from: number, to: number): EcgRecord;
+  /**
+   * An EDF+/BDF+ file's annotations, as readEdf()'s `annotations` (samples at this source's rate); []
+   * for a WFDB record or a plain EDF file. The data records are read a few MB at a time, never whole;
+   * throws (kind `bad_data`) for a malformed annotation list.
+   */
+  readAnnotations(): EdfAnnotation[];
   /** Frees the source now (otherwise when it is garbage-collected). */
   dispose(): void;
 }
@@ -449,6 +463,12 @@ export interface LongestRun {
  * segments, each at least half covered by NN intervals).
  */
 export interface HolterSummary {
+  /**
+   * Clock time of the recording's first sample when the file states one (as EcgRecord.startTime; the
+   * field is absent otherwise): an hour's clock time is start_time + its start_s. Holter clock times
+   * are the start plus the elapsed time: no time zone or daylight-saving change is known.
+   */
+  start_time?: string;
   hour_s: number;
   hours: HolterHour[];
   longest_s_run: LongestRun;

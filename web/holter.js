@@ -1,7 +1,7 @@
 // The Holter summary of a long recording (rhythm().holter, core: holter.h), shown from 10 minutes on as
 // `ecglite rhythm` prints it: the hourly table, the longest S and V runs, the AF burden and time-domain
 // HRV; "Export CSV" saves rhythm().holter_csv, the text `ecglite rhythm --holter-csv` writes.
-import { el, formatDuration, plural, downloadText } from './ui.js';
+import { el, clockAt, formatDuration, formatStartTime, plural, downloadText } from './ui.js';
 
 // As kHolterMinSeconds in core/include/ecglite/holter.h.
 export const HOLTER_MIN_SECONDS = 600;
@@ -9,21 +9,25 @@ export const HOLTER_MIN_SECONDS = 600;
 const rate = (bpm) => (bpm == null ? '–' : String(Math.round(bpm)));
 const ms = (v) => (v == null ? 'not enough data' : `${v.toFixed(1)} ms`);
 
-// "Longest V run: 12 beats at 1 h 2 min 3 s (4.1 s, 176 bpm)", its time a button that shows it on the ECG.
-function runLine(id, name, r, showMoment) {
+// "Longest V run: 12 beats at 1 h 2 min 3 s (14:03:59) (4.1 s, 176 bpm)", its time a button that
+// shows it on the ECG; the clock time when the file gives the recording's start (`start`).
+function runLine(id, name, r, showMoment, start) {
   if (!r.beats) return el('p', { id, text: `${name}: none` });
   const at = el('button', { type: 'button', class: 'link', onclick: () => showMoment(r.start_s),
-    title: 'Show it on the ECG', text: `${plural(r.beats, 'beat')} at ${formatDuration(r.start_s)}` });
+    title: 'Show it on the ECG', text: `${plural(r.beats, 'beat')} at ${formatDuration(r.start_s)}${start ? ` (${clockAt(start, r.start_s)})` : ''}` });
   return el('p', { id }, `${name}: `, at, r.beats === 1 ? '' : ` (${r.duration_s.toFixed(1)} s, ${rate(r.rate_bpm)} bpm)`);
 }
 
+// The hourly table; with the recording's clock start (h.start_time) a Clock column beside the elapsed Start.
 function hourlyTable(h, showMoment) {
   const withAf = h.af_burden != null;
-  const head = ['Hour', 'Start', 'Beats', 'Min bpm', 'Mean bpm', 'Max bpm', 'S beats', 'V beats', 'Pauses', ...(withAf ? ['AF'] : [])];
+  const clock = h.start_time;
+  const head = ['Hour', 'Start', ...(clock ? ['Clock'] : []), 'Beats', 'Min bpm', 'Mean bpm', 'Max bpm', 'S beats', 'V beats', 'Pauses', ...(withAf ? ['AF'] : [])];
   const rows = h.hours.map((r, i) => el('tr', { 'data-partial': String(r.partial) },
     el('th', { scope: 'row' }, el('button', { type: 'button', class: 'link', onclick: () => showMoment(r.start_s),
       'aria-label': `Show hour ${i + 1} on the ECG`, text: `${i + 1}${r.partial ? ' (partial)' : ''}` })),
     el('td', { text: formatDuration(r.start_s) }),
+    ...(clock ? [el('td', { class: 'clock', text: clockAt(clock, r.start_s) })] : []),
     el('td', { text: r.beats.toLocaleString('en') }),
     el('td', { text: rate(r.min_hr_bpm) }),
     el('td', { text: rate(r.mean_hr_bpm) }),
@@ -32,7 +36,9 @@ function hourlyTable(h, showMoment) {
     el('td', { text: String(r.v_beats) }),
     el('td', { text: String(r.pauses) }),
     ...(withAf ? [el('td', { text: formatDuration(r.af_s) })] : [])));
-  const caption = el('caption', { text: 'Per hour from the start of the recording; min and max heart rate are those of its whole minutes' +
+  const caption = el('caption', { text: 'Per hour from the start of the recording' +
+    (clock ? ` (${formatStartTime(clock)} by the recorder's clock; Clock is that plus the elapsed time)` : '') +
+    '; min and max heart rate are those of its whole minutes' +
     (h.hours.some((r) => r.partial) ? '; a partial hour is shorter than 60 min.' : '.') });
   return el('div', { class: 'table-scroll', tabIndex: 0, role: 'region', 'aria-label': 'Hourly table' },
     el('table', { id: 'holter-hours' }, caption,
@@ -53,8 +59,8 @@ export function holterSection(r, showMoment) {
     el('h3', { id: 'holter-h', text: 'Holter summary' }),
     hourlyTable(h, showMoment),
     el('p', {}, exportButton),
-    runLine('holter-runs-s', 'Longest S run', h.longest_s_run, showMoment),
-    runLine('holter-runs-v', 'Longest V run', h.longest_v_run, showMoment),
+    runLine('holter-runs-s', 'Longest S run', h.longest_s_run, showMoment, h.start_time),
+    runLine('holter-runs-v', 'Longest V run', h.longest_v_run, showMoment, h.start_time),
   ];
   if (h.af_burden != null)
     parts.push(el('p', { id: 'holter-af', text: `AF burden ${(100 * h.af_burden).toFixed(1)} % (${plural(h.af_episode_count, 'episode')}, ${formatDuration(h.af_total_s)})` }));

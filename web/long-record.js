@@ -2,7 +2,7 @@
 // burden, the heart-rate panel with its trend, the beat marks on the paper, S/V ectopy, pauses,
 // stretches without signal and reference rhythm episodes, as rhythm() (`ecglite rhythm`) reports them.
 import { AF_BAND, BEAT_COLORS, BEAT_CLASS_NAMES } from './viewer.js';
-import { $, el, state, isSelected, formatDuration, plural } from './ui.js';
+import { $, el, state, isSelected, clockAt, formatDuration, plural } from './ui.js';
 import { viewer } from './results.js';
 import { holterSection } from './holter.js';
 
@@ -55,7 +55,7 @@ function leadPicker(entry, v) {
   return el('label', { class: 'lead-picker' }, 'read from lead ', select);
 }
 
-function verdictLines(entry, v) {
+function verdictLines(entry, v, start) {
   const lines = [el('p', { class: `verdict rhythm-verdict rhythm-${v.class === '~' ? 'noisy' : v.class}`, id: 'rhythm-verdict',
     'data-rhythm-class': v.class },
     `${RHYTHM_VERDICTS[v.class]} (probability ${Math.round(100 * v.probability)} %, `, leadPicker(entry, v), ')')];
@@ -68,7 +68,8 @@ function verdictLines(entry, v) {
       const shown = v.af_episodes.slice(0, 50);
       lines.push(el('ul', { id: 'af-episodes', class: 'episodes', 'aria-label': 'Atrial fibrillation episodes' },
         ...shown.map((e) => el('li', {}, el('button', { type: 'button', class: 'link', onclick: () => showMoment(e.start_s),
-          text: `${formatDuration(e.start_s)}: ${formatDuration(e.duration_s)}` })))));
+          // With the recording's clock start, also the clock time: "1 h 2 min 0 s (14:03:59): 5 min 0 s".
+          text: `${formatDuration(e.start_s)}${start ? ` (${clockAt(start, e.start_s)})` : ''}: ${formatDuration(e.duration_s)}` })))));
       if (v.af_episodes.length > shown.length) lines.push(el('p', { class: 'hint', text: `and ${v.af_episodes.length - shown.length} more episodes` }));
     }
   }
@@ -111,7 +112,7 @@ export function renderRhythm(entry) {
     $('hr-trend').hidden = true;
     return;
   }
-  const lines = r.verdict ? verdictLines(entry, r.verdict) : [];
+  const lines = r.verdict ? verdictLines(entry, r.verdict, r.holter?.start_time) : [];
   const hr = r.heart_rate;
   if (r.beats_detected >= 2) {
     const range = hr.max_bpm > 0 && r.duration_s > 2 * hr.trend_interval_s

@@ -1,7 +1,7 @@
 // The record shown: the ECG paper and its controls, the screening result (and its announcement) and
 // the record's facts. (The heart-rate panel is long-record.js, the engine comparison engine.js.)
 import { EcgViewer, PAGE_SECONDS } from './viewer.js';
-import { $, el, state, formatDuration, percent } from './ui.js';
+import { $, el, state, formatDuration, formatStartTime, percent } from './ui.js';
 import { explainControls, explainNote, setupExplain, showExplanations } from './explain.js';
 
 // A positive "Normal ECG" is a reassuring finding, not an alarm: it is not drawn in the alarm colour.
@@ -110,6 +110,7 @@ export function recordFacts(entry, brief = false) {
     ['Sampling rate', `${s.samplingRate} Hz`],
     ['Length', `${formatDuration(s.durationS)} (${s.length.toLocaleString('en')} samples per lead)`],
   ];
+  if (s.startTime) facts.push(['Start time', `${formatStartTime(s.startTime)} (as the file states it)`]);
   if (s.leads.length) facts.push(['Units', units === 'NU' ? 'NU (unitless: amplitudes are not in mV)' : units]);
   const hr = entry.rhythm && !entry.rhythm.error && entry.rhythm.beats_detected >= 2 ? entry.rhythm.heart_rate.mean_bpm : undefined;
   if (Number.isFinite(hr)) facts.push(['Heart rate', `${Math.round(hr)} beats per minute`]);

@@ -49,6 +49,24 @@ export function formatDuration(seconds) {
   const s = Math.round(seconds - m * 60);
   return m >= 60 ? `${Math.floor(m / 60)} h ${m % 60} min ${s} s` : `${m} min ${s} s`;
 }
+// A recording's clock start as the core gives it (EcgRecord.startTime, rhythm().holter.start_time: ISO
+// 8601 without a zone, "2020-05-12T12:33:59" or "12:33:59.250" without a date), for people.
+export const formatStartTime = (iso) => iso.replace('T', ' ');
+
+// The clock time `seconds` into a recording that started at `start` (as above): "14:03:59", and
+// "01:03:59 (+1 d)" on a later day, as `ecglite rhythm` prints it (core: ClockTime::time_of_day and
+// day_offset). Only the start's time of day matters: days are 86,400 s, no time zone is known.
+export function clockAt(start, seconds) {
+  const m = /(\d\d):(\d\d):(\d\d(?:\.\d+)?)$/.exec(start);
+  if (!m) return '';
+  const of = Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3]);
+  const t = Math.round(of + seconds);
+  const day = Math.floor(t / 86400) - Math.floor(Math.round(of) / 86400);
+  const r = t - Math.floor(t / 86400) * 86400;
+  const two = (n) => String(n).padStart(2, '0');
+  return `${two(Math.floor(r / 3600))}:${two(Math.floor(r / 60) % 60)}:${two(r % 60)}${day > 0 ? ` (+${day} d)` : ''}`;
+}
+
 export const plural = (n, word, many = `${word}s`) => `${n.toLocaleString('en')} ${n === 1 ? word : many}`;
 
 // Saves `text` as a file named `name` (the batch table's and the Holter summary's "Export CSV").

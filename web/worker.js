@@ -104,7 +104,7 @@ function isLong(group) {
 }
 
 // The group with every File read whole (FileReaderSync: allowed in workers), for the readers that
-// take bytes: a CSV file, or a long record screened in a batch (the core's limits apply).
+// take bytes: a CSV file (the core's limits apply; long WFDB and EDF records are read as sources).
 function withBytes(group) {
   const read = (bytes) => (blobs.has(bytes) ? new Uint8Array(new FileReaderSync().readAsArrayBuffer(blobs.get(bytes))) : bytes);
   if (group.kind !== 'wfdb') return { ...group, bytes: read(group.bytes) };
@@ -121,6 +121,24 @@ function openSource(group) {
 
 // What the paper shows first, and what the 12-lead model reads (its input is short): the first minute.
 const FIRST_WINDOW_S = 60;
+
+const readFirstWindow = (source) => source.read(0, Math.min(source.length, Math.round(FIRST_WINDOW_S * source.samplingRate)));
+
+// What a long record's classification says about the part it read.
+const firstWindowNote = (first) => `classified from the first ${formatSeconds(first.durationS)} of the recording (the screening model reads short resting ECGs)`;
+
+// A long record's facts for the page: the source's (its file names are the entry's already), with
+// an EDF+ file's annotations as a short file's record has them (read in slices; one that cannot be
+// read is a warning, not a failure: the signal is still there).
+function sourceSummary(source) {
+  const { files, ...summary } = source;
+  try {
+    summary.annotations = source.readAnnotations();
+  } catch (error) {
+    summary.warnings = [...summary.warnings, `EDF+ annotations not read: ${error.message}`];
+  }
+  return summary;
+}
 
 // A long record: opened as a source, its first minute drawn and classified, then the whole analysed
 // in blocks with progress; the paper asks for the stretches it shows ('window').
@@ -140,7 +158,7 @@ async function openLongRecord({ id, key }, say) {
   let first = records.get(key);
   if (!first) {
     try {
-      first = source.read(0, Math.min(source.length, Math.round(FIRST_WINDOW_S * source.samplingRate)));
+      first = readFirstWindow(source);
     } catch (error) {
       post({ type: 'record-error', id, key, message: error.message, kind: error.kind, reason: error.reason });
       return;
@@ -148,9 +166,8 @@ async function openLongRecord({ id, key }, say) {
     records.set(key, first);
   }
   const leads = first.allSamples();
-  const { files, ...summary } = source;  // the source's facts, as a record summary (its file names: the entry's already)
-  post({ type: 'record', id, key, summary, leads, window: { from: 0 } }, leads.map((l) => l.buffer));
-  classifyRecord(id, key, first, `classified from the first ${formatSeconds(first.durationS)} of the recording (the screening model reads short resting ECGs)`);
+  post({ type: 'record', id, key, summary: sourceSummary(source), leads, window: { from: 0 } }, leads.map((l) => l.buffer));
+  classifyRecord(id, key, first, firstWindowNote(first));
   say(`Analysing ${group.name}…`);
   await analyseRhythm({ id, key });
 }
@@ -282,13 +299,17 @@ async function openRecord({ id, key }, { progress = true } = {}) {
 }
 
 // The 12-lead model's result for `record`; `note` (a long record's: which part was read) is added to
-// its warnings.
+// its warnings. Throws the module's error.
+function classification(record, note) {
+  if (!model) throw new Error(modelError);
+  const result = ecg.classify(model, record);
+  if (note) result.warnings.push(note);
+  return result;
+}
+
 function classifyRecord(id, key, record, note) {
   try {
-    if (!model) throw new Error(modelError);
-    const result = ecg.classify(model, record);
-    if (note) result.warnings.push(note);
-    post({ type: 'result', id, key, engine: 'ecglite', result });
+    post({ type: 'result', id, key, engine: 'ecglite', result: classification(record, note) });
   } catch (error) {
     post({ type: 'result-error', id, key, engine: 'ecglite', message: error.message, kind: error.kind });
   }
@@ -331,26 +352,36 @@ async function screen(current, entries) {
 }
 
 // One row of the batch table: what the record is, classify()'s result (as `ecglite classify --json`
-// prints it) and the rhythm model's verdict. The record is let go at once.
+// prints it) and the rhythm model's verdict. The record is let go at once. A long record goes the way
+// it goes when opened: read as a source, its first minute classified, the rhythm verdict over all of
+// it in blocks (bounded memory: a 24-hour file never sits whole in the worker; the row takes as long
+// as the analysis, and a Cancel waits for it).
 function screenRecord(group, rhythmModel) {
+  let source = null;
   let record;
   try {
-    record = readWhole(group);
+    if (isLong(group)) {
+      source = openSource(group);
+      record = readFirstWindow(source);
+    } else {
+      record = readWhole(group);
+    }
   } catch (error) {
+    source?.dispose();
     return { name: group.name, readError: error.message };
   }
   try {
-    const row = { name: record.name, leads: record.leads.length, durationS: record.durationS, samplingRate: record.samplingRate, warnings: record.warnings };
+    const facts = source ?? record;  // a long record's header, not its first minute
+    const row = { name: facts.name, leads: facts.leads.length, durationS: facts.durationS, samplingRate: facts.samplingRate, warnings: facts.warnings };
     try {
-      if (!model) throw new Error(modelError);
-      row.result = ecg.classify(model, record);
+      row.result = classification(record, source ? firstWindowNote(record) : undefined);
     } catch (error) {
       row.classifyError = error.message;
     }
     row.rhythm = null;
     if (rhythmModel) {
       try {
-        const { verdict, warnings } = ecg.rhythm(record, { rhythmModel });
+        const { verdict, warnings } = ecg.rhythm(source ?? record, { rhythmModel });
         row.rhythm = verdict && { class: verdict.class, probability: verdict.probability, lead_name: verdict.lead_name, af_burden: verdict.af_burden };
         if (!verdict && warnings.length) row.rhythmError = warnings.join('; ');
       } catch (error) {
@@ -360,6 +391,7 @@ function screenRecord(group, rhythmModel) {
     return row;
   } finally {
     record.dispose();
+    source?.dispose();
   }
 }
 

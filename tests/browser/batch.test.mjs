@@ -2,13 +2,13 @@
 // with the numbers `ecglite classify A B C --json` prints for the same files, its CSV export holds
 // them digit for digit, headers sort it (aria-sort), a row opens its record in the single-record
 // view (by click or by keyboard), the batch can be cancelled, and the rhythm column is `ecglite
-// rhythm`'s verdict.
+// rhythm`'s verdict; a long record's row comes from the streamed path the long-record view uses.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { cliJson, NO_CLI } from '../js/support.mjs';
+import { cliJson, NO_CLI, writeSyntheticHolter } from '../js/support.mjs';
 import { findRecords, replicateRecords } from '../../bench/batch.mjs';
 import {
   MODEL, RHYTHM_MODEL, ROOT, SAMPLES, SKIP, assertShowsCli, browserForTestFile, pageWithRhythmModel, percent, pick, settled,
@@ -219,4 +219,31 @@ test('with a rhythm model, each row has the rhythm verdict of `ecglite rhythm --
     }
     assert.equal(await page.$eval('#batch-table thead', (h) => h.textContent.includes('Rhythm')), true);
   });
+});
+
+// A record of more than an hour gets its row as it is opened: read as a source (in slices), its first
+// minute classified (the note says so), the rhythm verdict of all of it analysed in blocks.
+test('a long record in a batch: its row from the streamed path, the rhythm verdict of `ecglite rhythm`', { skip: SKIP || NO_CLI }, async () => {
+  const tmp = mkdtempSync(path.join(tmpdir(), 'ecglite-batch-long-'));
+  try {
+    const STANDARD = ['I', 'II', 'III', 'aVR', 'aVL', 'aVF', 'V1', 'V2', 'V3', 'V4', 'V5', 'V6'];
+    const header = writeSyntheticHolter(tmp, { name: 'long12', hours: 1.05, rate: 100, format: 16, leads: STANDARD, baseTime: '08:00:00 01/02/2024' });
+    const sample = path.join(SAMPLES, '00001_lr');
+    await env.withSite('ecglite-batch-long-', pageWithRhythmModel, async (page, url) => {
+      await page.goto(url);
+      await page.waitForSelector('body[data-ready="true"]', { timeout: 30000 });
+      await pick(page, [header, header.replace(/\.hea$/, '.dat'), `${sample}.hea`, `${sample}.dat`]);
+      const csv = await exportedCsv(page);
+      const line = csv.find((l) => l.record === 'long12');
+      assert.ok(line, `rows: ${csv.map((l) => l.record)}`);
+      assert.deepEqual([line.leads, line.duration_s, line.sampling_rate_hz, line.error], ['12', '3780', '100', '']);
+      assert.match(line.warnings, /classified from the first 1 min of the recording/);
+      const { verdict } = cliJson('rhythm', header, '--no-model', '--rhythm-model', RHYTHM_MODEL, '--json');
+      assert.deepEqual([line.rhythm, line.rhythm_probability, line.rhythm_lead], [verdict.class, String(verdict.probability), verdict.lead_name]);
+      // The short record beside it is read whole, as before (no note).
+      assert.doesNotMatch(csv.find((l) => l.record === '00001_lr').warnings, /classified from the first/);
+    });
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
 });

@@ -35,6 +35,7 @@ struct EdfTestFile {
   bool bdf = false;
   std::string reserved = "EDF+C";      // "" plain EDF, "24BIT" plain BDF, "EDF+D", "BDF+C", ...
   std::string patient = "X X X X", recording = "Startdate 01-JAN-2024 X X ecglite-test";
+  std::string start_date = "01.01.24", start_time = "10.00.00";  // written as is
   std::string record_duration = "1";
   std::int64_t num_records = 0;        // written as is (-1 allowed)
   std::optional<std::string> header_bytes;      // override of the header size field
@@ -59,8 +60,8 @@ struct EdfTestFile {
     }
     put(patient, 80);
     put(recording, 80);
-    put("01.01.24", 8);
-    put("10.00.00", 8);
+    put(start_date, 8);
+    put(start_time, 8);
     put(header_bytes.value_or(std::to_string(256 * (ns + 1))), 8);
     put(reserved, 44);
     put(num_records_text.value_or(std::to_string(num_records)), 8);

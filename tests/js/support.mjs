@@ -141,16 +141,9 @@ export function writeSyntheticLongRecord(file, minutes = 12) {
   return file;
 }
 
-/**
- * A synthetic WFDB Holter-style record of `hours` (2 leads, MLII and V5, `rate` Hz, format 16 or
- * 212, checksums and initial values right): QRS- and T-like waves at RR intervals cycling through
- * 95 %, 105 % and 100 % of a base that goes from 800 to 900 ms over the recording, so that hours
- * differ. Writes DIR/NAME.hea and NAME.dat; returns the header's path. A long record for the
- * sliced-reading path that needs no data set.
- */
-export function writeSyntheticHolter(dir, { name = 'holter', hours = 2.5, rate = 360, format = 212 } = {}) {
-  const n = Math.round(hours * 3600 * rate);
-  const gain = 200;  // adu per mV
+// One synthetic lead of `n` samples at `rate` Hz, in mV: QRS- and T-like waves at RR intervals cycling
+// through 95 %, 105 % and 100 % of a base that goes from 800 to 900 ms over the recording.
+function syntheticLead(n, rate) {
   const lead = new Float32Array(n);
   const wave = (centre, width, height) => {
     const reach = Math.ceil(3 * width * rate);
@@ -166,27 +159,80 @@ export function writeSyntheticHolter(dir, { name = 'holter', hours = 2.5, rate =
     const base = 0.8 + 0.1 * (s / n);
     s += Math.round(pattern[k % pattern.length] * base * rate);
   }
+  return lead;
+}
+
+/**
+ * A synthetic WFDB Holter-style record of `hours` (2 leads, MLII and V5, `rate` Hz, format 16 or
+ * 212, checksums and initial values right): QRS- and T-like waves at RR intervals cycling through
+ * 95 %, 105 % and 100 % of a base that goes from 800 to 900 ms over the recording, so that hours
+ * differ. `leads` (format 16 only): other lead names, e.g. the 12 standard leads, each the same waves
+ * scaled; `baseTime`: the record line's base time and date ("23:30:00 31/12/2023"). Writes
+ * DIR/NAME.hea and NAME.dat; returns the header's path. A long record for the sliced-reading path
+ * that needs no data set.
+ */
+export function writeSyntheticHolter(dir, { name = 'holter', hours = 2.5, rate = 360, format = 212, leads = null, baseTime = '' } = {}) {
+  const n = Math.round(hours * 3600 * rate);
+  const gain = 200;  // adu per mV
+  const lead = syntheticLead(n, rate);
   const adu = (v) => Math.max(-2048, Math.min(2047, Math.round(v * gain)));
-  const signals = [(i) => adu(lead[i] + 0.01 * Math.sin(0.7 * i)), (i) => adu(0.6 * lead[i] - 0.01 * Math.cos(0.3 * i))];
-  const bytes = Buffer.alloc(format === 212 ? n * 3 : n * 4);
-  const checksums = [0, 0];
+  const names = leads ?? ['MLII', 'V5'];
+  if (leads && format !== 16) throw new Error('writeSyntheticHolter: other leads only in format 16');
+  const signals = leads
+    ? leads.map((_, k) => (i) => adu((0.5 + 0.1 * k) * lead[i] + 0.01 * Math.sin(0.7 * i + k)))
+    : [(i) => adu(lead[i] + 0.01 * Math.sin(0.7 * i)), (i) => adu(0.6 * lead[i] - 0.01 * Math.cos(0.3 * i))];
+  const bytes = Buffer.alloc(format === 212 ? n * 3 : n * 2 * signals.length);
+  const checksums = signals.map(() => 0);
   for (let i = 0; i < n; i++) {
-    const a = signals[0](i), b = signals[1](i);
-    checksums[0] += a;
-    checksums[1] += b;
+    const v = signals.map((f) => f(i));
+    v.forEach((x, k) => { checksums[k] += x; });
     if (format === 212) {
+      const [a, b] = v;
       bytes[3 * i] = a & 0xff;
       bytes[3 * i + 1] = ((a >> 8) & 0x0f) | (((b >> 8) & 0x0f) << 4);
       bytes[3 * i + 2] = b & 0xff;
     } else {
-      bytes.writeInt16LE(a, 4 * i);
-      bytes.writeInt16LE(b, 4 * i + 2);
+      v.forEach((x, k) => bytes.writeInt16LE(x, 2 * (i * v.length + k)));
     }
   }
   const int16 = (v) => ((v & 0xffff) << 16) >> 16;
   const line = (k, desc) => `${name}.dat ${format} ${gain} 12 0 ${signals[k](0)} ${int16(checksums[k])} 0 ${desc}`;
   writeFileSync(path.join(dir, `${name}.dat`), bytes);
   const header = path.join(dir, `${name}.hea`);
-  writeFileSync(header, `${name} 2 ${rate} ${n}\n${line(0, 'MLII')}\n${line(1, 'V5')}\n# synthetic: ${hours} h, format ${format}\n`);
+  writeFileSync(header, `${name} ${signals.length} ${rate} ${n}${baseTime ? ` ${baseTime}` : ''}\n` +
+    `${names.map((desc, k) => line(k, desc)).join('\n')}\n# synthetic: ${hours} h, format ${format}\n`);
   return header;
+}
+
+/**
+ * A synthetic EDF+C file of `hours`: one lead (ECG II, `rate` Hz, uV) of writeSyntheticHolter()'s
+ * waves in data records of 1 s, an `EDF Annotations` signal of `annotationBytes` per data record (its
+ * time-keeping TAL, then `annotations` [{ onset, duration?, text }] in the data record of their onset),
+ * and the start `date` (dd.mm.yy), `time` (hh.mm.ss) and EDF+ recording field `recording`. Returns
+ * the file's path. Large annotation signals make a large file of a short analysis.
+ */
+export function writeSyntheticEdf(file, { hours = 1, rate = 100, annotations = [], annotationBytes = 120,
+  date = '01.01.24', time = '10.00.00', recording = 'Startdate 01-JAN-2024 X X ecglite-test' } = {}) {
+  const records = Math.round(hours * 3600);
+  const lead = syntheticLead(records * rate, rate);
+  const field = (v, width) => String(v).slice(0, width).padEnd(width, ' ');
+  const spr = [rate, Math.ceil(annotationBytes / 2)];
+  let h = field('0', 8) + field('X X X X', 80) + field(recording, 80) + field(date, 8) + field(time, 8) +
+    field(256 * 3, 8) + field('EDF+C', 44) + field(records, 8) + field(1, 8) + field(2, 4);
+  const each = (values, width) => values.map((v) => field(v, width)).join('');
+  h += each(['ECG II', 'EDF Annotations'], 16) + each(['', ''], 80) + each(['uV', ''], 8) + each([-3276.8, -1], 8) +
+    each([3276.7, 1], 8) + each([-32768, -32768], 8) + each([32767, 32767], 8) + each(['', ''], 80) + each(spr, 8) + each(['', ''], 32);
+  const recordBytes = 2 * (spr[0] + spr[1]);
+  const out = Buffer.alloc(h.length + records * recordBytes);
+  out.write(h, 0, 'latin1');
+  for (let k = 0; k < records; k++) {
+    const at = h.length + k * recordBytes;
+    for (let j = 0; j < rate; j++) out.writeInt16LE(Math.max(-32768, Math.min(32767, Math.round(lead[k * rate + j] * 10000))), at + 2 * j);
+    let tal = `+${k}\x14\x14\0`;
+    for (const a of annotations.filter((x) => Math.floor(x.onset) === k))
+      tal += `+${a.onset}${a.duration == null ? '' : `\x15${a.duration}`}\x14${a.text}\x14\0`;
+    out.write(tal, at + 2 * spr[0], 'latin1');
+  }
+  writeFileSync(file, out);
+  return file;
 }

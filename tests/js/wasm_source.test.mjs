@@ -1,14 +1,15 @@
 // Recordings read in slices (EcgSource): the range-file adaptors, a source's header facts and
 // stretches against the whole-record reader, the streamed rhythm() against the whole record's, its
 // progress and cancel, and failures of the JS side (a readRange that throws) as typed errors that
-// leave the module usable. On synthetic records generated here (formats 212 and 16) and the committed
+// leave the module usable; the clock start of records and sources (startTime, the Holter summary's
+// start_time and CSV column) and an EDF+ source's annotations (readAnnotations) against readEdf's. On synthetic records generated here (formats 212 and 16) and the committed
 // EDF/BDF fixtures, never skipped for want of data.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ecglite, FIXTURES, maxAbsDiff, moduleExports, NO_MODULE, writeSyntheticHolter } from './support.mjs';
+import { ecglite, FIXTURES, maxAbsDiff, moduleExports, NO_MODULE, writeSyntheticEdf, writeSyntheticHolter } from './support.mjs';
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'ecglite-source-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
@@ -178,4 +179,72 @@ test('EDF and BDF files open as sources: the facts and samples of readEdf()', { 
       whole.dispose();
     }
   }
+});
+
+test('records and sources say when they start; rhythm() puts the clock into the Holter summary and its CSV', { skip: NO_MODULE }, async () => {
+  const ecg = await ecglite();
+  const { rangeFileFromBytes } = await moduleExports();
+  const header = writeSyntheticHolter(tmp, { name: 'clock16', hours: 0.2, rate: 250, format: 16, baseTime: '23:55:00 31/12/2023' });
+  const { header: text, dat, name } = filesOf(header);
+  const whole = ecg.readWfdb(text, { [`${name}.dat`]: dat }, `${name}.hea`);
+  const source = ecg.openSource([rangeFileFromBytes(`${name}.hea`, text), rangeFileFromBytes(`${name}.dat`, dat)]);
+  try {
+    assert.equal(whole.startTime, '2023-12-31T23:55:00');
+    assert.equal(source.startTime, '2023-12-31T23:55:00');
+    const part = source.read(250 * 60, 250 * 61);
+    assert.equal(part.startTime, '2023-12-31T23:56:00');  // a stretch starts where it starts
+    part.dispose();
+    const r = ecg.rhythm(source, { blockS: 300, marginS: 60 });
+    assert.equal(r.holter.start_time, '2023-12-31T23:55:00');
+    assert.match(r.holter_csv, /^hour,start_s,start_time,duration_s,/);
+    assert.match(r.holter_csv, /\r\n1,0\.000,2023-12-31T23:55:00,720\.000,true,/);
+    assert.deepEqual(ecg.rhythm(whole).holter.start_time, r.holter.start_time);
+  } finally {
+    source.dispose();
+    whole.dispose();
+  }
+  // Without a base time: null, no field, no column.
+  const plain = ecg.readWfdb(...(() => { const f = filesOf(record16); return [f.header, { [`${f.name}.dat`]: f.dat }, `${f.name}.hea`]; })());
+  assert.equal(plain.startTime, null);
+  const r = ecg.rhythm(plain);
+  assert.equal('start_time' in r.holter, false);
+  assert.match(r.holter_csv, /^hour,start_s,duration_s,/);
+  plain.dispose();
+});
+
+test('an EDF+ source reads its annotations in slices: those of readEdf(), on the same samples', { skip: NO_MODULE }, async () => {
+  const ecg = await ecglite();
+  const { rangeFileFromBytes } = await moduleExports();
+  // Two chunks of data records (4 MB each), annotations in both, a start within the header's second.
+  const big = writeSyntheticEdf(path.join(tmp, 'notes.edf'), {
+    hours: 1, annotationBytes: 2000, date: '12.05.20', time: '13.14.15', recording: 'Startdate 12-MAY-2020 X X X',
+    annotations: [{ onset: 10.5, text: 'Lights off' }, { onset: 3000.25, duration: 2, text: 'Event B' }],
+  });
+  for (const file of [big, ...['two-rates.edf', 'bdf24.bdf', 'gaps.edf'].map((n) => path.join(FIXTURES, 'edf', n))]) {
+    const name = path.basename(file);
+    const bytes = readFileSync(file);
+    const whole = ecg.readEdf(bytes, { name });
+    const counted = countingFile(name, bytes);
+    const source = ecg.openSource([counted.file]);
+    try {
+      assert.equal(source.startTime, whole.startTime, name);
+      counted.asked.length = 0;
+      assert.deepEqual(source.readAnnotations(), whole.annotations, name);
+      const largest = Math.max(0, ...counted.asked.map(([, length]) => length));
+      assert.ok(largest <= Math.max(5 << 20, name === 'gaps.edf' ? bytes.length : 0), `${name}: a read of ${largest} bytes`);
+    } finally {
+      source.dispose();
+      whole.dispose();
+    }
+  }
+  const notes = ecg.openSource([rangeFileFromBytes('notes.edf', readFileSync(big))]);
+  assert.equal(notes.startTime, '2020-05-12T13:14:15');
+  assert.deepEqual(notes.readAnnotations().map((a) => [a.text, a.onset_s, a.duration_s, a.sample]),
+    [['Lights off', 10.5, null, 1050], ['Event B', 3000.25, 2, 300025]]);
+  notes.dispose();
+  // A WFDB source has none.
+  const { header: text, dat, name } = filesOf(record16);
+  const wfdb = ecg.openSource([rangeFileFromBytes(`${name}.hea`, text), rangeFileFromBytes(`${name}.dat`, dat)]);
+  assert.deepEqual(wfdb.readAnnotations(), []);
+  wfdb.dispose();
 });

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "ecglite/annotations.h"
+#include "ecglite/clock_time.h"
 #include "ecglite/limits.h"
 #include "ecglite/record.h"
 #include "ecglite/wfdb.h"
@@ -50,6 +51,12 @@ struct EdfHeader {
   std::vector<EdfSignalSpec> signals;
 
   std::string format_name() const;  // "EDF", "EDF+C", "EDF+D", "BDF", "BDF+C", "BDF+D"
+  // The start date and time as a clock time: hh.mm.ss on dd.mm.yy (yy 85-99: 19yy, 00-84: 20yy), or
+  // on the 4-digit year of an EDF+ recording field "Startdate dd-MMM-yyyy ..." that agrees with it
+  // (EDF+ writes "yy" in the header after 2084). A time that is not hh.mm.ss of a real time of day
+  // gives none; a date that is not a real one, disagrees with the recording field or is "Startdate X"
+  // (unknown) gives the time of day only. What was left out is said in `warnings`.
+  std::optional<ClockTime> start_clock_time(std::vector<std::string>* warnings = nullptr) const;
   int bytes_per_sample() const { return bdf ? 3 : 2; }
   double sampling_rate_hz(std::size_t signal) const;  // 0 when the record duration is 0
 };

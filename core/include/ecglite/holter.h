@@ -2,8 +2,9 @@
 // times and classes, stretches without signal, the rhythm verdict): an hourly table, the longest S
 // and V runs with their times, the AF burden, and time-domain heart-rate variability.
 //
-// Hours are counted from the start of the recording (the records read carry no clock time), the last
-// one is partial when the recording does not end on a whole hour. An RR interval belongs to the hour
+// Hours are counted from the start of the recording, the last one is partial when the recording does
+// not end on a whole hour. When the file states its start time (WFDB base time, EDF start date and
+// time: Record::start_time), start_time holds it and an hour's clock time is start_time + start_s. An RR interval belongs to the hour
 // (and 1-minute bin, and 5-minute segment) in which its second beat lies, as in the heart-rate trend.
 //
 // HRV (Task Force of the ESC and NASPE, Circulation 1996;93:1043-65) on normal-to-normal (NN)
@@ -23,10 +24,12 @@
 // Recordings shorter than kMinHrvSeconds (5 min) get none of them ("not enough data": NaN, JSON null).
 #pragma once
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "ecglite/beats.h"
+#include "ecglite/clock_time.h"
 #include "ecglite/qrs.h"
 #include "ecglite/rhythm_class.h"
 
@@ -74,6 +77,7 @@ struct HrvTimeDomain {
 };
 
 struct HolterSummary {
+  std::optional<ClockTime> start_time;  // the recording's first sample (analyze_rhythm: from the record)
   double hour_s = 3600;
   std::vector<HolterHour> hours;
   LongestRun longest_s_run, longest_v_run;
@@ -98,7 +102,8 @@ HrvTimeDomain hrv_time_domain(const std::vector<double>& nn_s, const std::vector
                               const std::vector<bool>& successive, double duration_s);
 
 // The hourly table as CSV (RFC 4180, CRLF): a header row, one row per hour; empty fields where a
-// value is missing. The one text `ecglite rhythm --holter-csv` writes and the page's "Export CSV" saves.
+// value is missing. With a start_time, a `start_time` column after `start_s` holds each hour's clock
+// time (ClockTime::iso). The one text `ecglite rhythm --holter-csv` writes and the page's "Export CSV" saves.
 std::string holter_csv(const HolterSummary& holter);
 
 }  // namespace ecglite

@@ -7,10 +7,12 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "ecglite/csv.h"
+#include "ecglite/edf.h"
 #include "ecglite/limits.h"
 #include "ecglite/record.h"
 #include "ecglite/wfdb.h"
@@ -26,6 +28,7 @@ struct RecordInfo {
   std::int64_t length = 0;               // frames
   std::vector<std::string> comments;
   std::vector<std::string> warnings;
+  std::optional<ClockTime> start_time;  // clock time of frame 0, as Record::start_time
   double duration_s() const { return sampling_rate_hz > 0 ? length / sampling_rate_hz : 0; }
 };
 
@@ -64,6 +67,14 @@ std::unique_ptr<RecordSource> open_wfdb_source(const std::string& header_text, c
 // needs every data record's time-keeping annotation, is read whole once, under the limits.
 std::unique_ptr<RecordSource> open_edf_source(const std::string& file_name, ByteRangeProvider files,
                                               const Limits& limits = default_limits());
+
+// The annotations of an EDF+/BDF+ file (`EDF Annotations` signals), read in ranges of data records a
+// few MB at a time, so a 24-hour file is never held whole: the EdfRecord read_edf returns without its
+// samples (`digital` empty; header, name, annotations, record_onsets_s, warnings), for
+// EdfRecord::wfdb_annotations. A plain EDF/BDF file has none (no data record is read). Errors as
+// read_edf's for a malformed annotation list.
+EdfRecord read_edf_annotations(const std::string& file_name, ByteRangeProvider files,
+                               const Limits& limits = default_limits());
 
 // A record already in memory (CSV, short records, tests).
 std::unique_ptr<RecordSource> memory_record_source(Record record);

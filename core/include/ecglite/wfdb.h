@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "ecglite/clock_time.h"
 #include "ecglite/limits.h"
 #include "ecglite/record.h"
 
@@ -52,6 +53,9 @@ struct WfdbHeader {
   std::optional<std::int64_t> length;   // samples per signal (frames); absent in some headers
   std::string base_time;                // as written, "" when absent
   std::string base_date;                // dd/mm/yyyy as written ("12-May-2020" becomes "12/05/2020")
+  // The base time (and date) as a clock time: absent without a base time, and when it is no real
+  // time of day or date ("25:00:00", "31/02/2020": a warning says it was left out).
+  std::optional<ClockTime> start_time;
   std::vector<WfdbSignalSpec> signals;
   std::vector<WfdbSegmentSpec> segments;  // non-empty for multi-segment records
   std::vector<std::string> comments;      // comment lines, without the leading '#'

@@ -8,6 +8,7 @@
 #include "ecglite/edf.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdlib>
 #include <limits>
@@ -186,10 +187,127 @@ std::int32_t edf::decode_sample(const std::uint8_t* p, bool bdf) {
   return static_cast<std::int32_t>(u << 8) >> 8;  // sign-extend 24 bits
 }
 
+std::optional<double> edf::record_annotations(const EdfHeader& h, const std::uint8_t* record,
+                                              const std::vector<std::int64_t>& signal_offset, std::int64_t k,
+                                              const std::string& source, std::vector<EdfAnnotation>& out) {
+  std::optional<double> keeping;
+  bool first_signal = true;
+  for (std::size_t s = 0; s < h.signals.size(); ++s) {
+    if (!h.signals[s].annotations) continue;
+    const std::optional<double> onset =
+        parse_tals({source, k, s}, record + signal_offset[s],
+                   static_cast<std::size_t>(h.signals[s].samples_per_record * h.bytes_per_sample()), out);
+    if (first_signal) keeping = onset;
+    first_signal = false;
+  }
+  return keeping;
+}
+
+void edf::place_records(EdfRecord& rec, const std::vector<std::optional<double>>& keeping, const std::string& source) {
+  const EdfHeader& h = rec.header;
+  rec.record_onsets_s.resize(keeping.size());
+  const double dur = h.record_duration_s;
+  bool warned_continuity = false;
+  for (std::size_t i = 0; i < keeping.size(); ++i) {
+    const std::int64_t k = static_cast<std::int64_t>(i);
+    const double continuous = (keeping[0] ? *keeping[0] : 0) + k * dur;
+    if (!h.discontinuous) {
+      rec.record_onsets_s[i] = continuous;
+      if (h.plus && keeping[i] && std::abs(*keeping[i] - continuous) > 1e-6 * std::max(1.0, dur) &&
+          !warned_continuity) {
+        warned_continuity = true;
+        rec.warnings.push_back("an " + h.format_name() + " (continuous) file whose data record " + std::to_string(k) +
+                                 " starts at " + text::format_number(*keeping[i]) + " s, not " +
+                                 text::format_number(continuous) + " s: read as continuous");
+      }
+      continue;
+    }
+    if (!keeping[i])
+      throw Error(ErrorKind::bad_data, source + ": data record " + std::to_string(k) +
+                                           " has no time-keeping annotation (each data record of an EDF+D file "
+                                           "starts with one)");
+    rec.record_onsets_s[i] = *keeping[i];
+    if (k > 0 && *keeping[i] < rec.record_onsets_s[i - 1] + dur - 1e-9 * std::max(1.0, *keeping[i]))
+      throw Error(ErrorKind::bad_data, source + ": data record " + std::to_string(k) + " starts at " +
+                                           text::format_number(*keeping[i]) + " s, before data record " +
+                                           std::to_string(k - 1) + " ends (" +
+                                           text::format_number(rec.record_onsets_s[i - 1] + dur) + " s)");
+  }
+}
+
 std::string EdfHeader::format_name() const {
   std::string name = bdf ? "BDF" : "EDF";
   if (plus) name += discontinuous ? "+D" : "+C";
   return name;
+}
+
+namespace {
+
+// Two digits at `at` of `s`, or -1.
+int two_digits(const std::string& s, std::size_t at) {
+  if (at + 2 > s.size() || !std::isdigit(static_cast<unsigned char>(s[at])) || !std::isdigit(static_cast<unsigned char>(s[at + 1])))
+    return -1;
+  return (s[at] - '0') * 10 + (s[at + 1] - '0');
+}
+
+// "dd.mm.yy" / "hh.mm.ss": the three numbers, or false. `yy_ok`: the year may be the letters "yy".
+bool dotted_fields(const std::string& s, int out[3], bool yy_ok) {
+  if (s.size() != 8 || s[2] != '.' || s[5] != '.') return false;
+  out[0] = two_digits(s, 0);
+  out[1] = two_digits(s, 3);
+  out[2] = yy_ok && s.compare(6, 2, "yy") == 0 ? -2 : two_digits(s, 6);
+  return out[0] >= 0 && out[1] >= 0 && out[2] != -1;
+}
+
+// The EDF+ recording field's "Startdate dd-MMM-yyyy": day, month, year; {0,0,0} for "Startdate X";
+// false when the field does not start so.
+bool edf_plus_startdate(const std::string& recording, int out[3]) {
+  if (recording.compare(0, 10, "Startdate ") != 0) return false;
+  const std::string date = recording.substr(10, recording.find(' ', 10) - 10);
+  if (date == "X") return out[0] = out[1] = out[2] = 0, true;
+  static const char* const kMonths[] = {"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"};
+  if (date.size() != 11 || date[2] != '-' || date[6] != '-') return false;
+  out[0] = two_digits(date, 0);
+  out[1] = 0;
+  for (int m = 0; m < 12; ++m)
+    if (text::lower(date.substr(3, 3)) == kMonths[m]) out[1] = m + 1;
+  const int hi = two_digits(date, 7), lo = two_digits(date, 9);
+  out[2] = hi < 0 || lo < 0 ? -1 : hi * 100 + lo;
+  return out[0] > 0 && out[1] > 0 && out[2] > 0;
+}
+
+}  // namespace
+
+std::optional<ClockTime> EdfHeader::start_clock_time(std::vector<std::string>* warnings) const {
+  auto warn = [&](const std::string& what) {
+    if (warnings) warnings->push_back(what);
+  };
+  int time[3];
+  if (!dotted_fields(start_time, time, false) || !make_clock_time(0, 0, 0, time[0], time[1], time[2])) {
+    warn("start time '" + start_time + "' is not a time of day (hh.mm.ss): no clock times");
+    return std::nullopt;
+  }
+  const std::optional<ClockTime> of_day = make_clock_time(0, 0, 0, time[0], time[1], time[2]);
+  int date[3], plus_date[3];
+  const bool header_date = dotted_fields(start_date, date, plus);
+  const bool has_plus_date = plus && edf_plus_startdate(recording, plus_date);
+  if (has_plus_date && plus_date[0] == 0) return of_day;  // "Startdate X": the date is not known
+  int year = 0;
+  if (has_plus_date) {
+    if (header_date && (date[0] != plus_date[0] || date[1] != plus_date[1] || (date[2] >= 0 && date[2] != plus_date[2] % 100))) {
+      warn("start date '" + start_date + "' disagrees with the recording field's '" + recording.substr(0, 21) +
+           "': clock times without a date");
+      return of_day;
+    }
+    std::copy(plus_date, plus_date + 3, date);
+    year = plus_date[2];
+  } else if (header_date && date[2] >= 0) {
+    year = date[2] >= 85 ? 1900 + date[2] : 2000 + date[2];  // the EDF rule for the 2-digit year
+  }
+  const std::optional<ClockTime> t = year ? make_clock_time(year, date[1], date[0], time[0], time[1], time[2]) : std::nullopt;
+  if (t) return t;
+  warn("start date '" + start_date + "' is not a date (dd.mm.yy): clock times without a date");
+  return of_day;
 }
 
 double EdfHeader::sampling_rate_hz(std::size_t signal) const {
@@ -319,45 +437,10 @@ EdfRecord read_edf(const Bytes& bytes, const std::string& source, const Limits& 
 
   // Annotations first: in EDF+ they say where each data record starts.
   std::vector<std::optional<double>> keeping(static_cast<std::size_t>(rec.num_records));
-  for (std::int64_t k = 0; k < rec.num_records; ++k) {
-    bool first_signal = true;
-    for (std::size_t s = 0; s < n; ++s) {
-      if (!h.signals[s].annotations) continue;
-      const std::optional<double> onset =
-          parse_tals({source, k, s}, data + k * record_bytes + signal_offset[s],
-                     static_cast<std::size_t>(h.signals[s].samples_per_record * bps), rec.annotations);
-      if (first_signal) keeping[k] = onset;
-      first_signal = false;
-    }
-  }
-  rec.record_onsets_s.resize(static_cast<std::size_t>(rec.num_records));
+  for (std::int64_t k = 0; k < rec.num_records; ++k)
+    keeping[static_cast<std::size_t>(k)] = edf::record_annotations(h, data + k * record_bytes, signal_offset, k, source, rec.annotations);
+  edf::place_records(rec, keeping, source);
   const double dur = h.record_duration_s;
-  bool warned_continuity = false;
-  for (std::int64_t k = 0; k < rec.num_records; ++k) {
-    const std::size_t i = static_cast<std::size_t>(k);
-    const double continuous = (keeping[0] ? *keeping[0] : 0) + k * dur;
-    if (!h.discontinuous) {
-      rec.record_onsets_s[i] = continuous;
-      if (h.plus && keeping[i] && std::abs(*keeping[i] - continuous) > 1e-6 * std::max(1.0, dur) &&
-          !warned_continuity) {
-        warned_continuity = true;
-        rec.warnings.push_back("an " + h.format_name() + " (continuous) file whose data record " + std::to_string(k) +
-                                 " starts at " + text::format_number(*keeping[i]) + " s, not " +
-                                 text::format_number(continuous) + " s: read as continuous");
-      }
-      continue;
-    }
-    if (!keeping[i])
-      throw Error(ErrorKind::bad_data, source + ": data record " + std::to_string(k) +
-                                           " has no time-keeping annotation (each data record of an EDF+D file "
-                                           "starts with one)");
-    rec.record_onsets_s[i] = *keeping[i];
-    if (k > 0 && *keeping[i] < rec.record_onsets_s[i - 1] + dur - 1e-9 * std::max(1.0, *keeping[i]))
-      throw Error(ErrorKind::bad_data, source + ": data record " + std::to_string(k) + " starts at " +
-                                           text::format_number(*keeping[i]) + " s, before data record " +
-                                           std::to_string(k - 1) + " ends (" +
-                                           text::format_number(rec.record_onsets_s[i - 1] + dur) + " s)");
-  }
 
   // Where each data record's samples go on each signal's timeline (EDF+D: after a gap), checked
   // against the sample limit before anything is allocated.
@@ -449,6 +532,9 @@ Record EdfRecord::to_record() const {
   if (!h.patient.empty()) r.comments.push_back("patient: " + h.patient);
   if (!h.recording.empty()) r.comments.push_back("recording: " + h.recording);
   r.comments.push_back("start: " + h.start_date + " " + h.start_time + " (" + h.format_name() + ")");
+  // Sample 0 lies at the first data record's onset (EDF+: its time-keeping annotation, e.g. +0.25 s).
+  if (const std::optional<ClockTime> start = h.start_clock_time(&r.warnings))
+    r.start_time = start->plus(record_onsets_s.empty() ? 0 : record_onsets_s[0]);
   if (!others.empty()) {
     std::string list;
     for (std::size_t s : others) list += (list.empty() ? "" : ", ") + describe(s);

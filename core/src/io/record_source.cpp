@@ -57,6 +57,7 @@ RecordInfo info_of(const Record& record) {
   info.length = static_cast<std::int64_t>(record.length());
   info.comments = record.comments;
   info.warnings = record.warnings;
+  info.start_time = record.start_time;
   return info;
 }
 
@@ -66,6 +67,7 @@ Record slice(const Record& record, std::int64_t from, std::int64_t to) {
   out.sampling_rate_hz = record.sampling_rate_hz;
   out.comments = record.comments;
   out.warnings = record.warnings;
+  if (record.start_time && record.sampling_rate_hz > 0) out.start_time = record.start_time->plus(from / record.sampling_rate_hz);
   for (const Lead& lead : record.leads) {
     Lead l;
     l.name = lead.name;

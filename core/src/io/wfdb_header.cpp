@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
+#include <cmath>
 #include <cstdlib>
 #include <cstring>
 #include <string>
@@ -166,6 +167,54 @@ void parse_frequency(const std::string& token, WfdbHeader& h, const LineError& e
   }
 }
 
+// The base time "[[hh:]mm:]ss[.sss]" (WFDB: fewer fields are the lower ones, "31:51.982" is 00:31:51.982)
+// and date "dd/mm/yyyy", both already checked for their form, as a clock time. One that is no real
+// time of day or date (hours 24 or more, 31/02) is left out with a warning: no clock time rather
+// than a wrong one.
+void set_start_time(WfdbHeader& h, const LineError& err) {
+  if (h.base_time.empty()) {
+    if (!h.base_date.empty())
+      err.note("base date " + wfdb::quoted(h.base_date) + " without a base time: no clock times", h.warnings);
+    return;
+  }
+  int field[3] = {0, 0, 0};  // hours, minutes, whole seconds
+  std::vector<std::string> parts;
+  std::size_t pos = 0;
+  for (std::size_t colon; (colon = h.base_time.find(':', pos)) != std::string::npos; pos = colon + 1)
+    parts.push_back(h.base_time.substr(pos, colon - pos));
+  const std::string last = h.base_time.substr(pos);
+  const double seconds = std::strtod(last.c_str(), nullptr);
+  const std::size_t first = 3 - (parts.size() + 1);
+  bool fits = seconds < 60;
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    fits = fits && parts[i].size() <= 2;
+    if (fits) field[first + i] = std::stoi(parts[i]);
+  }
+  int year = 0, month = 0, day = 0;
+  if (!h.base_date.empty()) {
+    const std::size_t a = h.base_date.find('/'), b = h.base_date.find('/', a + 1);
+    const std::string y = h.base_date.substr(b + 1);
+    day = std::stoi(h.base_date.substr(0, a));
+    month = std::stoi(h.base_date.substr(a + 1, b - a - 1));
+    year = y.size() <= 4 ? std::stoi(y) : -1;
+  }
+  const double whole = std::floor(seconds);
+  h.start_time = fits ? make_clock_time(year, month, day, field[0], field[1], whole) : std::nullopt;
+  if (h.start_time) {
+    h.start_time = h.start_time->plus(seconds - whole);
+    return;
+  }
+  // The time alone may still be a time of day: keep it when only the date is impossible.
+  if (!h.base_date.empty() && fits) h.start_time = make_clock_time(0, 0, 0, field[0], field[1], whole);
+  if (h.start_time) {
+    h.start_time = h.start_time->plus(seconds - whole);
+    err.note("base date " + wfdb::quoted(h.base_date) + " is not a date in the calendar: clock times without a date",
+             h.warnings);
+    return;
+  }
+  err.note("base time " + wfdb::quoted(h.base_time) + " is not a time of day: no clock times", h.warnings);
+}
+
 // "[time [date]]" after the record length. WFDB writes "hh:mm:ss dd/mm/yyyy"; the CinC Challenge
 // 2020/2021 headers write "12-May-2020 12:33:59", read with a warning. Nothing else is guessed at.
 void parse_base_time_and_date(const std::vector<Token>& t, WfdbHeader& h, const LineError& err) {
@@ -189,6 +238,7 @@ void parse_base_time_and_date(const std::vector<Token>& t, WfdbHeader& h, const 
       slot = f;
     }
   }
+  set_start_time(h, err);
   if (month_name || date_first) {
     std::string as_written = t[4].text;
     for (std::size_t i = 5; i < t.size(); ++i) as_written += " " + t[i].text;

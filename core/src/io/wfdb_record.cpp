@@ -262,6 +262,8 @@ Record WfdbRecord::to_record() const {
   r.sampling_rate_hz = header.sampling_rate_hz;
   r.comments = header.comments;
   r.warnings = warnings;
+  if (header.start_time && header.sampling_rate_hz > 0)
+    r.start_time = header.start_time->plus(static_cast<double>(first_sample) / header.sampling_rate_hz);
   for (std::size_t s = 0; s < digital.size(); ++s) {
     if (digital[s].size() != digital[0].size())
       throw Error(ErrorKind::bad_argument, header.record_name +

@@ -182,12 +182,14 @@ void field(std::string& out, double v, const char* format) {
 }  // namespace
 
 std::string holter_csv(const HolterSummary& holter) {
-  std::string out =
-      "hour,start_s,duration_s,partial,beats,min_hr_bpm,mean_hr_bpm,max_hr_bpm,s_beats,v_beats,pauses,af_s\r\n";
+  const std::optional<ClockTime>& clock = holter.start_time;
+  std::string out = std::string("hour,start_s,") + (clock ? "start_time," : "") +
+                    "duration_s,partial,beats,min_hr_bpm,mean_hr_bpm,max_hr_bpm,s_beats,v_beats,pauses,af_s\r\n";
   for (std::size_t k = 0; k < holter.hours.size(); ++k) {
     const HolterHour& r = holter.hours[k];
     out += std::to_string(k + 1);
     field(out, r.start_s, "%.3f");
+    if (clock) out += "," + clock->plus(r.start_s).iso();
     field(out, r.duration_s, "%.3f");
     out += r.partial ? ",true" : ",false";
     field(out, static_cast<double>(r.beats), "%.0f");

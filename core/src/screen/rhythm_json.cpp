@@ -54,7 +54,10 @@ void run_json(json_text::Out& o, const LongestRun& r) {
 // The Holter summary (holter.h): NaN (not enough data, no rhythm verdict) is null.
 void holter_json(json_text::Out& o, const HolterSummary& h) {
   const double none = std::numeric_limits<double>::quiet_NaN();
-  o << "{\"hour_s\": " << Fixed{h.hour_s, 3} << ", \"hours\": [";
+  o << "{";
+  // The clock time of the recording's start, only when the file states one.
+  if (h.start_time) o << "\"start_time\": " << Quoted{h.start_time->iso()} << ", ";
+  o << "\"hour_s\": " << Fixed{h.hour_s, 3} << ", \"hours\": [";
   for (std::size_t k = 0; k < h.hours.size(); ++k) {
     const HolterHour& r = h.hours[k];
     o << (k ? "," : "") << "\n    {\"start_s\": " << Fixed{r.start_s, 3} << ", \"duration_s\": " << Fixed{r.duration_s, 3}

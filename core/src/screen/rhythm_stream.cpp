@@ -265,6 +265,7 @@ RhythmAnalysis analyze_rhythm(RecordSource& source, const Model* beat_model, con
   HolterOptions holter;
   holter.pause_s = options.pause_s;
   a.holter = summarize_holter(a.beats, fs, length, joined.gaps, a.has_verdict ? &a.verdict : nullptr, holter);
+  a.holter.start_time = info.start_time;
   return a;
 }
 
