@@ -161,14 +161,18 @@ def render(m: dict) -> str:
       + (", the ensembles of the best and the ensemble of the students trained on labels (run on the student's own "
          "crop): " if with_students else " and the ensembles of the best: ")
       + f"**{choice['chosen']}** (" + ", ".join(f"{k} {v:.4f}" for k, v in choice["val_macro_auc"].items()) + ").")
-    a(f"- Student (`{st['arch']}`, the engine's layer vocabulary): {_student_text(st['spec'])}; {ts['epochs']} epochs, "
-      f"lr {ts['lr']:g}.")
+    a(f"- Student (`{st['arch']}`, the engine's layer vocabulary): {_student_text(st['spec'])}; {ts['epochs']} epochs"
+      + (f" on labels alone, {p['kd_epochs']} distilled" if p.get("kd_epochs", ts["epochs"]) != ts["epochs"] else "")
+      + f", lr {ts['lr']:g}.")
     a(f"- Distillation: {p['distillation']}; alpha {ts['kd_alpha']:g}, T {ts['kd_temperature']:g}.")
     a(f"- int8: {q['method']} ({q['weights']}; activations {q['activations']}; calibration on {q['calibration']}). "
       f"Mean macro AUC lost by PTQ over all students: {q['ptq_mean_macro_auc_drop']:.4f} "
       f"({'more than ' + format(q['qat_threshold'], 'g') + ': quantization-aware training was run' if q['qat'] else 'not more than the ' + format(q['qat_threshold'], 'g') + ' that would trigger quantization-aware training'}).")
-    a(f"- Shipped: the {'distilled' if kind == 'kd' else 'label-only'} student of seed {sh['seed']} (seed fixed in "
-      f"advance; distilled or not chosen by the mean fold-{vf} int8 macro AUC over the seeds).")
+    later = st.get("later_generations", {})
+    shipped_what = st.get("descriptions", {}).get(kind) or (
+        f"distilled from {choice['chosen']}" if kind == "kd" else "trained on labels only")
+    a(f"- Shipped: the student of seed {sh['seed']} {shipped_what} (seed fixed in advance; distilled "
+      + ("(which generation) " if later else "") + f"or not chosen by the mean fold-{vf} int8 macro AUC over the seeds).")
     a(f"- Thresholds: per class, the probability maximising F1 on fold {vf}, written into each model file.")
     a("")
     a(f"## Fold {vf} (validation: every choice)")
@@ -189,10 +193,12 @@ def render(m: dict) -> str:
     a("")
     a(f"| student | fold-{vf} fp32 | fold-{vf} int8 | per seed |" + (f" fold-{tf} fp32 | fold-{tf} int8 |" if test else ""))
     a("|---|---:|---:|---|" + ("---:|---:|" if test else ""))
-    for k, label in (("distilled", "kd"), ("plain", "plain")):
-        name = f"distilled from {choice['chosen']}" if k == "distilled" else "trained on labels only"
+    rows = [("distilled", "kd", f"distilled from {choice['chosen']}", st["distilled"])]
+    rows += [(k, k, st["descriptions"][k], later[k]) for k in later]
+    rows += [("plain", "plain", "trained on labels only", st["plain"])]
+    for k, label, name, runs in rows:
         cells = (f"| {name} | {_ms(fm[f'{k}_fp32'], 4)} | {_ms(fm[f'{k}_{int8_key}'], 4)} | "
-                 + "; ".join(f"{r['fp32']['macro_auc']:.4f} / {r[int8_key]['macro_auc']:.4f}" for r in st[k]) + " |")
+                 + "; ".join(f"{r['fp32']['macro_auc']:.4f} / {r[int8_key]['macro_auc']:.4f}" for r in runs) + " |")
         if test:
             cells += f" {_ms(test[f'{label}_fp32'], 4)} | {_ms(test[f'{label}_{int8_key}'], 4)} |"
         a(cells)
@@ -248,6 +254,12 @@ def render(m: dict) -> str:
       + ("a gain larger than the seed-to-seed spread." if gain > noise else
          "a loss larger than the seed-to-seed spread." if gain < -noise else
          "within the seed-to-seed spread, so no measurable effect."))
+    for k in later:
+        g, prev = fm[f"{k}_fp32"], fm[f"distilled_fp32"] if k == "kd2" else fm[f"kd{int(k[2:]) - 1}_fp32"]
+        a(f"- Generation {k[2:]} ({st['descriptions'][k]}) against the generation before: {g['mean'] - prev['mean']:+.4f} "
+          f"mean fold-{vf} macro AUC (seed sd up to {max(g['sd'], prev['sd']):.4f})"
+          + (f", fold {tf}: {test[f'{k}_fp32']['mean'] - test[('kd' if k == 'kd2' else f'kd{int(k[2:]) - 1}') + '_fp32']['mean']:+.4f}"
+             if test else "") + ".")
     best_t = tch[ranked[0]]["fold9"]["macro_auc"]
     ens_auc = choice["val_macro_auc"][choice["chosen"]]
     if max(best_t, ens_auc) <= pl["mean"] + noise:
@@ -259,7 +271,7 @@ def render(m: dict) -> str:
           "16 positions per record, the student's crops restricted to those positions) may cost accuracy by "
           "itself; distilling with the teacher run on the student's own augmented crop (`train.py --teacher`) "
           "is the comparison to make next."))
-    ship_key = "distilled" if kind == "kd" else "plain"
+    ship_key = "distilled" if kind == "kd" else kind
     i8 = fm[f"{ship_key}_{int8_key}"]["mean"] - fm[f"{ship_key}_fp32"]["mean"]
     a(f"- int8 ({q['method']}) changes the shipped kind's mean fold-{vf} macro AUC by {i8:+.4f}; the int8 file "
       f"is {files['student-int8.ecgm']['bytes'] / files['student-fp32.ecgm']['bytes']:.0%} of the fp32 one.")
