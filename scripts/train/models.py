@@ -265,7 +265,8 @@ ARCHS = _Archs({
     # "linear" 0.9327; stride 250 (4 windows) instead of 125 at inference -0.0002 to -0.0004; the 3
     # students' ensemble 0.9357, which is why the distillation teacher may be that ensemble (reproduce).
     # Distilled from that ensemble, 80 epochs instead of 40: 0.9362 against 0.9346 (seed 0), hence
-    # reproduce's KD_EPOCHS; a fourth student on labels (seed 3) 0.9352.
+    # reproduce's KD_EPOCHS (seeds 0-2 then: 0.9362 / 0.9363 / 0.9361 against 0.9346 / 0.9354 /
+    # 0.9351); a fourth student on labels (seed 3) 0.9352.
     "teacher": (TEACHER, {"epochs": 30, "lr": 2e-3, "weight_decay": 0.05, "ema": 0.99, "aux_weight": 0.5}),
     "student": (STUDENT, {"epochs": 40, "lr": 3e-3, "aux_weight": 0.5, "kd_alpha": 0.5}),
     "convnext": (CONVNEXT, {"epochs": 20, "lr": 2e-3, "weight_decay": 0.05, "ema": 0.99}),
