@@ -168,11 +168,10 @@ def render(m: dict) -> str:
     a(f"- int8: {q['method']} ({q['weights']}; activations {q['activations']}; calibration on {q['calibration']}). "
       f"Mean macro AUC lost by PTQ over all students: {q['ptq_mean_macro_auc_drop']:.4f} "
       f"({'more than ' + format(q['qat_threshold'], 'g') + ': quantization-aware training was run' if q['qat'] else 'not more than the ' + format(q['qat_threshold'], 'g') + ' that would trigger quantization-aware training'}).")
-    later = st.get("later_generations", {})
     shipped_what = st.get("descriptions", {}).get(kind) or (
         f"distilled from {choice['chosen']}" if kind == "kd" else "trained on labels only")
     a(f"- Shipped: the student of seed {sh['seed']} {shipped_what} (seed fixed in advance; distilled "
-      + ("(which generation) " if later else "") + f"or not chosen by the mean fold-{vf} int8 macro AUC over the seeds).")
+      f"or not chosen by the mean fold-{vf} int8 macro AUC over the seeds).")
     a(f"- Thresholds: per class, the probability maximising F1 on fold {vf}, written into each model file.")
     a("")
     a(f"## Fold {vf} (validation: every choice)")
@@ -194,7 +193,6 @@ def render(m: dict) -> str:
     a(f"| student | fold-{vf} fp32 | fold-{vf} int8 | per seed |" + (f" fold-{tf} fp32 | fold-{tf} int8 |" if test else ""))
     a("|---|---:|---:|---|" + ("---:|---:|" if test else ""))
     rows = [("distilled", "kd", f"distilled from {choice['chosen']}", st["distilled"])]
-    rows += [(k, k, st["descriptions"][k], later[k]) for k in later]
     rows += [("plain", "plain", "trained on labels only", st["plain"])]
     for k, label, name, runs in rows:
         cells = (f"| {name} | {_ms(fm[f'{k}_fp32'], 4)} | {_ms(fm[f'{k}_{int8_key}'], 4)} | "
@@ -254,12 +252,6 @@ def render(m: dict) -> str:
       + ("a gain larger than the seed-to-seed spread." if gain > noise else
          "a loss larger than the seed-to-seed spread." if gain < -noise else
          "within the seed-to-seed spread, so no measurable effect."))
-    for k in later:
-        g, prev = fm[f"{k}_fp32"], fm[f"distilled_fp32"] if k == "kd2" else fm[f"kd{int(k[2:]) - 1}_fp32"]
-        a(f"- Generation {k[2:]} ({st['descriptions'][k]}) against the generation before: {g['mean'] - prev['mean']:+.4f} "
-          f"mean fold-{vf} macro AUC (seed sd up to {max(g['sd'], prev['sd']):.4f})"
-          + (f", fold {tf}: {test[f'{k}_fp32']['mean'] - test[('kd' if k == 'kd2' else f'kd{int(k[2:]) - 1}') + '_fp32']['mean']:+.4f}"
-             if test else "") + ".")
     best_t = tch[ranked[0]]["fold9"]["macro_auc"]
     ens_auc = choice["val_macro_auc"][choice["chosen"]]
     if max(best_t, ens_auc) <= pl["mean"] + noise:
