@@ -1,11 +1,12 @@
 // `ecglite rhythm RECORD [--json] [--beats] [--model FILE | --no-model] [--rhythm-model FILE |
 //  --no-rhythm-model] [--rhythm-lead N] [--trend SECONDS] [--annotator NAME | --no-annotations]
-//  [--leads i,j] [--export-input FILE.npy] [--holter-csv FILE] [--rate HZ]`: the rhythm verdict (rhythm model: N, A, O, ~)
+//  [--leads i,j] [--export-input FILE.npy] [--export-rr-summary FILE.json] [--holter-csv FILE] [--rate HZ]`: the rhythm verdict (rhythm model: N, A, O, ~)
 // with per-block classes, AF episodes and AF burden; the long-record summary (duration, beats,
 // mean/min/max heart rate and its trend, S and V beats with couplets and runs, pauses) and, when the
 // record has reference annotations (RECORD.atr, or --annotator), their rhythm episodes. The beat
 // model is found as for `ecglite beats`; without one, beats are not classified. --export-input
-// writes the rhythm model's input (rhythm_signal, float32 [1][channels][samples]) for training.
+// writes the rhythm model's input (rhythm_signal, float32 [1][channels][samples]) for training,
+// --export-rr-summary the whole record's RR summaries a model's head reads (rhythm_rr_summary, JSON).
 // Recordings of kHolterMinSeconds (10 min) or more also get the Holter summary (holter.h): hourly
 // table, longest runs, HRV; --holter-csv writes the hourly table (holter_csv) of any recording.
 // The record is read in blocks (open_source, analyze_rhythm on a RecordSource): a 24-hour or 14-day
@@ -166,7 +167,7 @@ int cmd_rhythm(int argc, char** argv, int first) {
   const Args args =
       parse_args(argc, argv, first, {"--json", "--beats", "--no-model", "--no-annotations", "--no-rhythm-model"},
                  with_record_options({"--model", "--trend", "--annotator", "--leads", "--rhythm-model", "--rhythm-lead",
-                                      "--export-input", "--holter-csv"}));
+                                      "--export-input", "--export-rr-summary", "--holter-csv"}));
   if (args.positional.size() != 1) throw UsageError("give one record");
   RhythmOptions options;
   options.trend_interval_s = args.get_double("--trend", options.trend_interval_s);
@@ -192,7 +193,7 @@ int cmd_rhythm(int argc, char** argv, int first) {
   std::unique_ptr<Model> rhythm_model;
   if (!rhythm_model_path.empty()) rhythm_model = std::make_unique<Model>(Model::from_file(rhythm_model_path));
 
-  if (args.has("--export-input")) {
+  if (args.has("--export-input") || args.has("--export-rr-summary")) {
     // The model's input of the whole record at once (training): the record must fit in memory.
     const std::uint64_t samples = static_cast<std::uint64_t>(info.length) * info.lead_names.size();
     if (samples > default_limits().max_total_samples)
@@ -204,9 +205,23 @@ int cmd_rhythm(int argc, char** argv, int first) {
     const Record record = source->read(0, info.length);
     const RhythmInputSpec spec = rhythm_model ? rhythm_input_spec(rhythm_model->info()) : RhythmInputSpec{};
     const int lead = options.rhythm_lead >= 0 ? options.rhythm_lead : rhythm_lead(record);
-    const std::vector<float> input = rhythm_signal(record, lead, detect_qrs(record, options.qrs), spec);
-    write_npy_float32(args.get("--export-input"), input,
-                      {1, spec.channels.size(), input.size() / spec.channels.size()});
+    const std::vector<std::int64_t> beats = detect_qrs(record, options.qrs);
+    if (args.has("--export-input")) {
+      const std::vector<float> input = rhythm_signal(record, lead, beats, spec);
+      write_npy_float32(args.get("--export-input"), input,
+                        {1, spec.channels.size(), input.size() / spec.channels.size()});
+    }
+    if (args.has("--export-rr-summary")) {
+      const std::vector<float> summary = rhythm_rr_summary(record, lead, beats);
+      std::string json = "{";
+      for (std::size_t k = 0; k < summary.size(); ++k) {
+        char value[48];
+        std::snprintf(value, sizeof value, "%.9g", double(summary[k]));
+        json += (k ? ", \"" : "\"") + rhythm_rr_summary_names()[k] + "\": " + value;
+      }
+      json += "}\n";
+      write_file(args.get("--export-rr-summary"), {{json.data(), json.size()}});
+    }
   }
 
   // Reference annotations: --annotator, else RECORD.atr when it exists (WFDB records only).

@@ -80,7 +80,7 @@ const Command kCommands[] = {
     {"rhythm", ecglite::cli::cmd_rhythm,
      "rhythm RECORD [--json] [--beats] [--model FILE | --no-model] [--rhythm-model FILE | --no-rhythm-model] "
      "[--rhythm-lead N] [--trend SECONDS] [--annotator NAME | --no-annotations] [--leads i,j] "
-     "[--export-input FILE.npy] [--holter-csv FILE] [--rate HZ]",
+     "[--export-input FILE.npy] [--export-rr-summary FILE.json] [--holter-csv FILE] [--rate HZ]",
      "rhythm verdict (sinus, atrial fibrillation, other, too noisy) with AF episodes and burden; heart rate and "
      "its trend, S/V beats, couplets and runs, pauses, reference rhythms; from 10 min on a Holter summary "
      "(hourly table, longest runs, HRV). Long recordings (up to 30 days) are read in blocks of 30 minutes, "
@@ -95,6 +95,8 @@ const Command kCommands[] = {
      "  --rhythm-lead N        the lead the rhythm model reads, counted from 0 (default: lead I, else the first)\n"
      "  --export-input FILE.npy  the rhythm model's input over the whole record, for training (records up to\n"
      "                         40 M samples: it is held whole)\n"
+     "  --export-rr-summary FILE.json  the summaries of the record's RR intervals a rhythm model's head reads,\n"
+     "                         for training\n"
      "  --holter-csv FILE      write the Holter summary's hourly table as CSV\n"
      "  --trend SECONDS        heart-rate trend interval, 1 to 3600 (default 10)\n"
      "  --annotator NAME       reference annotations RECORD.NAME (default: RECORD.atr when present)\n"

@@ -138,6 +138,8 @@ export interface ModelInfo {
   amplitude: 'mV' | 'z-score';
   parameters: number;
   macs_per_window: number;
+  /** The RR summaries a rhythm model's head reads after the network (rhythm_class.h); empty without a head. */
+  head_inputs: string[];
   description: string;
 }
 

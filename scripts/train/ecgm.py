@@ -111,6 +111,12 @@ class ModelMeta:
     band_high_hz: float = 40.0
     filter_order: int = 4
     amplitude: str = "mV"       # what the input's amplitudes are: "mV" or "z-score" (per lead)
+    # Optional head after the network (rhythm models, core/include/ecglite/rhythm_class.h): the record's
+    # logits become head_weights [classes][classes + len(head_inputs)] x [mean logits, RR summaries
+    # named head_inputs] + head_bias.
+    head_inputs: Sequence[str] = ()
+    head_weights: Optional[Sequence[Sequence[float]]] = None
+    head_bias: Optional[Sequence[float]] = None
 
 
 @dataclasses.dataclass
@@ -593,6 +599,13 @@ def ecgm_bytes(graph: Graph, meta: ModelMeta) -> bytes:
         "filter_order": int(meta.filter_order), "amplitude": meta.amplitude, "parameters": graph.parameters(),
         "macs_per_window": graph.macs(),
     }
+    if meta.head_bias is not None:
+        w = np.asarray(meta.head_weights, dtype=np.float64)
+        if w.shape != (classes, classes + len(meta.head_inputs)) or len(meta.head_bias) != classes:
+            raise ValueError(f"head weights {w.shape} and bias ({len(meta.head_bias)}) do not match {classes} classes "
+                             f"and {len(meta.head_inputs)} head inputs")
+        info.update(head_inputs=list(meta.head_inputs), head_weights=w.ravel().tolist(),
+                    head_bias=[float(b) for b in meta.head_bias])
     sections = [(b"INFO", _info_bytes(info)), (b"GRPH", _graph_bytes(graph))]
     out = bytearray(MAGIC + struct.pack("<II", FORMAT_VERSION, len(sections)))
     for tag, payload in sections:

@@ -219,7 +219,9 @@ def pct(v) -> str:
 
 def render(train: dict, ev: dict, model_bytes: int) -> str:
     best = train["chosen"]
-    cv = train.get("with_offsets") or train["candidates"][best]["int8"]
+    head = train.get("head")
+    shipped_head = bool(head and head["shipped"])
+    cv = head["nested"] if shipped_head else train.get("with_offsets") or train["candidates"][best]["int8"]
     chosen = train["candidates"][best]["candidate"]
     window_s = chosen["window"] / 100
     L = ["# Rhythm model: models/rhythm-int8.ecgm", "",
@@ -239,6 +241,10 @@ def render(train: dict, ev: dict, model_bytes: int) -> str:
          "recording up to 61 s gets the class of the mean logits of all its windows; a longer one gets a "
          "class per 5 s block (the windows covering it), AF episodes (runs of AF blocks lasting 30 s or more) and "
          "the AF burden (time in AF episodes / time in blocks not too noisy).",
+         *([f"- Head (core/include/ecglite/rhythm_class.h): a multinomial logistic regression turns the mean logits "
+            f"and {len(head['inputs'])} summaries of the RR intervals of the stretch the windows span "
+            f"({', '.join(head['inputs'])}) into the class logits: how many beats' intervals are distributed, "
+            "which the network's ~5 s receptive field does not see."] if shipped_head else []),
          f"- Lead: lead I of a 12-lead record, else the first lead (`--rhythm-lead`, `rhythmLead`). "
          "Recordings shorter than 9 s get no verdict.", "",
          "## Training data and cross-validation (CinC 2017)", "",
@@ -261,12 +267,24 @@ def render(train: dict, ev: dict, model_bytes: int) -> str:
                  f"{c['int8']['fold_mean']:.3f} ± {c['int8']['fold_sd']:.3f} | {c['int8']['A']['f1']:.3f} |")
     if train.get("with_offsets"):
         off = dict(zip(rd.CLASSES, train["offsets"]))
-        L += ["", f"Decision offsets added to the shipped network's logits (chosen on the out-of-fold logits of "
-              f"{best}; the class weights of training favour A and ~): A {off['A']:+.2f}, O {off['O']:+.2f}, "
-              f"~ {off['~']:+.2f}. What they add, estimated by nested cross-validation (offsets chosen on four "
+        where = ("the head's outputs (chosen on its out-of-fold outputs)" if shipped_head else
+                 f"the shipped network's logits (chosen on the out-of-fold logits of {best}; the class weights of "
+                 "training favour A and ~)")
+        L += ["", f"Decision offsets added to {where}: A {off['A']:+.2f}, O {off['O']:+.2f}, ~ {off['~']:+.2f}. "
+              f"What offsets add to the network alone, estimated by nested cross-validation (offsets chosen on four "
               f"folds, applied to the fifth): challenge F1 {train['candidates'][best]['int8']['challenge_f1']:.3f} "
-              f"without, {cv['challenge_f1']:.3f} with."]
-    L += ["", f"Shipped candidate ({best}), int8, {'with the offsets (nested), ' if train.get('with_offsets') else ''}"
+              f"without, {train['with_offsets']['challenge_f1']:.3f} with."]
+    if head:
+        L += ["", f"Head on the RR summaries ({', '.join(head['inputs'])}; `ecglite rhythm --export-rr-summary`): a "
+              f"multinomial logistic regression on {best}'s out-of-fold int8 logits and the recording's summaries, "
+              "with its own decision offsets; nested cross-validation (the head fitted on four folds, its offsets "
+              "chosen on those folds' out-of-fold head outputs, both applied to the fifth): challenge F1 "
+              f"{head['nested']['challenge_f1']:.3f}, AF F1 {head['nested']['A']['f1']:.3f}, against "
+              f"{train['with_offsets']['challenge_f1']:.3f} and {train['with_offsets']['A']['f1']:.3f} with the "
+              f"offsets alone ({head['gain']:+.3f}). Rule fixed before its first evaluation: the head ships when it "
+              f"adds more than {head['min_gain']:.3f}: **{'shipped' if shipped_head else 'not shipped'}**."]
+    L += ["", f"Shipped model ({best}{' with the head' if shipped_head else ''}), int8, "
+          f"{'with the offsets (nested), ' if train.get('with_offsets') else ''}"
           f"out-of-fold predictions over all {train['recordings']:,} recordings:", "",
           "| class | F1 | sensitivity | positive predictivity |", "|---|---|---|---|"]
     for c in rd.CLASSES:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import hashlib
+import json
 import os
 import subprocess
 
@@ -52,6 +53,41 @@ def export_input(ecglite: str, record: str, out: str, extra: list[str] | None = 
     x = np.load(out)
     os.remove(out)
     return x[0]
+
+
+def export_rr_summary(ecglite: str, record: str, out: str, extra: list[str] | None = None) -> dict:
+    """The whole record's RR summaries (what a rhythm model's head reads, by name) through the CLI."""
+    subprocess.run([ecglite, "rhythm", record, "--no-model", "--no-rhythm-model", "--no-annotations",
+                    "--export-rr-summary", out] + (extra or []), check=True, capture_output=True)
+    with open(out) as f:
+        summary = json.load(f)
+    os.remove(out)
+    return summary
+
+
+def load_rr_summaries(cinc: str = DEFAULT_CINC, ecglite: str | None = None, log=print, limit: int | None = None):
+    """(summaries [n, k] float32, their names [k]) of the first `limit` recordings, cached per binary."""
+    exe = data.find_ecglite(ecglite)
+    ref = read_reference(cinc)[:limit]
+    os.makedirs(CACHE_DIR, exist_ok=True)
+    cache = os.path.join(CACHE_DIR, f"cinc2017-rr-{_binary_key(exe)}-{len(ref)}.npz")
+    if os.path.isfile(cache):
+        z = np.load(cache)
+        return z["summaries"], [str(n) for n in z["names"]]
+    log(f"exporting the RR summaries of {len(ref)} recordings through {exe} ...")
+    tmp = os.path.join(CACHE_DIR, "tmp")
+    os.makedirs(tmp, exist_ok=True)
+
+    def one(item):
+        name, _ = item
+        return export_rr_summary(exe, os.path.join(cinc, name), os.path.join(tmp, name + ".json"))
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
+        rows = list(pool.map(one, ref))
+    names = list(rows[0])
+    summaries = np.array([[r[n] for n in names] for r in rows], dtype=np.float32)
+    np.savez(cache, summaries=summaries, names=np.array(names))
+    return summaries, names
 
 
 def load(cinc: str = DEFAULT_CINC, ecglite: str | None = None, log=print, limit: int | None = None):

@@ -29,6 +29,11 @@ struct ModelInfo {
   std::int64_t parameters = 0;
   std::int64_t macs_per_window = 0;     // multiply-accumulates per inference window
   std::string description;              // provenance line from training
+  // A head after the network (optional; rhythm models, rhythm_class.h): a recording's logits become
+  // head_weights x [the network's mean logits, the named summaries of its RR intervals] + head_bias.
+  std::vector<std::string> head_inputs;  // RR summary names, after the class logits
+  std::vector<float> head_weights;       // [classes][classes + head_inputs], row-major
+  std::vector<float> head_bias;          // [classes]
 };
 
 class Model {

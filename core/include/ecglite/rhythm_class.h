@@ -59,6 +59,27 @@ int rhythm_lead(const Record& record);
 std::vector<float> rhythm_signal(const Record& record, int lead, const std::vector<std::int64_t>& beats,
                                  const RhythmInputSpec& spec = {});
 
+// A rhythm model may have a head after the network (ModelInfo::head_inputs): a linear layer that reads
+// the mean logits of the windows with summaries of the RR intervals of the stretch those windows span
+// (the whole recording, or the windows covering a 5 s block). Telling atrial fibrillation from other
+// irregular rhythms is a question about the distribution of many intervals, which the network's few
+// seconds of receptive field do not see. The summaries a head may read, by name:
+//   rr_cv             standard deviation / mean of the intervals
+//   rr_rmssd          root mean square of successive differences / mean interval
+//   rr_successive     median |successive difference| / median interval
+//   rr_regular_pairs  share of successive differences under 5 % of the median interval
+//   rr_short          share of intervals under 85 % of the median (premature beats)
+//   rr_long           share of intervals over 115 % of the median (pauses, blocked beats)
+//   rr_turning        share of intervals that are a local maximum or minimum
+//   rr_max, rr_min    the longest and the shortest interval / the median
+//   rate              60 / median interval in s, per 100 (heart rate in 100 bpm)
+// Intervals across a stretch without signal are left out; fewer than 4 intervals give 0 for all.
+const std::vector<std::string>& rhythm_rr_summary_names();
+
+// The RR summaries of the whole record, in rhythm_rr_summary_names() order (what a head reads for a
+// recording judged as a whole; exported for training by `ecglite rhythm --export-input`).
+std::vector<float> rhythm_rr_summary(const Record& record, int lead, const std::vector<std::int64_t>& beats);
+
 // Records shorter than this get no rhythm verdict (the CinC 2017 recordings are 9-61 s).
 constexpr double kRhythmMinSeconds = 9;
 // The shortest AF episode reported: 30 s, the clinical definition (shorter runs of AF blocks stay in

@@ -134,6 +134,11 @@ void parse_info(Cursor c, ModelInfo* info) {
   if (auto* a = find("amplitude", 1, false)) info->amplitude = a->s;
   if (info->amplitude != "mV" && info->amplitude != "z-score")
     fail("amplitude '" + info->amplitude + "' (expected mV or z-score; a newer version of EcgLite may read it)");
+  if (auto* h = find("head_inputs", 4, false)) {
+    info->head_inputs = h->strs;
+    for (double w : find("head_weights", 5, true)->nums) info->head_weights.push_back(static_cast<float>(w));
+    for (double b : find("head_bias", 5, true)->nums) info->head_bias.push_back(static_cast<float>(b));
+  }
   if (auto* p = find("parameters", 3, false)) info->parameters = p->i;
   if (auto* m = find("macs_per_window", 3, false)) info->macs_per_window = m->i;
 
@@ -147,6 +152,14 @@ void parse_info(Cursor c, ModelInfo* info) {
     fail("lead_names does not have input_channels entries");
   if (!(info->band_low_hz < info->band_high_hz && info->band_high_hz < info->sampling_rate_hz / 2))
     fail("the band-pass settings are inconsistent with the sampling rate");
+  const bool head = !info->head_bias.empty() || !info->head_weights.empty() || !info->head_inputs.empty();
+  if (head && (info->head_weights.size() != classes * (classes + info->head_inputs.size()) ||
+               info->head_bias.size() != classes))
+    fail("the head's weights or bias do not match its inputs and the classes");
+  for (float w : info->head_weights)
+    if (!std::isfinite(w)) fail("a head weight is not a finite number");
+  for (float b : info->head_bias)
+    if (!std::isfinite(b)) fail("a head bias is not a finite number");
 }
 
 int out_length(int in, int k, int s, int pl, int pr) {

@@ -37,6 +37,10 @@ void require_recording_model(const ModelInfo& info) {
     throw Error(ErrorKind::wrong_model, info.name +
                                             ": a rhythm model (classes N A O ~ from one lead), not a 12-lead "
                                             "model; the 12-lead model is models/student-int8.ecgm");
+  if (!info.head_bias.empty())
+    throw Error(ErrorKind::wrong_model, info.name +
+                                            ": its outputs pass through a head after the network, which only "
+                                            "rhythm models have; the 12-lead model is models/student-int8.ecgm");
 }
 
 ClassifyResult classify_prepared(const Model& model, const Prepared& prepared) {

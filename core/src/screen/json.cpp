@@ -159,8 +159,8 @@ std::string to_json(const ModelInfo& m) {
     << ",\"sampling_rate_hz\":" << Number{m.sampling_rate_hz} << ",\"band_hz\":[" << Number{m.band_low_hz}
     << "," << Number{m.band_high_hz} << "],\"filter_order\":" << m.filter_order
     << ",\"amplitude\":" << Quoted{m.amplitude} << ",\"parameters\":" << m.parameters
-    << ",\"macs_per_window\":" << m.macs_per_window << ",\"description\":" << Quoted{m.description}
-    << "}";
+    << ",\"macs_per_window\":" << m.macs_per_window << ",\"head_inputs\":" << Strings{m.head_inputs}
+    << ",\"description\":" << Quoted{m.description} << "}";
   return o.text;
 }
 

@@ -7,6 +7,7 @@
 
 #include "../common/stats.h"
 #include "rhythm_verdict.h"
+#include "rr_summary.h"
 #include "single_lead_model.h"
 #include "ecglite/error.h"
 #include "ecglite/preprocess.h"
@@ -39,6 +40,35 @@ std::vector<float> softmax(const float* logits, std::size_t n) {
   return p;
 }
 
+// The intervals between successive beats (samples of `record`); one across a stretch without signal
+// on `lead` was not measured.
+std::vector<detail::RrInterval> rr_intervals(const Record& record, int lead, const std::vector<std::int64_t>& beats) {
+  const SampleIntervals gaps = signal_gaps(record, {lead});
+  std::vector<detail::RrInterval> out;
+  for (std::size_t j = 0; j + 1 < beats.size(); ++j)
+    out.push_back({(beats[j + 1] - beats[j]) / record.sampling_rate_hz, !overlaps_any(gaps, beats[j], beats[j + 1])});
+  return out;
+}
+
+// The network's logits through the model's head (ModelInfo::head_inputs), which reads them with the
+// RR summaries of the stretch they were computed on.
+std::vector<float> through_head(const ModelInfo& info, const std::vector<float>& logits,
+                                const std::vector<detail::RrInterval>& stretch) {
+  if (info.head_bias.empty()) return logits;
+  const std::vector<float> all = detail::rr_summary(stretch);
+  const auto& names = detail::rr_summary_names();
+  std::vector<float> in(logits);
+  for (const std::string& name : info.head_inputs)
+    in.push_back(all[static_cast<std::size_t>(std::find(names.begin(), names.end(), name) - names.begin())]);
+  std::vector<float> out(logits.size());
+  for (std::size_t k = 0; k < out.size(); ++k) {
+    double v = info.head_bias[k];
+    for (std::size_t i = 0; i < in.size(); ++i) v += double(info.head_weights[k * in.size() + i]) * in[i];
+    out[k] = static_cast<float>(v);
+  }
+  return out;
+}
+
 std::size_t argmax(const std::vector<float>& v) {
   return static_cast<std::size_t>(std::max_element(v.begin(), v.end()) - v.begin());
 }
@@ -64,15 +94,25 @@ const std::vector<std::string>& rhythm_channel_names() {
   return names;
 }
 
+const std::vector<std::string>& rhythm_rr_summary_names() { return detail::rr_summary_names(); }
+
+std::vector<float> rhythm_rr_summary(const Record& record, int lead, const std::vector<std::int64_t>& beats) {
+  if (lead < 0 || lead >= static_cast<int>(record.leads.size()))
+    throw Error(ErrorKind::bad_argument, record.name + ": lead " + std::to_string(lead) + " does not exist (the record has " +
+                                             std::to_string(record.leads.size()) + ")");
+  return detail::rr_summary(rr_intervals(record, lead, beats));
+}
+
 bool is_rhythm_model(const ModelInfo& info) {
-  return single_lead_model::matches(info, rhythm_class_names(), rhythm_channel_names());
+  return single_lead_model::matches(info, rhythm_class_names(), rhythm_channel_names(), &detail::rr_summary_names());
 }
 
 RhythmInputSpec rhythm_input_spec(const ModelInfo& info) {
   if (!is_rhythm_model(info))
     throw Error(ErrorKind::wrong_model, info.name +
-                                            ": not a rhythm model (it must have the classes N A O ~ and input "
-                                            "channels named as in rhythm_class.h); the rhythm model is "
+                                            ": not a rhythm model (it must have the classes N A O ~, and input "
+                                            "channels and head inputs named as in rhythm_class.h); the rhythm "
+                                            "model is "
                                             "models/rhythm-int8.ecgm");
   RhythmInputSpec spec = single_lead_model::input_spec<RhythmInputSpec>(info);
   spec.stride = info.window_stride > 0 ? info.window_stride : info.input_length;
@@ -122,15 +162,12 @@ std::vector<float> rhythm_signal(const Record& record, int lead, const std::vect
 
   // rr[j]: the interval between beats j and j+1; one across a stretch without signal was not measured
   // and takes the record's median instead (a gap is not an irregular beat).
-  const SampleIntervals gaps = signal_gaps(record, {lead});
+  const std::vector<detail::RrInterval> intervals = rr_intervals(record, lead, beats);
   std::vector<double> rr, measured_rr;
-  for (std::size_t j = 0; j + 1 < beats.size(); ++j) {
-    rr.push_back((beats[j + 1] - beats[j]) / fs);
-    if (!overlaps_any(gaps, beats[j], beats[j + 1])) measured_rr.push_back(rr.back());
-  }
+  for (const detail::RrInterval& i : intervals)
+    if (i.measured) measured_rr.push_back(i.seconds);
   const double median_rr = stats::median(measured_rr);
-  for (std::size_t j = 0; j < rr.size(); ++j)
-    if (overlaps_any(gaps, beats[j], beats[j + 1])) rr[j] = median_rr;
+  for (const detail::RrInterval& i : intervals) rr.push_back(i.measured ? i.seconds : median_rr);
   std::vector<double> change(rr.size(), 0);
   for (std::size_t j = 1; j < rr.size(); ++j) change[j] = median_rr > 0 ? std::fabs(rr[j] - rr[j - 1]) / median_rr : 0;
   if (change.size() >= 2) change[0] = change[1];
@@ -202,16 +239,28 @@ RhythmBlocks rhythm_blocks(const Model& model, const Record& record, const std::
     const std::vector<float> l = model.logits(input.data());
     std::copy(l.begin(), l.end(), logits.begin() + static_cast<std::ptrdiff_t>(w * classes));
   }
+  // The mean logits of the windows `covers` selects, through the model's head with the RR intervals
+  // of the stretch those windows span.
+  const std::vector<detail::RrInterval> intervals =
+      model.info().head_bias.empty() ? std::vector<detail::RrInterval>{} : rr_intervals(record, lead, beats);
   auto mean_logits = [&](auto covers) {
     std::vector<float> m(classes, 0.0f);
     int count = 0;
+    std::int64_t span_from = n, span_to = 0;
     for (std::size_t w = 0; w < starts.size(); ++w) {
       if (starts[w] > highest_mid || starts[w] + spec.window <= lowest_mid || !covers(starts[w])) continue;
       for (std::size_t k = 0; k < classes; ++k) m[k] += logits[w * classes + k];
       ++count;
+      span_from = std::min(span_from, starts[w]);
+      span_to = std::max(span_to, std::min<std::int64_t>(n, starts[w] + spec.window));
     }
     for (float& v : m) v /= static_cast<float>(std::max(count, 1));
-    return m;
+    if (intervals.empty()) return through_head(model.info(), m, {});
+    const std::int64_t from = std::llround(span_from * to_record), to = std::llround(span_to * to_record);
+    std::vector<detail::RrInterval> stretch;
+    for (std::size_t j = 0; j < intervals.size(); ++j)
+      if (beats[j] >= from && beats[j + 1] < to) stretch.push_back(intervals[j]);
+    return through_head(model.info(), m, stretch);
   };
 
   RhythmBlocks out;

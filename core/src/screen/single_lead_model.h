@@ -10,12 +10,16 @@
 
 namespace ecglite::single_lead_model {
 
-// True when `info` has exactly the classes `classes` and input channels all named in `known`.
+// True when `info` has exactly the classes `classes` and input channels all named in `known`, and a
+// head after the network (ModelInfo::head_inputs) only when `head_inputs` (its known inputs) is given.
 inline bool matches(const ModelInfo& info, const std::vector<std::string>& classes,
-                    const std::vector<std::string>& known) {
+                    const std::vector<std::string>& known, const std::vector<std::string>* head_inputs = nullptr) {
   if (info.class_names != classes || info.lead_names.empty() ||
       info.input_channels != static_cast<int>(info.lead_names.size()))
     return false;
+  if (!info.head_bias.empty() && !head_inputs) return false;
+  for (const auto& name : info.head_inputs)
+    if (!head_inputs || std::find(head_inputs->begin(), head_inputs->end(), name) == head_inputs->end()) return false;
   for (const auto& name : info.lead_names)
     if (std::find(known.begin(), known.end(), name) == known.end()) return false;
   return true;
