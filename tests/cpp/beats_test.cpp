@@ -1,6 +1,8 @@
 // Beat classifier input (beat_inputs) on constructed records, model validation, and the shipped
 // models/beats-int8.ecgm on the committed MIT-BIH excerpt (two runs of ventricular tachycardia).
+#include <algorithm>
 #include <cmath>
+#include <random>
 
 #include "ecglite/annotations.h"
 #include "ecglite/beats.h"
@@ -37,7 +39,131 @@ Record spikes(const std::vector<std::int64_t>& beats, std::size_t n, double fs =
 
 std::string models_dir() { return source_dir() + "/models/"; }
 
+// A single-lead ECG of `seconds` at `fs` with its beat samples: P-QRS-T beats whose rate, QRS height
+// and width drift (so that every normaliser of the beat input changes along the record), with a
+// premature wide beat now and then, baseline wander and noise.
+struct Ecg {
+  std::vector<float> samples;
+  std::vector<std::int64_t> beats;
+};
+Ecg drifting_ecg(double seconds, double fs, unsigned seed, double bpm, double height) {
+  std::mt19937 rng(seed);
+  std::normal_distribution<double> noise(0, 0.01);
+  std::uniform_real_distribution<double> u(0, 1);
+  Ecg e;
+  const std::size_t n = static_cast<std::size_t>(seconds * fs);
+  std::vector<double> x(n, 0.0);
+  auto g = [](double t, double c, double w, double h) { return h * std::exp(-0.5 * std::pow((t - c) / w, 2)); };
+  for (double t = 0.8; t < seconds - 0.8;) {
+    const double drift = std::sin(2 * M_PI * t / 200);
+    const bool wide = u(rng) < 0.05;
+    const double rr = 60 / (bpm + 12 * drift);
+    const double h = height * (1 + 0.3 * drift), w = 0.010 * (1 + 0.2 * std::cos(2 * M_PI * t / 170));
+    const std::int64_t c = std::llround(t * fs);
+    e.beats.push_back(c);
+    for (std::int64_t i = std::max<std::int64_t>(0, c - std::llround(0.6 * fs));
+         i < std::min<std::int64_t>(static_cast<std::int64_t>(n), c + std::llround(0.6 * fs)); ++i) {
+      const double d = (i - c) / fs;
+      x[static_cast<std::size_t>(i)] += wide ? g(d, 0, 0.04, -1.1 * h) + g(d, 0.3, 0.07, -0.3 * h)
+                                             : g(d, -0.16, 0.025, 0.1 * h) + g(d, 0, w, h) + g(d, 0.26, 0.05, 0.25 * h);
+    }
+    t += wide ? 0.6 * rr : rr;
+  }
+  e.samples.resize(n);
+  for (std::size_t i = 0; i < n; ++i)
+    e.samples[i] = static_cast<float>(x[i] + 0.15 * std::sin(2 * M_PI * 0.25 * i / fs) + noise(rng));
+  return e;
+}
+
+Record single_lead(std::vector<float> samples, double fs) {
+  Record r;
+  r.name = "ecg";
+  r.sampling_rate_hz = fs;
+  r.leads.push_back(Lead{"MLII", "mV", std::move(samples)});
+  return r;
+}
+
 }  // namespace
+
+// Issue 16: a beat's input depends only on the signal and the beats within +-150 s of it. The same
+// 9 minutes alone and after 4 minutes of another patient's ECG (other rate, amplitude, morphology; a
+// number of samples that is no whole number of 128 Hz samples) give bit-identical inputs to every
+// beat more than 160 s after the joint (150 s, and 10 s for the band-pass to forget, to float
+// precision, where its input starts), and other inputs to beats near it (where the other patient's
+// beats are context).
+TEST(Beats, InputsDependOnlyOnTheBeatsWithin150Seconds) {
+  const double fs = 360;
+  const Ecg own = drifting_ecg(540, fs, 3, 70, 1.0);
+  const Ecg other = drifting_ecg(240.1, fs, 4, 95, 2.5);  // 86436 samples: not a multiple of 360/128
+  std::vector<float> joined = other.samples;
+  joined.insert(joined.end(), own.samples.begin(), own.samples.end());
+  const std::int64_t offset = static_cast<std::int64_t>(other.samples.size());
+  ASSERT_NE(offset % 45, 0) << "the joint must not fall on the 128 Hz grid";
+  std::vector<std::int64_t> joined_beats = other.beats;
+  for (std::int64_t b : own.beats) joined_beats.push_back(b + offset);
+
+  BeatInputSpec spec;
+  spec.channels = beat_channel_names();
+  const std::vector<float> alone = beat_inputs(single_lead(own.samples, fs), own.beats, spec);
+  const std::vector<float> after = beat_inputs(single_lead(joined, fs), joined_beats, spec);
+  const std::size_t per = spec.channels.size() * static_cast<std::size_t>(spec.window);
+  std::size_t far = 0, near_differ = 0, near = 0;
+  for (std::size_t i = 0; i < own.beats.size(); ++i) {
+    const float* a = &alone[i * per];
+    const float* b = &after[(other.beats.size() + i) * per];
+    const bool same = std::equal(a, a + per, b);
+    if (own.beats[i] > std::llround(160 * fs)) {
+      ++far;
+      EXPECT_TRUE(same) << "beat " << i << " at " << own.beats[i] / fs << " s";
+    } else if (own.beats[i] < std::llround(120 * fs)) {
+      ++near;
+      near_differ += !same;
+    }
+  }
+  EXPECT_GT(far, 400u);
+  EXPECT_EQ(near_differ, near) << "beats within the context of the joint see the other ECG";
+
+  // The shipped network on those inputs: the same classes.
+  if (!test::path_exists(models_dir() + "beats-int8.ecgm")) return;
+  const Model model = Model::from_file(models_dir() + "beats-int8.ecgm");
+  const std::vector<Beat> c_alone = classify_beats(model, single_lead(own.samples, fs), own.beats);
+  const std::vector<Beat> c_after = classify_beats(model, single_lead(joined, fs), joined_beats);
+  for (std::size_t i = 0; i < own.beats.size(); ++i)
+    if (own.beats[i] > std::llround(160 * fs)) {
+      EXPECT_EQ(c_alone[i].cls, c_after[other.beats.size() + i].cls) << "beat " << i;
+      EXPECT_EQ(c_alone[i].probability, c_after[other.beats.size() + i].probability) << "beat " << i;
+    }
+}
+
+// The window follows the beat's own time, not a grid of the signal: the same signal delayed by a
+// fraction of a 128 Hz sample (one sample at 360 Hz) gives the same window, and the window is
+// centred on the QRS peak near the beat given (a beat given a few samples off still reads the same).
+TEST(Beats, WindowIsCentredOnTheBeatsPeakAtItsOwnTime) {
+  const double fs = 360;
+  const Ecg e = drifting_ecg(60, fs, 5, 72, 1.0);
+  std::vector<float> delayed(1, 0.0f);
+  delayed.insert(delayed.end(), e.samples.begin(), e.samples.end());
+  std::vector<std::int64_t> shifted, off;
+  for (std::int64_t b : e.beats) shifted.push_back(b + 1), off.push_back(b + 3);
+  BeatInputSpec spec;
+  spec.channels = {"ECG", "ECG_dev"};
+  const std::vector<float> a = beat_inputs(single_lead(e.samples, fs), e.beats, spec);
+  const std::vector<float> b = beat_inputs(single_lead(delayed, fs), shifted, spec);
+  const std::vector<float> c = beat_inputs(single_lead(e.samples, fs), off, spec);
+  ASSERT_EQ(a.size(), b.size());
+  const std::size_t per = 2 * 96;
+  for (std::size_t i = 3; i + 3 < e.beats.size(); ++i) {  // away from the filter's edges
+    for (std::size_t k = 0; k < per; ++k) {
+      ASSERT_NEAR(a[i * per + k], b[i * per + k], 1e-4) << "beat " << i << " value " << k;
+      ASSERT_EQ(a[i * per + k], c[i * per + k]) << "beat " << i << " value " << k;
+    }
+    // The QRS peak (largest |ECG|, negative in the wide beats) is the window's centre.
+    std::size_t peak = 0;
+    for (std::size_t k = 0; k < 96; ++k)
+      if (std::fabs(a[i * per + k]) > std::fabs(a[i * per + peak])) peak = k;
+    EXPECT_EQ(peak, 48u) << "beat " << i;
+  }
+}
 
 TEST(Beats, InputChannelsOnARegularRhythmWithOnePrematureBeat) {
   std::vector<std::int64_t> beats;
@@ -137,6 +263,13 @@ TEST(Beats, LeadChoiceAndModelValidation) {
   bad.channels = {"ECG", "nonsense"};
   EXPECT_THROW(beat_inputs(excerpt, {100, 400}, bad), Error);
   EXPECT_TRUE(beat_inputs(excerpt, {}, BeatInputSpec{}).empty());
+  EXPECT_EQ(test::thrown_by([&] { beat_inputs(excerpt, {400, 100}, BeatInputSpec{}); }).kind(), ErrorKind::bad_argument);
+  // A slow lead is upsampled by a whole factor for the 40 Hz band-pass (50 Hz: 200 Hz); one too slow
+  // for that is refused.
+  const Ecg slow = drifting_ecg(30, 50, 6, 70, 1.0);
+  EXPECT_EQ(beat_inputs(single_lead(slow.samples, 50), slow.beats, BeatInputSpec{}).size(), slow.beats.size() * 7 * 96);
+  EXPECT_EQ(test::thrown_by([&] { beat_inputs(single_lead(std::vector<float>(100, 0.0f), 4), {50}, BeatInputSpec{}); }).kind(),
+            ErrorKind::limit);
 }
 
 TEST(Beats, ShippedModelOnMitdbExcerpt) {

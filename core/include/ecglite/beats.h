@@ -21,9 +21,9 @@ const std::vector<std::string>& beat_class_names();   // N, S, V, F, Q
 
 // The input channels a beat model may use, by name (the model file's lead_names say which, in
 // which order; all but ECG and ECG_dev are constant over the window):
-//   ECG           the lead, band-passed, divided by the record's median QRS amplitude
-//   ECG_dev       ECG minus the record's local median beat (the median, sample by sample, of the
-//                 windows of the ~512 beats around), i.e. how this beat differs from the usual one
+//   ECG           the lead, band-passed, divided by the median QRS amplitude of the beats within +-150 s
+//   ECG_dev       the same minus the median beat (the median, sample by sample, of the windows of
+//                 the beats within +-150 s), i.e. how this beat differs from the usual one
 //   RR_pre        RR interval before the beat / long-term mean RR (RR intervals within +-150 s)
 //   RR_post       RR interval after the beat / long-term mean RR
 //   RR_local      local mean RR (the 10 RR intervals around the beat) / long-term mean RR
@@ -31,13 +31,18 @@ const std::vector<std::string>& beat_class_names();   // N, S, V, F, Q
 //   RR_irregular  median |difference of successive RR intervals| around the beat / local mean RR
 //                 (high in atrial fibrillation, where premature-looking beats are not ectopic)
 //   RR_abs        local mean RR in seconds
-// RR features are clipped to [0, 4]. "The record" is what the function is given: analyze_rhythm on a
-// long record gives it one read range at a time (a block with its margins, rhythm.h), so the median
-// QRS amplitude and the local median beat are then those of the range.
+// RR features are clipped to [0, 4]. The lead is band-passed at its own rate; the window is
+// interpolated at the window's rate around the beat's QRS peak (the largest |band-passed value|
+// within +-50 ms of the beat given) at its own time, and RR intervals are measured between those
+// peaks. So every input of a beat depends only on the signal and the beats within +-150 s of it
+// (and, to float precision, on the band-pass's input a few seconds further), not on where the
+// signal given starts: a long record analysed in read ranges with margins of 150 s or more
+// (analyze_rhythm, rhythm.h) gives its beats the inputs of the whole record wherever the same beats
+// were detected around them.
 const std::vector<std::string>& beat_channel_names();
 
 struct BeatInputSpec {
-  double sampling_rate_hz = 128;  // the lead is resampled to this rate
+  double sampling_rate_hz = 128;  // the window's rate (the band-pass runs at the lead's own rate)
   double band_low_hz = 0.5;
   double band_high_hz = 40;
   int filter_order = 2;

@@ -94,7 +94,7 @@ struct RhythmAnalysis {
 // How a long record is read: blocks of block_s, each with margin_s of context on both sides.
 struct StreamOptions {
   double block_s = 1800;     // frames analysed per block (one MIT-BIH record)
-  double margin_s = 300;     // context read on each side of a block (RR features use +-150 s, the beat model's median beat ~512 beats)
+  double margin_s = 300;     // context read on each side of a block (every input of a beat uses the beats within +-150 s)
   // Called after each block with the fraction of the record done (0..1]; return false to cancel: analyze_rhythm then throws Error(ErrorKind::cancelled).
   std::function<bool(double fraction_done)> progress;
 };

@@ -1,6 +1,6 @@
-// classify_beats for part of a record (internal): the streamed analysis computes every beat's
-// features over its whole read range, so they see context, but runs the network only on the beats
-// of the block it keeps.
+// classify_beats for part of a record (internal): the streamed analysis gives the beats of a whole
+// read range, whose beats within +-150 s of a kept beat are its context (beats.h), but runs the
+// network only on the beats of the block it keeps.
 #pragma once
 #include <cstdint>
 #include <vector>
