@@ -65,6 +65,14 @@ def export_rr_summary(ecglite: str, record: str, out: str, extra: list[str] | No
     return summary
 
 
+def _export_each(ref: list[tuple[str, int]], cinc: str, export) -> list:
+    """export(record path, temporary path without extension) of every recording, two at a time."""
+    tmp = os.path.join(CACHE_DIR, "tmp")
+    os.makedirs(tmp, exist_ok=True)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
+        return list(pool.map(lambda item: export(os.path.join(cinc, item[0]), os.path.join(tmp, item[0])), ref))
+
+
 def load_rr_summaries(cinc: str = DEFAULT_CINC, ecglite: str | None = None, log=print, limit: int | None = None):
     """(summaries [n, k] float32, their names [k]) of the first `limit` recordings, cached per binary."""
     exe = data.find_ecglite(ecglite)
@@ -75,15 +83,7 @@ def load_rr_summaries(cinc: str = DEFAULT_CINC, ecglite: str | None = None, log=
         z = np.load(cache)
         return z["summaries"], [str(n) for n in z["names"]]
     log(f"exporting the RR summaries of {len(ref)} recordings through {exe} ...")
-    tmp = os.path.join(CACHE_DIR, "tmp")
-    os.makedirs(tmp, exist_ok=True)
-
-    def one(item):
-        name, _ = item
-        return export_rr_summary(exe, os.path.join(cinc, name), os.path.join(tmp, name + ".json"))
-
-    with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
-        rows = list(pool.map(one, ref))
+    rows = _export_each(ref, cinc, lambda record, tmp: export_rr_summary(exe, record, tmp + ".json"))
     names = list(rows[0])
     summaries = np.array([[r[n] for n in names] for r in rows], dtype=np.float32)
     np.savez(cache, summaries=summaries, names=np.array(names))
@@ -105,15 +105,7 @@ def load(cinc: str = DEFAULT_CINC, ecglite: str | None = None, log=print, limit:
         xs = [flat[:, offsets[i]:offsets[i + 1]] for i in range(len(offsets) - 1)]
         return xs, z["labels"], z["names"]
     log(f"exporting {len(ref)} recordings through {exe} ...")
-    tmp = os.path.join(CACHE_DIR, "tmp")
-    os.makedirs(tmp, exist_ok=True)
-
-    def one(item):
-        name, _ = item
-        return export_input(exe, os.path.join(cinc, name), os.path.join(tmp, name + ".npy"))
-
-    with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
-        xs = list(pool.map(one, ref))
+    xs = _export_each(ref, cinc, lambda record, tmp: export_input(exe, record, tmp + ".npy"))
     labels = np.array([lab for _, lab in ref], dtype=np.int64)
     names = np.array([n for n, _ in ref])
     offsets = np.cumsum([0] + [x.shape[1] for x in xs])

@@ -5,7 +5,6 @@
 
 #include <cmath>
 #include <fstream>
-#include <random>
 #include <sstream>
 
 #include "../../core/src/screen/rr_summary.h"
@@ -13,6 +12,7 @@
 #include "ecglite/model.h"
 #include "ecglite/qrs.h"
 #include "ecglite/rhythm_class.h"
+#include "rhythm_support.h"
 #include "test_support.h"
 
 namespace ecglite {
@@ -75,36 +75,6 @@ TEST(RrSummary, UnmeasuredIntervalsAreLeftOutAndFewIntervalsSayNothing) {
   for (float v : detail::rr_summary({})) EXPECT_EQ(v, 0.0f);
 }
 
-// One lead at 300 Hz with a narrow spike at each beat time.
-Record spikes(const std::vector<double>& beat_times_s, double seconds) {
-  Record r;
-  r.name = "synthetic";
-  r.sampling_rate_hz = 300;
-  Lead l;
-  l.name = "I";
-  l.units = "mV";
-  l.samples.assign(static_cast<std::size_t>(seconds * 300), 0.0f);
-  for (double t : beat_times_s)
-    for (std::size_t i = 0; i < l.samples.size(); ++i) {
-      const double d = i / 300.0 - t;
-      l.samples[i] += static_cast<float>(1.2 * std::exp(-d * d / (2 * 0.012 * 0.012)));
-    }
-  r.leads.push_back(l);
-  return r;
-}
-
-// Regular at `rr` s, except in [irregular_from, irregular_to), where intervals vary by +-35 %.
-std::vector<double> beat_times(double seconds, double rr, double irregular_from = -1, double irregular_to = -1) {
-  std::mt19937 rng(11);
-  std::uniform_real_distribution<double> jitter(-0.35, 0.35);
-  std::vector<double> t;
-  for (double s = 0.4; s < seconds - 0.2;) {
-    t.push_back(s);
-    s += (s >= irregular_from && s < irregular_to) ? rr * (1 + jitter(rng)) : rr;
-  }
-  return t;
-}
-
 Model head_model() { return Model::from_file(fixture("rhythm/rr-head-fp32.ecgm")); }
 
 TEST(RhythmHead, ReadFromTheModelFile) {
@@ -120,12 +90,12 @@ TEST(RhythmHead, ReadFromTheModelFile) {
 
 TEST(RhythmHead, DecidesTheWholeRecording) {
   const Model head = head_model(), rule = Model::from_file(fixture("rhythm/rr-rule-fp32.ecgm"));
-  const Record sinus = spikes(beat_times(30, 0.8), 30);
+  const Record sinus = synthetic_record(beat_times(30, 0.8), 30);
   EXPECT_EQ(classify_rhythm(head, sinus, detect_qrs(sinus)).cls, 'N');
-  const Record irregular = spikes(beat_times(30, 0.8, 0, 30), 30);
+  const Record irregular = synthetic_record(beat_times(30, 0.8, 0, 30), 30);
   EXPECT_EQ(classify_rhythm(head, irregular, detect_qrs(irregular)).cls, 'A');
   // Regular at 171 bpm: the network alone says sinus; its head reads the rate and says other rhythm.
-  const Record fast = spikes(beat_times(30, 0.35), 30);
+  const Record fast = synthetic_record(beat_times(30, 0.35), 30);
   EXPECT_EQ(classify_rhythm(rule, fast, detect_qrs(fast)).cls, 'N');
   const RhythmVerdict v = classify_rhythm(head, fast, detect_qrs(fast));
   EXPECT_EQ(v.cls, 'O');
@@ -138,7 +108,7 @@ TEST(RhythmHead, ReadsTheStretchOfEachBlock) {
   // 3 minutes: sinus, AF from 60 s to 120 s, sinus: the blocks' windows (10 s) give the head the
   // summaries of their own stretch, so the AF episode is found where it is.
   const Model m = head_model();
-  const Record r = spikes(beat_times(180, 0.8, 60, 120), 180);
+  const Record r = synthetic_record(beat_times(180, 0.8, 60, 120), 180);
   const RhythmVerdict v = classify_rhythm(m, r, detect_qrs(r));
   ASSERT_EQ(v.af_episodes.size(), 1u);
   EXPECT_NEAR(v.af_episodes[0].start / 300.0, 60, 10);
@@ -149,7 +119,7 @@ TEST(RhythmHead, ReadsTheStretchOfEachBlock) {
 
 TEST(RhythmHead, WholeRecordSummaryMatchesTheIntervals) {
   const std::vector<double> times = beat_times(30, 0.8, 0, 30);
-  const Record r = spikes(times, 30);
+  const Record r = synthetic_record(times, 30);
   const std::vector<std::int64_t> beats = detect_qrs(r);
   ASSERT_EQ(beats.size(), times.size());
   std::vector<RrInterval> rr;
