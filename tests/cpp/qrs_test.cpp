@@ -122,6 +122,9 @@ TEST(Qrs, InvalidSamplesFlatLeadsAndBadInput) {
 
   Record slow = synthetic(40, 1, times, duration);
   EXPECT_THROW(detect_qrs(slow), Error);
+  Record absurd = synthetic(fs, 1, times, duration);
+  absurd.sampling_rate_hz = 3.6e49;  // a header's rate (the fuzzer found the overflow it caused)
+  EXPECT_EQ(test::thrown_by([&] { detect_qrs(absurd); }).kind(), ErrorKind::limit);
   QrsOptions bad;
   bad.leads = {5};
   EXPECT_THROW(detect_qrs(r, bad), Error);

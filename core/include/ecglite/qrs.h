@@ -28,11 +28,13 @@ struct QrsOptions {
   double searchback_rr = 1.66;       // search back after this many average RR intervals
 };
 
-// The lowest sampling rate detect_qrs accepts.
+// The lowest and the highest sampling rate detect_qrs accepts (no ECG is sampled faster than 1 MHz; a
+// header's absurd rate must not turn the detector's windows into numbers of samples that overflow).
 constexpr double kQrsMinRateHz = 50;
+constexpr double kQrsMaxRateHz = 1e6;
 
 // Sample indices of the detected beats, ascending. NaN samples are interpolated. Throws Error for a
-// rate below kQrsMinRateHz, a lead index out of range or a record without leads.
+// rate outside [kQrsMinRateHz, kQrsMaxRateHz], a lead index out of range or a record without leads.
 std::vector<std::int64_t> detect_qrs(const Record& record, const QrsOptions& options = {});
 
 // Intervals [first, last] of samples: stretches without signal (signal_gaps), or left out of a

@@ -185,6 +185,9 @@ std::vector<std::int64_t> detect_qrs(const Record& record, const QrsOptions& o) 
     throw Error(ErrorKind::limit, record.name + ": QRS detection needs a sampling rate of at least " +
                 std::to_string(static_cast<int>(kQrsMinRateHz)) + " Hz, the record has " +
                 text::format_number(fs) + " Hz");
+  if (!(fs <= kQrsMaxRateHz))
+    throw Error(ErrorKind::limit, record.name + ": a sampling rate of " + text::format_number(fs) +
+                                      " Hz is beyond QRS detection's limit of 1 MHz (is the header's rate right?)");
   const std::vector<int> leads = leads_to_use(record, o.leads);
   // No valid sample in any lead used is "no data", not "no beats" (which would read as asystole).
   const bool any_valid = std::any_of(leads.begin(), leads.end(), [&](int k) {
