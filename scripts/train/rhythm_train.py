@@ -374,7 +374,9 @@ def main():
     ap.add_argument("--epochs", type=int, default=None, help="override every candidate's epochs (smoke runs; not cached)")
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--limit", type=int, default=None, help="first N recordings only (smoke runs)")
-    ap.add_argument("--threads", type=int, default=1, help="torch threads (1 is fastest on a busy machine)")
+    ap.add_argument("--threads", type=int, default=1,
+                    help="torch threads (1 is fastest on a busy machine; the shipped network was trained with 2, "
+                         "and its float sums, so its weights, depend on the count: the CV runs used 1)")
     ap.add_argument("--out", default=OUT)
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
