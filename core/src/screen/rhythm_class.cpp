@@ -50,6 +50,12 @@ std::vector<detail::RrInterval> rr_intervals(const Record& record, int lead, con
   return out;
 }
 
+void require_lead(const Record& record, int lead) {
+  if (lead < 0 || lead >= static_cast<int>(record.leads.size()))
+    throw Error(ErrorKind::bad_argument, record.name + ": lead " + std::to_string(lead) + " does not exist (the record has " +
+                                             std::to_string(record.leads.size()) + ")");
+}
+
 // The network's logits through the model's head (ModelInfo::head_inputs), which reads them with the
 // RR summaries of the stretch they were computed on.
 std::vector<float> through_head(const ModelInfo& info, const std::vector<float>& logits,
@@ -97,9 +103,7 @@ const std::vector<std::string>& rhythm_channel_names() {
 const std::vector<std::string>& rhythm_rr_summary_names() { return detail::rr_summary_names(); }
 
 std::vector<float> rhythm_rr_summary(const Record& record, int lead, const std::vector<std::int64_t>& beats) {
-  if (lead < 0 || lead >= static_cast<int>(record.leads.size()))
-    throw Error(ErrorKind::bad_argument, record.name + ": lead " + std::to_string(lead) + " does not exist (the record has " +
-                                             std::to_string(record.leads.size()) + ")");
+  require_lead(record, lead);
   return detail::rr_summary(rr_intervals(record, lead, beats));
 }
 
@@ -112,8 +116,7 @@ RhythmInputSpec rhythm_input_spec(const ModelInfo& info) {
     throw Error(ErrorKind::wrong_model, info.name +
                                             ": not a rhythm model (it must have the classes N A O ~, and input "
                                             "channels and head inputs named as in rhythm_class.h); the rhythm "
-                                            "model is "
-                                            "models/rhythm-int8.ecgm");
+                                            "model is models/rhythm-int8.ecgm");
   RhythmInputSpec spec = single_lead_model::input_spec<RhythmInputSpec>(info);
   spec.stride = info.window_stride > 0 ? info.window_stride : info.input_length;
   return spec;
@@ -130,9 +133,7 @@ std::vector<float> rhythm_signal(const Record& record, int lead, const std::vect
   const double fs = record.sampling_rate_hz;
   if (!(fs > 0)) throw Error(ErrorKind::needs_rate, record.name + ": unknown sampling rate (cannot read the rhythm)");
   if (record.leads.empty()) throw Error(ErrorKind::missing_leads, record.name + ": no leads (cannot read the rhythm)");
-  if (lead < 0 || lead >= static_cast<int>(record.leads.size()))
-    throw Error(ErrorKind::bad_argument, record.name + ": lead " + std::to_string(lead) + " does not exist (the record has " +
-                                             std::to_string(record.leads.size()) + ")");
+  require_lead(record, lead);
   std::vector<Channel> channels;
   for (const std::string& name : spec.channels) channels.push_back(channel_of(name));
 
